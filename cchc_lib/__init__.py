@@ -1,0 +1,23 @@
+"""cchc_lib: period reports of a commune's administrative reform (CCHC) plan and TTHC dossiers.
+
+The public face, used by the report notebook::
+
+    ctx = check_parameters(period, cutoff, data_dir, unit)
+    dossiers = load_dossiers(ctx.data_dir)
+    summary = build_summary(ctx, dossiers)
+"""
+
+from .ingest import load_dossiers
+from .params import ReportContext, check_parameters
+from .periods import Period, parse_period, periods_of_year
+from .summary import build_summary
+
+__all__ = [
+    "Period",
+    "ReportContext",
+    "build_summary",
+    "check_parameters",
+    "load_dossiers",
+    "parse_period",
+    "periods_of_year",
+]

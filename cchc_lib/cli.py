@@ -1,0 +1,116 @@
+"""The ``cchc`` command: parses arguments, calls the library, sets the exit status.
+
+    cchc report 2023-Q1 [2023-H1 ...] [--data DIR] [--out DIR] [--format html,pdf,json] [--cutoff decree09|calendar]
+    cchc report --year 2023
+    cchc periods 2023
+    cchc validate [--data DIR]
+
+Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import CchcError
+from .periods import CUTOFFS, PeriodError, parse_period, periods_of_year
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or len(text) != 4:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cchc", description="Báo cáo cải cách hành chính theo kỳ (CCHC / TTHC).")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    report = commands.add_parser("report", help="build period reports (HTML, PDF, JSON) and the index page")
+    report.add_argument("periods", nargs="*", metavar="PERIOD", help="2023-Q1 … 2023-Q4, 2023-H1, 2023-9M, 2023-Y")
+    report.add_argument("--year", type=_year, help="all seven periods of this year")
+    report.add_argument("--data", type=Path, default=None, help="the unit's data folder (default: the shipped sample)")
+    report.add_argument("--out", type=Path, default=None, help="output folder (default: reports/<unit-slug>/)")
+    report.add_argument("--format", default="html,pdf,json", help="comma-separated: html,pdf,json (default: all)")
+    report.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="period windows (default: decree09)")
+    report.add_argument("--unit", default="", help="the unit's display name (default: from unit.yaml)")
+    report.add_argument("--jobs", type=int, default=None, help="periods built at once (default: the number of cores)")
+
+    periods = commands.add_parser("periods", help="list a year's periods and their windows")
+    periods.add_argument("year", type=_year)
+
+    validate = commands.add_parser("validate", help="check a data folder and list every problem")
+    validate.add_argument("--data", type=Path, default=None, help="the unit's data folder (default: the shipped sample)")
+    return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .ingest import load_dossiers
+    from .params import check_parameters
+    from .render import build_reports, parse_formats
+
+    if args.year and args.periods:
+        raise CchcError("give either PERIOD ... or --year, not both")
+    if not args.year and not args.periods:
+        raise CchcError("give at least one PERIOD (e.g. 2023-Q1) or --year YYYY")
+    periods = periods_of_year(args.year) if args.year else [parse_period(p) for p in args.periods]
+    periods = list(dict.fromkeys(periods))
+    formats = parse_formats(args.format)
+    ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
+    load_dossiers(ctx.data_dir)  # refuse bad data before any notebook starts
+    started = time.perf_counter()
+    published = build_reports(
+        periods, cutoff=args.cutoff, data_dir=ctx.data_dir, out_dir=args.out, formats=formats, unit=args.unit,
+        jobs=args.jobs,
+    )
+    out_dir = published[0].parent if published else args.out
+    print(f"{len(periods)} period(s), {len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
+    for path in published:
+        print(f"  {path}")
+    print(f"  {out_dir / 'index.html'}")
+    return 0
+
+
+def _cmd_periods(args: argparse.Namespace) -> int:
+    print(f"{'id':<9} {'tên kỳ':<22} {'decree09':<25} calendar")
+    for period in periods_of_year(args.year):
+        windows = [
+            "{} – {}".format(*(d.strftime("%d/%m/%Y") for d in period.window(cutoff))) for cutoff in CUTOFFS
+        ]
+        print(f"{period.id:<9} {period.name_vi:<22} {windows[0]:<25} {windows[1]}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .ingest import format_problems, read_dossiers
+    from .params import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data or "")
+    dossiers, problems = read_dossiers(data_dir)
+    if len(problems):
+        print(format_problems(problems))
+        raise CchcError(f"{len(problems)} problem(s) in {data_dir}")
+    print(f"{data_dir}: {len(dossiers)} dossiers, no problem found")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate}[args.command]
+    try:
+        return command(args)
+    except (CchcError, PeriodError) as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        more = " (run 'cchc validate' for the full list)" if len(lines) > 1 and args.command == "report" else ""
+        print(f"cchc: error: {lines[0]}{more}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cchc: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Running the report notebook and publishing its HTML, PDF and JSON.
+
+One period's report is made by executing ``notebooks/period_report.ipynb`` with
+papermill, then exporting the executed notebook:
+
+- HTML: nbconvert with the project's ``cchc`` template (one offline file, no code);
+- PDF: WeasyPrint from that HTML (A4);
+- JSON: the summary the notebook displays in its ``summary-json`` cell.
+
+Publishing is atomic: every file of every period is written into a staging folder
+inside the output folder and moved into place only when all of them succeeded. On a
+failure nothing already published is touched; the executed notebook of the failing
+period is kept as ``_failed/<PERIOD>.ipynb``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+from .errors import ReportError
+from .params import check_parameters
+from .periods import Period
+from .publish import write_index
+from .views import SUMMARY_MIME
+
+FORMATS: tuple[str, ...] = ("html", "pdf", "json")
+FAILED_DIR = "_failed"
+HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "summary-json", "remove"}
+KERNEL_NAME = "python3"
+
+
+@dataclass(frozen=True)
+class PeriodJob:
+    """What one worker builds: one period's files into the staging folder."""
+
+    period: str
+    cutoff: str
+    data_dir: str
+    unit: str
+    notebook: str
+    staging: str
+    formats: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """A worker's answer: the files it made, or the step that failed and why."""
+
+    period: str
+    files: tuple[str, ...] = ()
+    failed_step: str = ""
+    error: str = ""
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """The ``--format`` list (``html,pdf,json``) as a tuple in canonical order.
+
+    >>> parse_formats("json, html")
+    ('html', 'json')
+    """
+    asked = {part.strip().lower() for part in text.split(",") if part.strip()}
+    unknown = sorted(asked - set(FORMATS))
+    if unknown or not asked:
+        raise ReportError(f"--format: unknown or empty {', '.join(unknown) or text!r}; choose from html,pdf,json")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
+    """Run the report notebook with ``parameters``; the executed copy is written to ``output``."""
+    import papermill
+
+    return papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        log_output=False,
+        cwd=str(notebook.parent),
+        # the kernel's own start-up notices (not the notebook's output) are of no use to the analyst
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """The executed notebook as one offline HTML page, without code, prompts or parameter cells."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=paths.HTML_TEMPLATE,
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=HIDDEN_CELL_TAGS, enabled=True), enabled=True
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "language_code": "vi"})
+    return body
+
+
+def html_to_pdf(html: str, target: Path) -> None:
+    """Print the report's HTML to an A4 PDF."""
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(paths.PROJECT_ROOT)).write_pdf(str(target))
+
+
+def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:
+    """The JSON summary displayed by the notebook's ``summary-json`` cell."""
+    for cell in nb.cells:
+        if "summary-json" in cell.get("metadata", {}).get("tags", []):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if SUMMARY_MIME in data:
+                    return dict(data[SUMMARY_MIME])
+    raise ReportError("the notebook shows no summary (a cell tagged 'summary-json' with a JSON output)")
+
+
+def build_period(job: PeriodJob) -> PeriodResult:
+    """Build one period's files into the staging folder; never raises, reports the failed step."""
+    from papermill.exceptions import PapermillExecutionError
+
+    staging = Path(job.staging)
+    executed = staging / f"{job.period}.ipynb"
+    parameters = {"period": job.period, "cutoff": job.cutoff, "data_dir": job.data_dir, "unit": job.unit}
+    step = "notebook"
+    try:
+        nb = execute_notebook(Path(job.notebook), executed, parameters)
+        step = "summary"
+        summary = summary_from_notebook(nb)
+        files = []
+        if "html" in job.formats or "pdf" in job.formats:
+            step = "html"
+            html = notebook_to_html(nb, f"Báo cáo CCHC {summary['period_name']} - {summary['unit']}")
+            if "html" in job.formats:
+                (staging / f"{job.period}.html").write_text(html, encoding="utf-8")
+                files.append(f"{job.period}.html")
+            if "pdf" in job.formats:
+                step = "pdf"
+                html_to_pdf(html, staging / f"{job.period}.pdf")
+                files.append(f"{job.period}.pdf")
+        if "json" in job.formats:
+            step = "json"
+            text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+            (staging / f"{job.period}.json").write_text(text, encoding="utf-8")
+            files.append(f"{job.period}.json")
+    except PapermillExecutionError as exc:
+        message = f"{exc.ename}: {str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
+        return PeriodResult(job.period, failed_step=f"notebook cell {exc.exec_count}", error=message)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported with its step
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return PeriodResult(job.period, failed_step=step, error=f"{type(exc).__name__}: {first_line}")
+    return PeriodResult(job.period, files=tuple(files))
+
+
+def build_reports(
+    periods: list[Period],
+    *,
+    cutoff: str = "decree09",
+    data_dir: str | Path = "",
+    out_dir: str | Path | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    unit: str = "",
+    notebook: Path = paths.PERIOD_REPORT_NOTEBOOK,
+    jobs: int | None = None,
+) -> list[Path]:
+    """Build and publish the reports of ``periods``; returns the published files.
+
+    All periods are built first (in a small pool of processes, one kernel each);
+    only when every one succeeded are the files moved into ``out_dir`` and the
+    index rewritten. Raises :class:`ReportError` naming the period, the failing
+    step and the error otherwise.
+    """
+    if not periods:
+        raise ReportError("no period given")
+    contexts = [check_parameters(p.id, cutoff, str(data_dir), unit) for p in periods]
+    out = Path(out_dir) if out_dir else paths.default_out_dir(contexts[0].unit.slug)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        job_list = [
+            PeriodJob(ctx.period.id, cutoff, str(ctx.data_dir), unit, str(Path(notebook).resolve()), str(staging), formats)
+            for ctx in contexts
+        ]
+        results = _run_jobs(job_list, jobs)
+        failures = [r for r in results if r.failed_step]
+        if failures:
+            kept = _keep_failed(failures, staging, out)
+            first = failures[0]
+            where = f"executed notebook kept at {kept[0]}" if kept[0] else "the notebook did not start"
+            others = f" (and {len(failures) - 1} more period(s) failed)" if len(failures) > 1 else ""
+            raise ReportError(
+                f"{first.period}: {first.failed_step} failed: {first.error}; {where}; no report was changed{others}"
+            )
+        published = []
+        for result in results:
+            for name in result.files:
+                os.replace(staging / name, out / name)
+                published.append(out / name)
+            (out / FAILED_DIR / f"{result.period}.ipynb").unlink(missing_ok=True)
+        if (out / FAILED_DIR).is_dir() and not any((out / FAILED_DIR).iterdir()):
+            (out / FAILED_DIR).rmdir()
+        write_index(out)
+        return published
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_jobs(job_list: list[PeriodJob], jobs: int | None) -> list[PeriodResult]:
+    workers = max(1, min(len(job_list), jobs or os.cpu_count() or 1))
+    if workers == 1:
+        return [build_period(job) for job in job_list]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        return list(pool.map(build_period, job_list))
+
+
+def _keep_failed(failures: list[PeriodResult], staging: Path, out: Path) -> list[Path | None]:
+    """Move the failing periods' executed notebooks to ``out/_failed/`` (None where none was written)."""
+    failed_dir = out / FAILED_DIR
+    failed_dir.mkdir(exist_ok=True)
+    kept: list[Path | None] = []
+    for result in failures:
+        executed = staging / f"{result.period}.ipynb"
+        target = failed_dir / executed.name
+        if executed.exists():
+            os.replace(executed, target)
+            kept.append(target)
+        else:
+            kept.append(None)
+    return kept
