@@ -39,6 +39,8 @@ def check_parameters(period: str, cutoff: str = "decree09", data_dir: str | Path
     ...
     cchc_lib.errors.ParameterError: cutoff: unknown cut-off 'monthly'; valid: decree09, calendar
     """
+    if isinstance(period, int) and not isinstance(period, bool):
+        period = str(period)  # papermill's "-p period 2023" hands over a number
     for name, value in (("period", period), ("cutoff", cutoff), ("unit", unit)):
         if not isinstance(value, str):
             raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")

@@ -70,8 +70,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
     """
     asked = {part.strip().lower() for part in text.split(",") if part.strip()}
     unknown = sorted(asked - set(FORMATS))
-    if unknown or not asked:
-        raise ReportError(f"--format: unknown or empty {', '.join(unknown) or text!r}; choose from html,pdf,json")
+    if not asked:
+        raise ReportError("--format: no format given; choose from html,pdf,json")
+    if unknown:
+        raise ReportError(f"--format: unknown {', '.join(unknown)}; choose from html,pdf,json")
     return tuple(f for f in FORMATS if f in asked)
 
 
@@ -103,11 +105,12 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code="vi",
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=HIDDEN_CELL_TAGS, enabled=True), enabled=True
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "language_code": "vi"})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
@@ -159,7 +162,7 @@ def build_period(job: PeriodJob) -> PeriodResult:
             files.append(f"{job.period}.json")
     except PapermillExecutionError as exc:
         message = f"{exc.ename}: {str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
-        return PeriodResult(job.period, failed_step=f"notebook cell {exc.exec_count}", error=message)
+        return PeriodResult(job.period, failed_step=f"notebook cell In [{exc.exec_count}]", error=message)
     except Exception as exc:  # noqa: BLE001 - any failure is reported with its step
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         return PeriodResult(job.period, failed_step=step, error=f"{type(exc).__name__}: {first_line}")

@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine:
+#   make report   build the sample's reports (reports/hoang-giang/)
+#   make test     run the tests
+# Both create or reuse .venv/ in the project root.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+YEAR ?= 2023
+PYTEST_ARGS ?=
+
+.PHONY: report test test-core lab bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/cchc report --year $(YEAR)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# the quick tests only: no notebook runs
+test-core: $(STAMP)
+	$(BIN)/python -m pytest -m "not notebook" $(PYTEST_ARGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_year.py
+
+clean:
+	rm -rf $(VENV) reports/*/ .pytest_cache

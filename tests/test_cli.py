@@ -1,0 +1,77 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cchc_lib.cli import main
+
+from .conftest import write_data_dir
+
+
+def test_periods_prints_ids_names_and_both_windows(capsys):
+    assert main(["periods", "2023"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 8  # header and seven periods
+    assert lines[1].split() == ["2023-Q1", "Quý", "I", "năm", "2023", "15/12/2022", "–", "14/03/2023",
+                                "01/01/2023", "–", "31/03/2023"]
+    assert lines[7].startswith("2023-Y ") and "15/12/2022 – 14/12/2023" in lines[7] and "01/01/2023 – 31/12/2023" in lines[7]
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["report", "2023-Q5"], "cchc: error: invalid period id '2023-Q5'; valid forms: YYYY-Q1"),
+        (["report", "23-Q1"], "cchc: error: invalid period id '23-Q1'"),
+        (["report"], "cchc: error: give at least one PERIOD (e.g. 2023-Q1) or --year YYYY"),
+        (["report", "2023-Q1", "--year", "2023"], "cchc: error: give either PERIOD ... or --year, not both"),
+        (["report", "2023-Q1", "--format", "html,docx"], "cchc: error: --format: unknown docx; choose from html,pdf,json"),
+        (["report", "2023-Q1", "--format", " , "], "cchc: error: --format: no format given"),
+        (["report", "2023-Q1", "--data", "/no/such/dir"], "cchc: error: data_dir: '/no/such/dir' is not a folder"),
+    ],
+)
+def test_report_failures_exit_non_zero_with_a_one_line_reason(argv, reason, capsys):
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(reason)
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_cutoff_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["report", "2023-Q1", "--cutoff", "monthly"])
+    assert excinfo.value.code == 2
+    assert "invalid choice: 'monthly'" in capsys.readouterr().err
+
+
+def test_report_refuses_bad_data_before_any_notebook_runs(tmp_path, capsys):
+    folder = write_data_dir(tmp_path / "d", ["B1,P,F,31/02/2023,,,,,,,,", "B2,P,F,01/03/2023,,,,,,,,"])
+    out = tmp_path / "out"
+    assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("cchc: error: 1 problem(s) in the dossier data: (run 'cchc validate' for the full list)")
+    assert not out.exists()
+
+
+def test_validate_lists_every_problem_with_file_row_and_column(tmp_path, capsys):
+    folder = write_data_dir(tmp_path / "d", ["B1,P,F,31/02/2023,,,,,,,,", ",P,F,01/03/2023,,,,,,,,"])
+    assert main(["validate", "--data", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "dossiers.csv, dòng/row 2, cột/column received_at: '31/02/2023': Ngày không đọc được (dùng dd/mm/yyyy) / "
+        "date not understood (use dd/mm/yyyy)",
+        "dossiers.csv, dòng/row 3, cột/column dossier_id: '': Thiếu mã hồ sơ / dossier id missing",
+    ]
+    assert captured.err.strip() == f"cchc: error: 2 problem(s) in {folder.resolve()}"
+
+
+def test_validate_on_the_sample_finds_no_problem(capsys):
+    assert main(["validate"]) == 0
+    assert "no problem found" in capsys.readouterr().out
+
+
+def test_console_script_is_installed():
+    cchc = Path(sys.executable).parent / "cchc"
+    result = subprocess.run([str(cchc), "periods", "2024"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "2024-Q1   Quý I năm 2024         15/12/2023 – 14/03/2024" in result.stdout

@@ -1,0 +1,138 @@
+"""Notebook runs: the report made end to end from the shipped sample (slow; marked ``notebook``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+from pypdf import PdfReader
+
+from cchc_lib import paths
+from cchc_lib.errors import ReportError
+from cchc_lib.periods import parse_period
+from cchc_lib.render import build_reports, summary_from_notebook
+
+pytestmark = pytest.mark.notebook
+PERIODS = ["2023-Q1", "2023-Y"]
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    build_reports([parse_period(p) for p in PERIODS], out_dir=out, jobs=2)
+    return out
+
+
+def _independent_received_count(period_id: str) -> int:
+    """Dossiers received in the decree09 window, counted straight from the sample CSV."""
+    raw = pd.read_csv(paths.SAMPLE_DATA_DIR / "dossiers.csv", dtype=str, keep_default_na=False)
+    day = pd.to_datetime(raw["received_at"].str[:10], format="%d/%m/%Y")
+    start, end = parse_period(period_id).window("decree09")
+    inside = (day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)) & (raw["outcome"] != "refused")
+    return int(inside.sum())
+
+
+def test_every_format_and_the_index_are_published(out_dir):
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == sorted([f"{p}.{kind}" for p in PERIODS for kind in ("html", "pdf", "json")] + ["index.html"])
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_json_summary_holds_the_contract_keys_and_the_real_count(out_dir, period_id):
+    summary = json.loads((out_dir / f"{period_id}.json").read_text(encoding="utf-8"))
+    start, end = parse_period(period_id).window("decree09")
+    assert {k: summary[k] for k in ("unit", "period", "cutoff", "start", "end")} == {
+        "unit": "Xã Hoằng Giang", "period": period_id, "cutoff": "decree09",
+        "start": start.isoformat(), "end": end.isoformat(),
+    }
+    assert summary["dossiers"]["received_in_period"] == _independent_received_count(period_id)
+    assert summary["plan"] == {"available": False}
+
+
+def test_html_is_offline_and_shows_no_code(out_dir):
+    html = (out_dir / "2023-Q1.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert not re.search(r"""url\(\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert "@import" not in html
+    assert not re.search(r'class="[^"]*(jp-InputArea|jp-InputPrompt|jp-OutputPrompt)', html)
+    for code in ("check_parameters", "load_dossiers", "build_summary", "cutoff = ", "data_dir"):
+        assert code not in html
+    assert "Traceback" not in html
+    assert "Xã Hoằng Giang" in html and "Quý I năm 2023" in html
+    assert '<html lang="vi">' in html
+
+
+def test_pdf_is_a4_and_its_text_holds_the_vietnamese_names(out_dir):
+    reader = PdfReader(out_dir / "2023-Y.pdf")
+    text = unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
+    assert "Hoằng Giang" in text
+    assert "Năm 2023" in text
+    assert "Tiếp nhận hồ sơ thủ tục hành chính" in text
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def test_index_links_the_published_reports(out_dir):
+    page = (out_dir / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<strong>(.*?)</strong>", page) == ["Quý I năm 2023", "Năm 2023"]
+    assert 'href="2023-Y.pdf"' in page and 'href="2023-Q1.html"' in page
+
+
+def _failing_notebook(folder):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('period = "2023-Y"\ncutoff = "decree09"\ndata_dir = ""\nunit = ""',
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('raise RuntimeError("boom in the report")'),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_failing_notebook_leaves_earlier_reports_intact(out_dir, tmp_path):
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    with pytest.raises(ReportError) as excinfo:
+        build_reports([parse_period("2023-Q1")], out_dir=out_dir, notebook=_failing_notebook(tmp_path), jobs=1)
+    message = str(excinfo.value)
+    assert message.startswith("2023-Q1: notebook cell In [3] failed: RuntimeError: boom in the report;")
+    assert "no report was changed" in message
+    failed = out_dir / "_failed" / "2023-Q1.ipynb"
+    assert f"executed notebook kept at {failed}" in message
+    after = {p.name: p.read_bytes() for p in out_dir.iterdir() if p.is_file()}
+    assert after == before
+    kept = nbformat.read(failed, as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in kept.cells for o in c.get("outputs", []))
+    assert not list(out_dir.glob(".staging-*"))
+    # a later good run clears the failure notebook
+    build_reports([parse_period("2023-Q1")], out_dir=out_dir, formats=("json",), jobs=1)
+    assert not (out_dir / "_failed").exists()
+
+
+def test_the_notebook_refuses_a_bad_parameter_in_its_first_cell(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as excinfo:
+        papermill.execute_notebook(
+            str(paths.PERIOD_REPORT_NOTEBOOK), str(tmp_path / "out.ipynb"), parameters={"period": "2023-Q5"},
+            progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR),
+        )
+    assert excinfo.value.ename == "ParameterError"
+    assert "period: invalid period id '2023-Q5'" in excinfo.value.evalue
+
+
+def test_the_notebook_with_its_default_parameters_gives_the_cli_result(out_dir, tmp_path):
+    nb = papermill.execute_notebook(
+        str(paths.PERIOD_REPORT_NOTEBOOK), str(tmp_path / "by-hand.ipynb"), progress_bar=False,
+        cwd=str(paths.NOTEBOOKS_DIR),
+    )
+    by_hand = summary_from_notebook(nb)
+    by_cli = json.loads((out_dir / "2023-Y.json").read_text(encoding="utf-8"))
+    by_hand.pop("generated_at")
+    by_cli.pop("generated_at")
+    assert by_hand == by_cli
