@@ -7,6 +7,9 @@ papermill, then exporting the executed notebook:
 - PDF: WeasyPrint from that HTML (A4);
 - JSON: the summary the notebook displays in its ``summary-json`` cell.
 
+The heavy imports (papermill, nbconvert, WeasyPrint) happen once, in this module, before the
+worker processes are forked, so each worker inherits them.
+
 Publishing is atomic: every file of every period is written into a staging folder
 inside the output folder and moved into place only when all of them succeeded. On a
 failure nothing already published is touched; the executed notebook of the failing
@@ -25,6 +28,11 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+import papermill
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from papermill.exceptions import PapermillExecutionError
+from weasyprint import HTML
 
 from . import paths
 from .errors import ReportError
@@ -79,8 +87,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
     """Run the report notebook with ``parameters``; the executed copy is written to ``output``."""
-    import papermill
-
     return papermill.execute_notebook(
         str(notebook),
         str(output),
@@ -89,16 +95,14 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
         progress_bar=False,
         log_output=False,
         cwd=str(notebook.parent),
-        # the kernel's own start-up notices (not the notebook's output) are of no use to the analyst
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        # the kernel process's own log (start-up notices, the interrupt jupyter_client sends at
+        # shutdown) says nothing to the analyst; errors in cells reach the notebook and the CLI
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """The executed notebook as one offline HTML page, without code, prompts or parameter cells."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
     exporter = HTMLExporter(
         template_name=paths.HTML_TEMPLATE,
         extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
@@ -116,8 +120,6 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
 
 def html_to_pdf(html: str, target: Path) -> None:
     """Print the report's HTML to an A4 PDF."""
-    from weasyprint import HTML
-
     HTML(string=html, base_url=str(paths.PROJECT_ROOT)).write_pdf(str(target))
 
 
@@ -134,8 +136,6 @@ def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:
 
 def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
-    from papermill.exceptions import PapermillExecutionError
-
     staging = Path(job.staging)
     executed = staging / f"{job.period}.ipynb"
     parameters = {"period": job.period, "cutoff": job.cutoff, "data_dir": job.data_dir, "unit": job.unit}
