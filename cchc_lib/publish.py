@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from . import paths
-from .periods import CUTOFF_NAMES_VI, PeriodError, parse_period
+from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 
 INDEX_FILE = "index.html"
 REPORT_SUFFIXES = (".html", ".pdf", ".json")
@@ -56,7 +56,7 @@ def list_reports(out_dir: Path) -> list[dict]:
         entry["window"] = (
             f"{_vi_date(summary['start'])} – {_vi_date(summary['end'])}" if "start" in summary and "end" in summary else "—"
         )
-        entry["cutoff"] = CUTOFF_NAMES_VI.get(summary.get("cutoff", ""), "—")
+        entry["cutoff"] = CUTOFF_SHORT_VI.get(summary.get("cutoff", ""), "—")
         entry["generated"] = summary.get("generated_at") or dt.datetime.fromtimestamp(newest).astimezone().isoformat(
             timespec="seconds"
         )
