@@ -7,7 +7,7 @@ The public face, used by the report notebook::
     summary = build_summary(ctx, dossiers)
 """
 
-from .ingest import load_dossiers
+from .validate import DossierData, load_dossiers, validate_data
 from .params import ReportContext, check_parameters
 from .periods import Period, parse_period, periods_of_year
 from .summary import build_summary
@@ -15,9 +15,11 @@ from .summary import build_summary
 __all__ = [
     "Period",
     "ReportContext",
+    "DossierData",
     "build_summary",
     "check_parameters",
     "load_dossiers",
     "parse_period",
     "periods_of_year",
+    "validate_data",
 ]

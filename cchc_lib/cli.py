@@ -4,6 +4,7 @@
     cchc report --year 2023
     cchc periods 2023
     cchc validate [--data DIR]
+    cchc report ... --skip-invalid        # leave rows with errors out, listed in the report
 
 Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage.
 """
@@ -37,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,pdf,json", help="comma-separated: html,pdf,json (default: all)")
     report.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="period windows (default: decree09)")
     report.add_argument("--unit", default="", help="the unit's display name (default: from unit.yaml)")
+    report.add_argument("--skip-invalid", action="store_true",
+                        help="leave rows with errors out (listed in the report and JSON) instead of refusing to run")
     report.add_argument("--jobs", type=int, default=None, help="periods built at once (default: the number of cores)")
 
     periods = commands.add_parser("periods", help="list a year's periods and their windows")
@@ -48,9 +51,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .ingest import load_dossiers
     from .params import check_parameters
     from .render import build_reports, parse_formats
+    from .validate import load_dossiers
 
     if args.year and args.periods:
         raise CchcError("give either PERIOD ... or --year, not both")
@@ -60,11 +63,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     periods = list(dict.fromkeys(periods))
     formats = parse_formats(args.format)
     ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
-    load_dossiers(ctx.data_dir)  # refuse bad data before any notebook starts
+    load_dossiers(ctx.data_dir, skip_invalid=args.skip_invalid)  # refuse bad data before any notebook starts
     started = time.perf_counter()
     published = build_reports(
         periods, cutoff=args.cutoff, data_dir=ctx.data_dir, out_dir=args.out, formats=formats, unit=args.unit,
-        jobs=args.jobs,
+        skip_invalid=args.skip_invalid, jobs=args.jobs,
     )
     out_dir = published[0].parent if published else args.out
     print(f"{len(periods)} period(s), {len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
@@ -85,15 +88,19 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .ingest import format_problems, read_dossiers
+    from .ingest import ERROR, format_problems
     from .params import resolve_data_dir
+    from .validate import validate_data
 
     data_dir = resolve_data_dir(args.data or "")
-    dossiers, problems = read_dossiers(data_dir)
+    problems = validate_data(data_dir)
+    errors = int((problems["severity"] == ERROR).sum())
+    warnings = len(problems) - errors
     if len(problems):
         print(format_problems(problems))
-        raise CchcError(f"{len(problems)} problem(s) in {data_dir}")
-    print(f"{data_dir}: {len(dossiers)} dossiers, no problem found")
+    if errors:
+        raise CchcError(f"{errors} error(s) and {warnings} warning(s) in {data_dir}")
+    print(f"{data_dir}: no error, {warnings} warning(s)")
     return 0
 
 

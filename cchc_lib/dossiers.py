@@ -1,7 +1,16 @@
-"""Dossiers in a period window.
+"""Dossiers in a period window: the counts of Biểu II.06a, the plan's KPIs, the late list,
+the backlog and processing times.
 
-Dates are compared as calendar dates (times of day ignored), both ends inclusive.
-Refused dossiers (từ chối tiếp nhận) were never taken in and are left out.
+Rules (domain.md, "The official period table"), for a window [start, end]:
+
+- calendar dates are compared, times ignored; both ends inclusive;
+- refused dossiers (từ chối tiếp nhận) were never taken in and are left out;
+- (4)/(5) received in the window online / direct or postal; (6) received before the start
+  and not finished before it; (3) = (4)+(5)+(6);
+- (7) finished in the window; (8) before the due date; (9) on the due date, and every
+  withdrawn or returned dossier; (10) after the due date;
+- (11) received by the end and not finished by it; (12) due after the end; (13) due on or
+  before the end. (3) = (7)+(11).
 """
 
 from __future__ import annotations
@@ -11,6 +20,185 @@ import datetime as dt
 import pandas as pd
 
 from . import schema as S
+from .workdays import working_days_between
+
+# The eleven counts of Biểu II.06a: JSON key -> (form column, Vietnamese header)
+COUNTS: dict[str, tuple[str, str]] = {
+    "received_total": ("(3)", "Tổng số hồ sơ nhận giải quyết"),
+    "received_online": ("(4)", "Trong kỳ: trực tuyến"),
+    "received_direct_postal": ("(5)", "Trong kỳ: trực tiếp, dịch vụ bưu chính"),
+    "carried_over": ("(6)", "Từ kỳ trước chuyển qua"),
+    "resolved_total": ("(7)", "Đã giải quyết: tổng số"),
+    "resolved_early": ("(8)", "Trước hạn"),
+    "resolved_on_time": ("(9)", "Đúng hạn"),
+    "resolved_late": ("(10)", "Quá hạn"),
+    "pending_total": ("(11)", "Đang giải quyết: tổng số"),
+    "pending_in_term": ("(12)", "Trong hạn"),
+    "pending_overdue": ("(13)", "Quá hạn"),
+}
+COUNT_KEYS: tuple[str, ...] = tuple(COUNTS)
+TOTAL_LABEL = "Tổng số"
+UNKNOWN_FIELD = "Không rõ lĩnh vực"
+
+# KPI -> (Vietnamese name, numerator, denominator) as documented in summary.py
+KPI_NAMES_VI: dict[str, str] = {
+    "on_time_rate": "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn",
+    "online_rate": "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+    "full_online_rate": "Tỷ lệ hồ sơ trực tuyến toàn trình",
+    "e_result_rate": "Tỷ lệ hồ sơ có kết quả điện tử (số hóa kết quả)",
+    "satisfaction_rate": "Tỷ lệ hài lòng",
+    "apology_coverage": "Tỷ lệ hồ sơ trễ hạn có thư xin lỗi",
+    "progress_766": "Chỉ số tiến độ giải quyết (QĐ 766, 2.1)",
+}
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–5 ngày", 0, 5),
+    ("6–10 ngày", 6, 10),
+    ("11–20 ngày", 11, 20),
+    ("21–40 ngày", 21, 40),
+    ("trên 40 ngày", 41, None),
+)
+
+
+def _days(values: pd.Series) -> pd.Series:
+    return values.dt.normalize()
+
+
+def classify_dossiers(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The dossiers that concern the window (refused left out), each with a boolean column per
+    count of Biểu II.06a (named by :data:`COUNT_KEYS`).
+
+    >>> frame = pd.DataFrame({
+    ...     S.FIELD: ["Hộ tịch", "Hộ tịch", "Chứng thực"],
+    ...     S.RECEIVED_AT: pd.to_datetime(["2023-03-01", "2023-03-02", "2023-02-20"]),
+    ...     S.DUE_AT: pd.to_datetime(["2023-03-01", "2023-03-03", "2023-02-21"]),
+    ...     S.RESOLVED_AT: pd.to_datetime(["2023-03-02", None, "2023-02-21"]),
+    ...     S.OUTCOME: ["resolved", None, "resolved"],
+    ...     S.CHANNEL: ["online", "direct", "postal"],
+    ... })
+    >>> c = classify_dossiers(frame, dt.date(2023, 3, 1), dt.date(2023, 3, 31))
+    >>> c[["received_online", "resolved_late", "pending_overdue"]].sum().tolist()
+    [1, 1, 1]
+    """
+    kept = dossiers.loc[dossiers[S.OUTCOME] != S.REFUSED]
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    received, due, resolved = _days(kept[S.RECEIVED_AT]), _days(kept[S.DUE_AT]), _days(kept[S.RESOLVED_AT])
+    channel = kept[S.CHANNEL]
+    received_in = received.between(first, last)
+    carried_over = (received < first) & ~(resolved < first)
+    in_scope = received_in | carried_over
+    finished = in_scope & resolved.between(first, last)
+    always_on_time = kept[S.OUTCOME].isin([S.WITHDRAWN, S.RETURNED])
+    pending = in_scope & ~(resolved <= last)
+    flags = pd.DataFrame(
+        {
+            "received_total": in_scope,
+            "received_online": received_in & (channel == S.ONLINE),
+            "received_direct_postal": received_in & channel.isin([S.DIRECT, S.POSTAL]),
+            "carried_over": carried_over,
+            "resolved_total": finished,
+            "resolved_early": finished & ~always_on_time & (resolved < due),
+            "resolved_on_time": finished & (always_on_time | (resolved == due)),
+            "resolved_late": finished & ~always_on_time & (resolved > due),
+            "pending_total": pending,
+            "pending_in_term": pending & (due > last),
+            "pending_overdue": pending & ~(due > last),
+        },
+        index=kept.index,
+    )
+    return kept.join(flags).loc[in_scope]
+
+
+def tthc_table(classified: pd.DataFrame) -> pd.DataFrame:
+    """Biểu II.06a: one row per field (most dossiers first) and a last row ``Tổng số``.
+
+    Columns are :data:`COUNT_KEYS`, integer counts; the index holds the field names.
+    """
+    fields = classified[S.FIELD].fillna(UNKNOWN_FIELD).replace("", UNKNOWN_FIELD)
+    by_field = classified[list(COUNT_KEYS)].astype("int64").groupby(fields).sum()
+    by_field = by_field.sort_index().sort_values("received_total", ascending=False, kind="stable")
+    total = by_field.sum().to_frame(TOTAL_LABEL).T
+    table = pd.concat([by_field, total]).astype("int64")
+    table.index.name = S.FIELD
+    return table
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def compute_kpis(classified: pd.DataFrame) -> dict[str, dict]:
+    """The seven rates, each as ``{"value", "numerator", "denominator"}``; value None when
+    the denominator is 0."""
+    c = classified
+    finished_ok = c["resolved_total"] & (c[S.OUTCOME] == S.RESOLVED)
+    rated = c["resolved_total"] & c[S.SATISFACTION].notna()
+    late = c["resolved_late"] | c["pending_overdue"]
+    parts = {
+        "on_time_rate": ((c["resolved_early"] | c["resolved_on_time"]).sum(), c["resolved_total"].sum()),
+        "online_rate": (c["received_online"].sum(), (c["received_online"] | c["received_direct_postal"]).sum()),
+        "full_online_rate": ((c["received_online"] & (c[S.ONLINE_LEVEL] == S.FULL)).sum(), c["received_online"].sum()),
+        "e_result_rate": ((finished_ok & c[S.E_RESULT].fillna(False).astype(bool)).sum(), finished_ok.sum()),
+        "satisfaction_rate": ((rated & (c[S.SATISFACTION] == S.SATISFIED)).sum(), rated.sum()),
+        "apology_coverage": ((late & c[S.APOLOGY_AT].notna()).sum(), late.sum()),
+        "progress_766": (
+            (c["resolved_early"] | c["resolved_on_time"] | c["pending_in_term"]).sum(), c["received_total"].sum()
+        ),
+    }
+    return {
+        key: {"value": _rate(int(num), int(den)), "numerator": int(num), "denominator": int(den)}
+        for key, (num, den) in parts.items()
+    }
+
+
+def late_dossiers(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """Dossiers finished late in the window or pending past their due date at its end: code,
+    procedure, field, status, due date, working days late (to the result, or to the end of the
+    window), apology yes/no. Most days late first."""
+    late = classified.loc[classified["resolved_late"] | classified["pending_overdue"]]
+    rows = []
+    for row in late.itertuples(index=False):
+        due = row.due_at.date()
+        finished = bool(row.resolved_late)
+        until = row.resolved_at.date() if finished else end
+        rows.append({
+            S.DOSSIER_ID: row.dossier_id,
+            S.PROCEDURE: row.procedure,
+            S.FIELD: row.field,
+            "status": "resolved_late" if finished else "pending_overdue",
+            S.DUE_AT: due.isoformat(),
+            "days_late": working_days_between(due, until),
+            "apology": not pd.isna(row.apology_at),
+        })
+    frame = pd.DataFrame(rows, columns=[S.DOSSIER_ID, S.PROCEDURE, S.FIELD, "status", S.DUE_AT, "days_late", "apology"])
+    return frame.sort_values(["days_late", S.DOSSIER_ID], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def backlog_by_age(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """Dossiers pending at the end of the window by age (working days since receipt), with
+    how many of them are overdue."""
+    pending = classified.loc[classified["pending_total"]]
+    ages = pd.Series(
+        [working_days_between(r.date(), end) for r in pending[S.RECEIVED_AT]], index=pending.index, dtype="int64"
+    )
+    rows = []
+    for label, low, high in AGE_BANDS:
+        inside = (ages >= low) & ((ages <= high) if high is not None else True)
+        rows.append({"band": label, "pending": int(inside.sum()),
+                     "overdue": int((inside & pending["pending_overdue"]).sum())})
+    return pd.DataFrame(rows)
+
+
+def processing_days(classified: pd.DataFrame) -> dict:
+    """Processing time in working days of the dossiers resolved in the window (outcome
+    resolved): count, mean and 90th percentile (None when there are none)."""
+    done = classified.loc[classified["resolved_total"] & (classified[S.OUTCOME] == S.RESOLVED)]
+    days = pd.Series(
+        [working_days_between(a.date(), b.date()) for a, b in zip(done[S.RECEIVED_AT], done[S.RESOLVED_AT])],
+        dtype="float64",
+    )
+    if days.empty:
+        return {"count": 0, "mean": None, "p90": None}
+    return {"count": int(days.size), "mean": round(float(days.mean()), 2), "p90": round(float(days.quantile(0.9)), 2)}
 
 
 def received_in(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -40,4 +228,4 @@ def count_by_month(dossiers: pd.DataFrame, column: str = S.RECEIVED_AT) -> pd.Se
     months = dossiers[column].dt.to_period("M")
     counts = months.value_counts().reindex(pd.period_range(months.min(), months.max(), freq="M"), fill_value=0)
     counts.index = counts.index.strftime("%m/%Y")
-    return counts.sort_index(key=lambda idx: pd.to_datetime(idx, format="%m/%Y")).rename("count")
+    return counts.rename("count")

@@ -2,9 +2,10 @@
 
 A data folder holds:
 
-- ``unit.yaml`` (optional): ``name``, ``province``, ``district``, ``slug``;
+- ``unit.yaml`` (optional): ``name``, ``province``, ``district``, ``slug``, ``dossier_sheet``;
 - the dossier exports: ``dossiers.csv``, ``dossiers.xlsx``, or a folder ``dossiers/``
   of several ``.csv`` / ``.xlsx`` files, read and concatenated;
+- ``procedures.csv`` (optional): the procedure catalogue (field, legal processing time);
 - ``plan/`` (optional): the reform plan's files.
 
 Only the columns the analysis knows (:mod:`cchc_lib.schema`) are read from an export;
@@ -14,8 +15,10 @@ any other column, personal data included, is never loaded. Each row keeps its or
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,16 +31,9 @@ from .errors import DataError
 UNIT_FILE = "unit.yaml"
 PLAN_DIR = "plan"
 _DOSSIER_SUFFIXES = (".csv", ".xlsx")
-_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-)
-PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem_vi", "problem_en"]
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem_vi", "problem_en", "severity"]
+ERROR = "error"
+WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -48,6 +44,7 @@ class Unit:
     slug: str
     province: str = ""
     district: str = ""
+    dossier_sheet: str = ""  # the XLSX sheet holding the dossiers; default: the first
 
 
 def slugify(text: str) -> str:
@@ -84,6 +81,7 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
         slug=slugify(str(info.get("slug") or display)),
         province=str(info.get("province") or ""),
         district=str(info.get("district") or ""),
+        dossier_sheet=str(info.get("dossier_sheet") or ""),
     )
 
 
@@ -105,56 +103,75 @@ def has_plan(data_dir: Path) -> bool:
     return plan.is_dir() and any(plan.iterdir())
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """One export as text cells (Excel dates stay datetimes), known columns only."""
+def _problem(file: str, row: object, column: str, value: object, vi: str, en: str, severity: str = ERROR) -> dict:
+    """One row of the problems table."""
+    return dict(zip(PROBLEM_COLUMNS, (file, row, column, value, vi, en, severity)))
 
-    def wanted(header: object) -> bool:
-        return S.canonical_column(str(header)) is not None
 
+def _guess_encoding(path: Path) -> str:
+    """The encoding charset-normalizer guesses for a file that is not UTF-8, or ''."""
+    from charset_normalizer import from_path
+
+    best = from_path(path).best()
+    return best.encoding if best is not None else ""
+
+
+def _read_table(path: Path, wanted: Callable[[str], bool], sheet: str = "") -> pd.DataFrame:
+    """One export's wanted columns as raw cells: text, and datetimes where Excel stored dates."""
     try:
         if path.suffix.lower() == ".csv":
             return pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=wanted
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=lambda h: wanted(str(h))
             )
-        return pd.read_excel(path, dtype=object, usecols=wanted, engine="openpyxl")
+        return pd.read_excel(
+            path, sheet_name=sheet or 0, dtype=object, usecols=lambda h: wanted(str(h)), engine="openpyxl"
+        )
     except UnicodeDecodeError as exc:
+        guess = _guess_encoding(path)
+        named = f" (it looks like {guess})" if guess else ""
         raise DataError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save the export as CSV UTF-8"
+            f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8"
         ) from exc
     except (ValueError, OSError, KeyError) as exc:
-        raise DataError(f"{path}: cannot be read: {exc}") from exc
+        raise DataError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from exc
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Day-first dates and date-times (ISO, dd/mm/yyyy, dd/mm/yyyy HH:MM, Excel dates) to datetimes.
-
-    Empty cells become NaT; a cell that matches no form becomes NaT too (callers
-    compare with the empty cells to find the bad ones).
-
-    >>> parse_dates(pd.Series(["05/03/2023", "2023-03-06", "07/03/2023 15:30", ""])).dt.strftime("%d/%m %H:%M").tolist()
-    ['05/03 00:00', '06/03 00:00', '07/03 15:30', nan]
-    """
-    native = pd.to_datetime(values.where(values.map(lambda v: hasattr(v, "year"))), errors="coerce")
-    text = values.map(lambda v: "" if v is None or hasattr(v, "year") else str(v).strip())
-    result = native.astype("datetime64[ns]")
-    for fmt in _DATE_FORMATS:
-        missing = result.isna() & (text != "")
-        if not missing.any():
-            break
-        parsed = pd.to_datetime(text[missing], format=fmt, errors="coerce")
-        result = result.where(~missing, parsed.reindex(result.index))
-    return result
+def _cell_text(value: object) -> object:
+    """A cell as NFC text without surrounding spaces; datetimes stay, empty cells become None."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return pd.Timestamp(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
 
 
-def _problem(file: str, row: object, column: str, value: object, vi: str, en: str) -> dict:
-    return dict(zip(PROBLEM_COLUMNS, (file, row, column, value, vi, en)))
+def _read_with_aliases(
+    path: Path, aliases: Callable[[str], str | None], required: tuple[str, ...], sheet: str = ""
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Read one file's known columns under their canonical names, with each row's origin."""
+    raw = _read_table(path, lambda header: aliases(header) is not None, sheet)
+    raw.columns = [aliases(str(c)) for c in raw.columns]
+    raw = raw.loc[:, ~raw.columns.duplicated()]
+    problems = [
+        _problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing")
+        for column in required
+        if column not in raw.columns
+    ]
+    frame = raw.astype(object).map(_cell_text).assign(
+        **{S.SOURCE_FILE: path.name, S.SOURCE_ROW: range(2, len(raw) + 2)}
+    )
+    return frame, problems
 
 
-def read_dossiers(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All dossier exports of ``data_dir`` as one canonical frame, and the problems found.
+def read_raw_dossiers(data_dir: Path, sheet: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All dossier exports of ``data_dir`` concatenated, cells as read (not yet typed), and the
+    problems found while reading (no export, a required column missing).
 
-    The frame has every column of :data:`schema.DOSSIER_COLUMNS` (missing optional
-    ones empty) plus ``source_file`` and ``source_row``; date columns are datetimes.
+    The frame has every column of :data:`schema.DOSSIER_COLUMNS` (None where a file lacks
+    it) plus ``source_file`` and ``source_row``. ``sheet`` names the XLSX sheet (default: the first).
     """
     files = find_dossier_files(data_dir)
     problems: list[dict] = []
@@ -167,70 +184,72 @@ def read_dossiers(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             )
         )
     frames = []
-    lacking: dict[str, set[str]] = {column: set() for column in S.REQUIRED_COLUMNS}
     for path in files:
-        raw = _read_table(path)
-        raw.columns = [S.canonical_column(str(c)) for c in raw.columns]
-        for column in S.REQUIRED_COLUMNS:
-            if column not in raw.columns:
-                lacking[column].add(path.name)
-                problems.append(
-                    _problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing")
-                )
-        frame = raw.reindex(columns=list(S.DOSSIER_COLUMNS)).assign(
-            **{S.SOURCE_FILE: path.name, S.SOURCE_ROW: range(2, len(raw) + 2)}
-        )
+        frame, file_problems = _read_with_aliases(path, S.canonical_column, S.REQUIRED_COLUMNS, sheet)
+        problems += file_problems
         frames.append(frame)
-    if not frames:
-        empty = pd.DataFrame(columns=[*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])
-        return empty, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
-    dossiers = pd.concat(frames, ignore_index=True)
-    text_columns = [c for c in S.DOSSIER_COLUMNS if c not in S.DATE_COLUMNS]
-    dossiers[text_columns] = dossiers[text_columns].apply(
-        lambda col: col.map(lambda v: "" if pd.isna(v) else unicodedata.normalize("NFC", str(v).strip()))
+    columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
+    raw = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True) if frames else pd.DataFrame(
+        columns=columns
     )
-    for column in S.DATE_COLUMNS:
-        raw_values = dossiers[column]
-        parsed = parse_dates(raw_values)
-        given = raw_values.map(lambda v: not (v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == ""))
-        for idx in dossiers.index[given & parsed.isna()]:
+    return raw.astype(object).where(raw.notna(), None), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+
+
+CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")
+
+
+def find_catalogue(data_dir: Path) -> Path | None:
+    """The procedure catalogue of a data folder, if there is one."""
+    return next((data_dir / name for name in CATALOGUE_NAMES if (data_dir / name).is_file()), None)
+
+
+def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The procedure catalogue: ``procedure``, ``field``, ``legal_days`` (working days, 0 = same
+    day; NA where not given), with a ``key`` column for matching names; and its problems."""
+    path = find_catalogue(data_dir)
+    columns = [*S.CATALOGUE_COLUMNS, "key", S.SOURCE_FILE, S.SOURCE_ROW]
+    if path is None:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=PROBLEM_COLUMNS)
+
+    def alias(header: str) -> str | None:
+        key = S.normalize_header(header)
+        return key if key in S.CATALOGUE_COLUMNS else S.CATALOGUE_HEADER_ALIASES.get(key)
+
+    frame, problems = _read_with_aliases(path, alias, (S.PROCEDURE, S.LEGAL_DAYS))
+    if problems:
+        return pd.DataFrame(columns=columns), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    frame = frame.reindex(columns=[*S.CATALOGUE_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])
+    legal = []
+    for row in frame.itertuples(index=False):
+        text = S.normalize_header(row.legal_days or "")
+        text = text.removesuffix("ngày làm việc").removesuffix("ngày").strip()
+        if S.normalize_header(row.legal_days or "") in S.SAME_DAY_WORDS:
+            legal.append(0)
+        elif text.isdigit():
+            legal.append(int(text))
+        else:
+            legal.append(pd.NA)
             problems.append(
-                _problem(
-                    dossiers.at[idx, S.SOURCE_FILE], int(dossiers.at[idx, S.SOURCE_ROW]), column, str(raw_values[idx]),
-                    "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)",
-                )
+                _problem(path.name, row.source_row, S.LEGAL_DAYS, row.legal_days or "",
+                         "Thời hạn không đọc được (số ngày làm việc hoặc 'trong ngày')",
+                         "legal time not understood (working days, or 'trong ngày')")
             )
-        if column in S.REQUIRED_COLUMNS:
-            for idx in dossiers.index[~given & ~dossiers[S.SOURCE_FILE].isin(lacking[column])]:
-                problems.append(
-                    _problem(dossiers.at[idx, S.SOURCE_FILE], int(dossiers.at[idx, S.SOURCE_ROW]), column, "",
-                             "Thiếu ngày bắt buộc", "required date missing")
-                )
-        dossiers[column] = parsed
-    no_id = (dossiers[S.DOSSIER_ID] == "") & ~dossiers[S.SOURCE_FILE].isin(lacking[S.DOSSIER_ID])
-    for idx in dossiers.index[no_id]:
-        problems.append(
-            _problem(dossiers.at[idx, S.SOURCE_FILE], int(dossiers.at[idx, S.SOURCE_ROW]), S.DOSSIER_ID, "",
-                     "Thiếu mã hồ sơ", "dossier id missing")
-        )
-    return dossiers, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    frame[S.LEGAL_DAYS] = pd.array(legal, dtype="Int64")
+    frame["key"] = frame[S.PROCEDURE].map(lambda v: S.normalize_header(v or ""))
+    for dup in frame.loc[frame["key"].duplicated(), :].itertuples(index=False):
+        problems.append(_problem(path.name, dup.source_row, S.PROCEDURE, dup.procedure,
+                                 "Thủ tục có hai dòng trong danh mục", "procedure listed twice in the catalogue"))
+    return frame[columns], pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
 
 
 def format_problems(problems: pd.DataFrame, limit: int | None = None) -> str:
     """The problems table as text, one line a problem: file, row, column, value, what is wrong."""
     shown = problems if limit is None else problems.head(limit)
     lines = [
+        f"{'cảnh báo/warning: ' if p.severity == WARNING else ''}"
         f"{p.file}, dòng/row {p.row}, cột/column {p.column or '-'}: {p.value!r}: {p.problem_vi} / {p.problem_en}"
         for p in shown.itertuples(index=False)
     ]
     if limit is not None and len(problems) > limit:
         lines.append(f"… and {len(problems) - limit} more (run 'cchc validate')")
     return "\n".join(lines)
-
-
-def load_dossiers(data_dir: Path) -> pd.DataFrame:
-    """The canonical dossier frame of ``data_dir``; raises :class:`DataError` listing every problem."""
-    dossiers, problems = read_dossiers(data_dir)
-    if len(problems):
-        raise DataError(f"{len(problems)} problem(s) in the dossier data:\n{format_problems(problems, limit=20)}")
-    return dossiers

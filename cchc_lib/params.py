@@ -22,13 +22,17 @@ class ReportContext:
     start: dt.date
     end: dt.date
     data_dir: Path
+    skip_invalid: bool = False
 
 
-def check_parameters(period: str, cutoff: str = "decree09", data_dir: str | Path = "", unit: str = "") -> ReportContext:
+def check_parameters(
+    period: str, cutoff: str = "decree09", data_dir: str | Path = "", unit: str = "", skip_invalid: bool = False
+) -> ReportContext:
     """Validate the report notebook's parameters and resolve them into a :class:`ReportContext`.
 
     ``data_dir`` empty means the shipped sample; ``unit`` empty means the name in the
-    data folder's ``unit.yaml`` (or the folder's name). Raises :class:`ParameterError`
+    data folder's ``unit.yaml`` (or the folder's name); ``skip_invalid`` leaves rows with
+    errors out instead of refusing the data. Raises :class:`ParameterError`
     with a message naming the bad value.
 
     >>> ctx = check_parameters("2023-Q1")
@@ -44,6 +48,8 @@ def check_parameters(period: str, cutoff: str = "decree09", data_dir: str | Path
     for name, value in (("period", period), ("cutoff", cutoff), ("unit", unit)):
         if not isinstance(value, str):
             raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+    if not isinstance(skip_invalid, bool):
+        raise ParameterError(f"skip_invalid: expected True or False, got {skip_invalid!r}")
     try:
         parsed = parse_period(period)
     except PeriodError as exc:
@@ -65,6 +71,7 @@ def check_parameters(period: str, cutoff: str = "decree09", data_dir: str | Path
         start=start,
         end=end,
         data_dir=folder,
+        skip_invalid=skip_invalid,
     )
 
 

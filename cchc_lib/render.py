@@ -55,6 +55,7 @@ class PeriodJob:
     cutoff: str
     data_dir: str
     unit: str
+    skip_invalid: bool
     notebook: str
     staging: str
     formats: tuple[str, ...]
@@ -138,7 +139,10 @@ def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
     staging = Path(job.staging)
     executed = staging / f"{job.period}.ipynb"
-    parameters = {"period": job.period, "cutoff": job.cutoff, "data_dir": job.data_dir, "unit": job.unit}
+    parameters = {
+        "period": job.period, "cutoff": job.cutoff, "data_dir": job.data_dir, "unit": job.unit,
+        "skip_invalid": job.skip_invalid,
+    }
     step = "notebook"
     try:
         nb = execute_notebook(Path(job.notebook), executed, parameters)
@@ -177,6 +181,7 @@ def build_reports(
     out_dir: str | Path | None = None,
     formats: tuple[str, ...] = FORMATS,
     unit: str = "",
+    skip_invalid: bool = False,
     notebook: Path = paths.PERIOD_REPORT_NOTEBOOK,
     jobs: int | None = None,
 ) -> list[Path]:
@@ -189,13 +194,14 @@ def build_reports(
     """
     if not periods:
         raise ReportError("no period given")
-    contexts = [check_parameters(p.id, cutoff, str(data_dir), unit) for p in periods]
+    contexts = [check_parameters(p.id, cutoff, str(data_dir), unit, skip_invalid) for p in periods]
     out = Path(out_dir) if out_dir else paths.default_out_dir(contexts[0].unit.slug)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         job_list = [
-            PeriodJob(ctx.period.id, cutoff, str(ctx.data_dir), unit, str(Path(notebook).resolve()), str(staging), formats)
+            PeriodJob(ctx.period.id, cutoff, str(ctx.data_dir), unit, skip_invalid, str(Path(notebook).resolve()),
+                      str(staging), formats)
             for ctx in contexts
         ]
         results = _run_jobs(job_list, jobs)

@@ -1,14 +1,26 @@
 """The period's figures as one JSON-ready dict: the contract of ``<PERIOD>.json``.
 
-Keys (stable; province tools read them):
+Stable keys (province tools read them):
 
 - ``unit``: the unit's display name; ``unit_slug``, ``district``, ``province``;
 - ``period``: canonical period id (``2023-Q1``); ``period_name``: its Vietnamese name;
 - ``cutoff``: ``decree09`` or ``calendar``; ``start``, ``end``: the window, ISO dates, both inclusive;
-- ``previous_period``: id of the previous comparable period;
-- ``generated_at``: ISO date-time with offset;
-- ``dossiers.received_in_period``: dossiers taken in within the window (refused left out);
-  ``dossiers.source_files``: the export files read;
+- ``previous_period``: id of the previous comparable period; ``generated_at``: ISO date-time;
+- ``dossiers.total`` and ``dossiers.by_field.<field as written in the data>``: the integer counts
+  of Biểu II.06a: ``received_total`` (3), ``received_online`` (4), ``received_direct_postal`` (5),
+  ``carried_over`` (6), ``resolved_total`` (7), ``resolved_early`` (8), ``resolved_on_time`` (9),
+  ``resolved_late`` (10), ``pending_total`` (11), ``pending_in_term`` (12), ``pending_overdue`` (13);
+- ``dossiers.received_in_period``: (4)+(5); ``dossiers.source_files``: the exports read;
+- ``kpis``: ``on_time_rate``, ``online_rate``, ``full_online_rate``, ``e_result_rate``,
+  ``satisfaction_rate``, ``apology_coverage``, ``progress_766``: fractions 0–1, or null when the
+  denominator is 0; ``kpi_parts.<kpi>``: its ``numerator`` and ``denominator``;
+- ``processing_days``: ``count``, ``mean``, ``p90`` (working days, dossiers resolved in the window);
+- ``late_dossiers``: list of ``dossier_id, procedure, field, status (resolved_late | pending_overdue),
+  due_at, days_late (working days), apology (bool)``;
+- ``backlog_by_age``: list of ``band, pending, overdue`` (age in working days at the end);
+- ``excluded_rows``: rows left out with ``--skip-invalid``: ``file, row, column, problem_vi, problem_en``;
+- ``data_quality``: ``errors``, ``warnings`` (counts), ``excluded_rows``, ``duplicates_dropped``,
+  ``due_dates_computed``, ``warning_list`` (``file, row, column, value, problem_vi, problem_en``);
 - ``plan.available``: whether the data folder holds the plan's files.
 """
 
@@ -16,19 +28,35 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from . import schema as S
-from .dossiers import received_in
+from .dossiers import (
+    COUNT_KEYS,
+    TOTAL_LABEL,
+    backlog_by_age,
+    classify_dossiers,
+    compute_kpis,
+    late_dossiers,
+    processing_days,
+    tthc_table,
+)
 from .ingest import has_plan
 from .params import ReportContext
+from .validate import DossierData
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
-def build_summary(ctx: ReportContext, dossiers: pd.DataFrame) -> dict:
+def _counts(row) -> dict[str, int]:
+    return {key: int(row[key]) for key in COUNT_KEYS}
+
+
+def build_summary(ctx: ReportContext, data: DossierData) -> dict:
     """The JSON summary of one period report."""
-    received = received_in(dossiers, ctx.start, ctx.end)
+    classified = classify_dossiers(data.dossiers, ctx.start, ctx.end)
+    table = tthc_table(classified)
+    kpis = compute_kpis(classified)
+    total = _counts(table.loc[TOTAL_LABEL])
+    warnings = data.warnings
     return {
         "schema_version": SCHEMA_VERSION,
         "unit": ctx.unit.name,
@@ -43,8 +71,24 @@ def build_summary(ctx: ReportContext, dossiers: pd.DataFrame) -> dict:
         "previous_period": ctx.period.previous().id,
         "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "dossiers": {
-            "received_in_period": int(len(received)),
-            "source_files": sorted(dossiers[S.SOURCE_FILE].unique().tolist()),
+            "total": total,
+            "by_field": {field: _counts(row) for field, row in table.drop(index=TOTAL_LABEL).iterrows()},
+            "received_in_period": total["received_online"] + total["received_direct_postal"],
+            "source_files": sorted(data.dossiers[S.SOURCE_FILE].unique().tolist()),
+        },
+        "kpis": {key: part["value"] for key, part in kpis.items()},
+        "kpi_parts": {key: {"numerator": p["numerator"], "denominator": p["denominator"]} for key, p in kpis.items()},
+        "processing_days": processing_days(classified),
+        "late_dossiers": late_dossiers(classified, ctx.end).to_dict(orient="records"),
+        "backlog_by_age": backlog_by_age(classified, ctx.end).to_dict(orient="records"),
+        "excluded_rows": data.excluded.to_dict(orient="records"),
+        "data_quality": {
+            "errors": int(len(data.errors)),
+            "warnings": int(len(warnings)),
+            "excluded_rows": int(len(data.excluded)),
+            "duplicates_dropped": data.duplicates_dropped,
+            "due_dates_computed": int(data.dossiers[S.DUE_COMPUTED].sum()),
+            "warning_list": warnings.drop(columns="severity").to_dict(orient="records"),
         },
         "plan": {"available": has_plan(ctx.data_dir)},
     }

@@ -51,18 +51,140 @@ def show_header(summary: dict) -> HTML:
     )
 
 
-def show_dossier_overview(summary: dict) -> HTML:
-    """The dossier figures of the period."""
-    received = summary["dossiers"]["received_in_period"]
-    files = ", ".join(escape(f) for f in summary["dossiers"]["source_files"])
-    return HTML(
-        f"""<section class="cchc-section">
-<h2>1. Tiếp nhận hồ sơ thủ tục hành chính</h2>
-<p class="cchc-figure"><span class="cchc-number">{vi_number(received)}</span> hồ sơ được tiếp nhận trong kỳ
- (không tính hồ sơ bị từ chối tiếp nhận).</p>
-<p class="cchc-note">Nguồn số liệu: {files}.</p>
-</section>"""
+def vi_percent(value: float | None) -> str:
+    """A fraction as a Vietnamese percentage with one decimal; an em dash for None.
+
+    >>> vi_percent(0.9751), vi_percent(1.0), vi_percent(None)
+    ('97,5%', '100%', '—')
+    """
+    if value is None:
+        return "—"
+    text = f"{value * 100:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text}%"
+
+
+def _table(header_rows: list[str], body_rows: list[list[str]], css_class: str = "") -> str:
+    body = "".join("<tr>" + "".join(cells) + "</tr>" for cells in body_rows)
+    return f'<table class="{css_class}"><thead>{"".join(header_rows)}</thead><tbody>{body}</tbody></table>'
+
+
+def _num(value: object) -> str:
+    return f'<td class="num">{vi_number(int(value))}</td>'
+
+
+def _text(value: object) -> str:
+    return f"<td>{escape(str(value))}</td>"
+
+
+def show_tthc_table(summary: dict) -> HTML:
+    """Biểu II.06a: dossiers received and resolved, per field and in total."""
+    counts = summary["dossiers"]
+    header = [
+        '<tr><th rowspan="3" class="num">STT</th><th rowspan="3">Lĩnh vực</th>'
+        '<th colspan="4">Số hồ sơ nhận giải quyết</th><th colspan="4">Số hồ sơ đã giải quyết</th>'
+        '<th colspan="3">Số hồ sơ đang giải quyết</th></tr>',
+        '<tr><th rowspan="2">Tổng số</th><th colspan="2">Trong kỳ</th><th rowspan="2">Từ kỳ trước</th>'
+        '<th rowspan="2">Tổng số</th><th rowspan="2">Trước hạn</th><th rowspan="2">Đúng hạn</th>'
+        '<th rowspan="2">Quá hạn</th><th rowspan="2">Tổng số</th><th rowspan="2">Trong hạn</th>'
+        '<th rowspan="2">Quá hạn</th></tr>',
+        "<tr><th>Trực tuyến</th><th>Trực tiếp, bưu chính</th></tr>",
+        "<tr>" + "".join(f'<th class="colno">({n})</th>' for n in range(1, 14)) + "</tr>",
+    ]
+    rows = [
+        [f'<td class="num">{i}</td>', _text(field), *(_num(v) for v in values.values())]
+        for i, (field, values) in enumerate(counts["by_field"].items(), start=1)
+    ]
+    rows.append(['<td></td><td class="total">Tổng số</td>', *(_num(v) for v in counts["total"].values())])
+    note = (
+        '<p class="cchc-note">Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).'
+        " Hồ sơ rút, trả lại tính là đúng hạn; hồ sơ từ chối tiếp nhận không tính.</p>"
     )
+    return HTML(
+        '<section class="cchc-section"><h2>1. Tình hình, kết quả giải quyết thủ tục hành chính</h2>'
+        + _table(header, rows, "cchc-tthc")
+        + note
+        + "</section>"
+    )
+
+
+def show_kpis(summary: dict) -> HTML:
+    """The plan's dossier indicators: value, numerator and denominator."""
+    from .dossiers import KPI_NAMES_VI
+
+    header = ["<tr><th>Chỉ số</th><th>Kết quả</th><th>Tử số / mẫu số</th></tr>"]
+    rows = [
+        [
+            _text(KPI_NAMES_VI[key]),
+            f'<td class="num"><strong>{vi_percent(value)}</strong></td>',
+            f'<td class="num">{vi_number(summary["kpi_parts"][key]["numerator"])} / '
+            f'{vi_number(summary["kpi_parts"][key]["denominator"])}</td>',
+        ]
+        for key, value in summary["kpis"].items()
+    ]
+    time = summary["processing_days"]
+    if time["count"]:
+        mean = f"{time['mean']:.1f}".replace(".", ",")
+        p90 = f"{time['p90']:.1f}".replace(".", ",").removesuffix(",0")
+        timing = (
+            f"<p>Thời gian giải quyết bình quân của {vi_number(time['count'])} hồ sơ đã giải quyết trong kỳ: "
+            f"<strong>{mean} ngày làm việc</strong>; 90% số hồ sơ giải quyết trong {p90} ngày làm việc.</p>"
+        )
+    else:
+        timing = "<p>Không có hồ sơ giải quyết xong trong kỳ.</p>"
+    return HTML(
+        '<section class="cchc-section"><h2>2. Các chỉ số giải quyết hồ sơ</h2>'
+        + _table(header, rows, "cchc-kpis")
+        + '<p class="cchc-note">"—": không có hồ sơ để tính.</p>'
+        + timing
+        + "</section>"
+    )
+
+
+def show_late_and_backlog(summary: dict) -> HTML:
+    """Late dossiers (with apology yes/no) and the pending backlog by age."""
+    late = summary["late_dossiers"]
+    if late:
+        header = ["<tr><th>Mã hồ sơ</th><th>Thủ tục</th><th>Lĩnh vực</th><th>Tình trạng</th><th>Hạn trả</th>"
+                  "<th>Ngày trễ</th><th>Xin lỗi</th></tr>"]
+        status = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
+        rows = [
+            [_text(r["dossier_id"]), _text(r["procedure"] or ""), _text(r["field"] or ""), _text(status[r["status"]]),
+             _text(vi_date(r["due_at"])), _num(r["days_late"]), _text("Có" if r["apology"] else "Chưa")]
+            for r in late
+        ]
+        late_html = _table(header, rows, "cchc-late")
+    else:
+        late_html = "<p>Không có hồ sơ trễ hạn trong kỳ.</p>"
+    backlog = summary["backlog_by_age"]
+    header = ["<tr><th>Thời gian từ khi tiếp nhận (ngày làm việc)</th><th>Đang giải quyết</th><th>Trong đó quá hạn</th></tr>"]
+    rows = [[_text(b["band"]), _num(b["pending"]), _num(b["overdue"])] for b in backlog]
+    return HTML(
+        '<section class="cchc-section"><h2>3. Hồ sơ trễ hạn và hồ sơ tồn</h2>'
+        f"<h3>Hồ sơ trễ hạn ({vi_number(len(late))})</h3>{late_html}"
+        f"<h3>Hồ sơ đang giải quyết tại cuối kỳ, theo thời gian tồn</h3>{_table(header, rows, 'cchc-backlog')}"
+        "</section>"
+    )
+
+
+def show_data_quality(summary: dict, limit: int = 30) -> HTML:
+    """What the checks found: rows left out, repeated rows, computed due dates, warnings."""
+    quality = summary["data_quality"]
+    items = [
+        f"Tệp số liệu: {escape(', '.join(summary['dossiers']['source_files']))}.",
+        f"Dòng trùng lặp giữa các tệp (chỉ tính một lần): {vi_number(quality['duplicates_dropped'])}.",
+        f"Hồ sơ có ngày hẹn trả tính theo danh mục thủ tục: {vi_number(quality['due_dates_computed'])}.",
+        f"Dòng bị loại vì lỗi (--skip-invalid): {vi_number(quality['excluded_rows'])}.",
+        f"Cảnh báo: {vi_number(quality['warnings'])}.",
+    ]
+    parts = ["<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"]
+    header = ["<tr><th>Tệp</th><th>Dòng</th><th>Cột</th><th>Vấn đề</th></tr>"]
+    for title, records in (("Dòng bị loại", summary["excluded_rows"]), ("Cảnh báo", quality["warning_list"])):
+        if records:
+            rows = [[_text(r["file"]), _num(r["row"]), _text(r["column"]), _text(r["problem_vi"])]
+                    for r in records[:limit]]
+            more = f"<p class=\"cchc-note\">… và {vi_number(len(records) - limit)} dòng khác.</p>" if len(records) > limit else ""
+            parts.append(f"<h3>{title}</h3>" + _table(header, rows, "cchc-quality") + more)
+    return HTML('<section class="cchc-section"><h2>5. Chất lượng số liệu</h2>' + "".join(parts) + "</section>")
 
 
 def show_plan(summary: dict) -> HTML:
@@ -74,7 +196,7 @@ def show_plan(summary: dict) -> HTML:
         )
     else:
         body = "<p>Dữ liệu kế hoạch CCHC đã có trong thư mục <code>plan/</code>.</p>"
-    return HTML(f'<section class="cchc-section"><h2>2. Thực hiện kế hoạch CCHC</h2>{body}</section>')
+    return HTML(f'<section class="cchc-section"><h2>4. Thực hiện kế hoạch CCHC</h2>{body}</section>')
 
 
 def show_figure(fig: Figure) -> SVG:

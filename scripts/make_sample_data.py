@@ -1,19 +1,26 @@
-"""Regenerate the shipped sample dossiers of Hoằng Giang commune (seeded, reproducible).
+"""Regenerate the shipped sample of Hoằng Giang commune (seeded, reproducible).
 
-    python scripts/make_sample_data.py            # writes data/hoang-giang/dossiers.csv
+    .venv/bin/python scripts/make_sample_data.py
 
-The rows are invented: realistic fields, procedures, channels and timings of a rural
-commune, with no personal data.
+Writes, from one seeded draw of invented dossiers (no personal data):
+- data/hoang-giang/dossiers.csv        canonical columns and values
+- data/hoang-giang/procedures.csv      the procedure catalogue (field, legal time)
+- data/hoang-giang-xlsx/dossiers.xlsx  the same dossiers as a one-stop system's export:
+                                       Vietnamese headers and values, Excel dates, an STT column
+- data/hoang-giang-xlsx/procedures.csv and unit.yaml, copies
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from cchc_lib.workdays import add_working_days, due_date, is_working_day, next_working_day
 
 ROOT = Path(__file__).resolve().parent.parent
 # field -> (share of dossiers, [(procedure, legal time in working days; 0 = same day)])
@@ -30,75 +37,119 @@ FIELDS: dict[str, tuple[float, list[tuple[str, int]]]] = {
     "Thi đua - khen thưởng": (0.02, [("Khen thưởng theo công trạng", 20)]),
     "Nông nghiệp": (0.02, [("Hỗ trợ khôi phục sản xuất sau thiên tai", 10)]),
 }
-
-
-def add_workdays(day: dt.date, n: int) -> dt.date:
-    """``day`` moved forward ``n`` weekdays (the generator ignores public holidays)."""
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
+VI_HEADERS = {
+    "dossier_id": "Mã hồ sơ", "procedure": "Tên thủ tục", "field": "Lĩnh vực", "received_at": "Ngày tiếp nhận",
+    "due_at": "Ngày hẹn trả", "resolved_at": "Ngày có kết quả", "outcome": "Kết quả xử lý",
+    "channel": "Hình thức nộp", "online_level": "Mức độ DVC", "e_result": "Kết quả điện tử",
+    "satisfaction": "Mức độ hài lòng", "apology_at": "Ngày xin lỗi",
+}
+VI_VALUES = {
+    "outcome": {"resolved": "Đã giải quyết", "withdrawn": "Rút hồ sơ", "returned": "Trả lại",
+                "refused": "Từ chối tiếp nhận"},
+    "channel": {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính công ích"},
+    "online_level": {"full": "Toàn trình", "partial": "Một phần"},
+    "e_result": {"true": "Có", "false": "Không"},
+    "satisfaction": {"satisfied": "Hài lòng", "neutral": "Bình thường", "dissatisfied": "Không hài lòng"},
+}
 
 
 def generate(n: int, seed: int, first: dt.date, last: dt.date, as_of: dt.date) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    days = [d.date() for d in pd.bdate_range(first, last)]
+    days = [d.date() for d in pd.date_range(first, last)]
+    working = [d for d in days if is_working_day(d)]
     names = list(FIELDS)
     shares = np.array([FIELDS[f][0] for f in names])
+    drawn = []
+    for _ in range(n):
+        channel = str(rng.choice(["online", "direct", "postal"], p=[0.42, 0.56, 0.02]))
+        # online dossiers arrive any day; the desk and the post only on working days
+        pool = days if channel == "online" else working
+        day = pool[rng.integers(len(pool))]
+        minutes = int(rng.integers(0, 24 * 60)) if channel == "online" else int(rng.integers(7 * 60 + 30, 17 * 60))
+        drawn.append((dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes), channel))
     rows = []
-    for received_day in sorted(rng.choice(days, size=n)):
+    for received, channel in sorted(drawn):
         field = names[rng.choice(len(names), p=shares / shares.sum())]
         procedure, legal = FIELDS[field][1][rng.integers(len(FIELDS[field][1]))]
-        received = dt.datetime.combine(received_day, dt.time(7, 30)) + dt.timedelta(minutes=int(rng.integers(0, 570)))
-        due_day = add_workdays(received_day, legal + (1 if legal == 0 and received.hour >= 15 else 0))
-        channel = rng.choice(["online", "direct", "postal"], p=[0.38, 0.60, 0.02])
-        outcome = rng.choice(["resolved", "withdrawn", "returned", "refused"], p=[0.955, 0.02, 0.015, 0.01])
-        lateness = rng.random()
+        due = due_date(received, legal)
+        start = next_working_day(received.date())
+        outcome = str(rng.choice(["resolved", "withdrawn", "returned", "refused"], p=[0.958, 0.02, 0.012, 0.01]))
+        draw = rng.random()
         if outcome == "refused":
-            resolved_day = received_day
+            resolved = received.date()
         elif outcome in ("withdrawn", "returned"):
-            resolved_day = add_workdays(received_day, int(rng.integers(0, max(legal, 1) + 1)))
-        elif lateness < 0.025:
-            resolved_day = add_workdays(due_day, int(rng.integers(1, 6)))
-        elif legal == 0 or lateness < 0.45:
-            resolved_day = due_day
+            resolved = add_working_days(start, int(rng.integers(0, max(legal, 1) + 1)))
+        elif draw < 0.03:
+            resolved = add_working_days(due, int(rng.integers(1, 8)))
+        elif legal == 0 or draw < 0.5:
+            resolved = due
         else:
-            resolved_day = add_workdays(received_day, int(rng.integers(0, legal)))
-        finished = resolved_day <= as_of
-        late = outcome == "resolved" and resolved_day > due_day
+            resolved = add_working_days(start, int(rng.integers(0, legal)))
+        resolved = max(resolved, received.date())
+        finished = resolved <= as_of
+        late = resolved > due and outcome == "resolved"
         satisfaction = ""
-        if finished and outcome == "resolved" and rng.random() < 0.7:
-            satisfaction = rng.choice(["satisfied", "neutral", "dissatisfied"], p=[0.93, 0.05, 0.02])
+        if finished and outcome == "resolved" and rng.random() < 0.65:
+            satisfaction = str(rng.choice(["satisfied", "neutral", "dissatisfied"], p=[0.94, 0.045, 0.015]))
         apology = ""
-        if (late or (not finished and due_day < as_of)) and rng.random() < 0.8:
-            apology = (due_day - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+        if (late or (not finished and due < as_of)) and rng.random() < 0.8:
+            apology = add_working_days(due, 0) - dt.timedelta(days=1)
+            apology = max(apology, received.date()).strftime("%d/%m/%Y")
         rows.append({
-            "dossier_id": f"H56.27.12-{received_day:%y%m%d}-{len(rows) + 1:04d}",
+            "dossier_id": f"H56.27.12-{received:%y%m%d}-{len(rows) + 1:04d}",
             "procedure": procedure,
             "field": field,
             "received_at": received.strftime("%d/%m/%Y %H:%M"),
-            "due_at": due_day.strftime("%d/%m/%Y"),
-            "resolved_at": resolved_day.strftime("%d/%m/%Y") if finished else "",
+            # a few exports leave the appointment date empty: the catalogue gives it back
+            "due_at": "" if rng.random() < 0.03 else due.strftime("%d/%m/%Y"),
+            "resolved_at": resolved.strftime("%d/%m/%Y") if finished else "",
             "outcome": outcome if finished else "",
             "channel": channel,
-            "online_level": rng.choice(["full", "partial"], p=[0.4, 0.6]) if channel == "online" else "",
-            "e_result": ("true" if rng.random() < 0.8 else "false") if finished and outcome == "resolved" else "",
+            "online_level": str(rng.choice(["full", "partial"], p=[0.45, 0.55])) if channel == "online" else "",
+            "e_result": ("true" if rng.random() < 0.85 else "false") if finished and outcome == "resolved" else "",
             "satisfaction": satisfaction,
             "apology_at": apology,
         })
     return pd.DataFrame(rows)
 
 
+def catalogue() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"procedure": p, "field": f, "legal_days": "trong ngày" if days == 0 else str(days)}
+            for f, (_, procedures) in FIELDS.items()
+            for p, days in procedures
+        ]
+    )
+
+
+def to_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """The dossiers as a one-stop system exports them: Vietnamese headers and values, Excel dates."""
+    export = frame.copy()
+    for column, mapping in VI_VALUES.items():
+        export[column] = export[column].map(lambda v, m=mapping: m.get(v, v))
+    for column, fmt in (("received_at", "%d/%m/%Y %H:%M"), ("due_at", "%d/%m/%Y"), ("resolved_at", "%d/%m/%Y"),
+                        ("apology_at", "%d/%m/%Y")):
+        export[column] = pd.to_datetime(export[column].replace("", None), format=fmt)
+    export = export.rename(columns=VI_HEADERS)
+    export.insert(0, "STT", range(1, len(export) + 1))
+    return export
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=600)
+    parser.add_argument("--rows", type=int, default=2600)
     parser.add_argument("--seed", type=int, default=2023)
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "hoang-giang" / "dossiers.csv")
     args = parser.parse_args()
+    csv_dir, xlsx_dir = ROOT / "data" / "hoang-giang", ROOT / "data" / "hoang-giang-xlsx"
     frame = generate(args.rows, args.seed, dt.date(2022, 12, 1), dt.date(2024, 1, 12), as_of=dt.date(2024, 1, 15))
-    frame.to_csv(args.out, index=False, encoding="utf-8")
-    print(f"{args.out}: {len(frame)} dossiers")
+    frame.to_csv(csv_dir / "dossiers.csv", index=False, encoding="utf-8")
+    catalogue().to_csv(csv_dir / "procedures.csv", index=False, encoding="utf-8-sig")
+    xlsx_dir.mkdir(exist_ok=True)
+    to_export(frame).to_excel(xlsx_dir / "dossiers.xlsx", index=False, sheet_name="Danh sách hồ sơ")
+    for name in ("procedures.csv", "unit.yaml"):
+        shutil.copyfile(csv_dir / name, xlsx_dir / name)
+    print(f"{len(frame)} dossiers: {csv_dir / 'dossiers.csv'}, {xlsx_dir / 'dossiers.xlsx'}")
 
 
 if __name__ == "__main__":

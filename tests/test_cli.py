@@ -45,7 +45,8 @@ def test_bad_cutoff_is_a_usage_error(capsys):
 
 
 def test_report_refuses_bad_data_before_any_notebook_runs(tmp_path, capsys):
-    folder = write_data_dir(tmp_path / "d", ["B1,P,F,31/02/2023,,,,,,,,", "B2,P,F,01/03/2023,,,,,,,,"])
+    folder = write_data_dir(tmp_path / "d", ["B1,P,F,31/02/2023,01/03/2023,,,direct,,,,",
+                                             "B2,P,F,01/03/2023,01/03/2023,,,direct,,,,"])
     out = tmp_path / "out"
     assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -54,20 +55,24 @@ def test_report_refuses_bad_data_before_any_notebook_runs(tmp_path, capsys):
 
 
 def test_validate_lists_every_problem_with_file_row_and_column(tmp_path, capsys):
-    folder = write_data_dir(tmp_path / "d", ["B1,P,F,31/02/2023,,,,,,,,", ",P,F,01/03/2023,,,,,,,,"])
+    folder = write_data_dir(tmp_path / "d", ["B1,P,F,31/02/2023,01/03/2023,,,direct,,,,",
+                                             ",P,F,01/03/2023,01/03/2023,,,direct,,,,",
+                                             "B3,P,F,01/03/2023,03/03/2023,02/03/2023,resolved,direct,,,,02/03/2023"])
     assert main(["validate", "--data", str(folder)]) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
         "dossiers.csv, dòng/row 2, cột/column received_at: '31/02/2023': Ngày không đọc được (dùng dd/mm/yyyy) / "
         "date not understood (use dd/mm/yyyy)",
-        "dossiers.csv, dòng/row 3, cột/column dossier_id: '': Thiếu mã hồ sơ / dossier id missing",
+        "dossiers.csv, dòng/row 3, cột/column dossier_id: '': Thiếu giá trị bắt buộc / required value missing",
+        "cảnh báo/warning: dossiers.csv, dòng/row 4, cột/column apology_at: '02/03/2023': "
+        "Có thư xin lỗi nhưng hồ sơ giải quyết trước hạn / apology letter on a dossier finished before its due date",
     ]
-    assert captured.err.strip() == f"cchc: error: 2 problem(s) in {folder.resolve()}"
+    assert captured.err.strip() == f"cchc: error: 2 error(s) and 1 warning(s) in {folder.resolve()}"
 
 
 def test_validate_on_the_sample_finds_no_problem(capsys):
     assert main(["validate"]) == 0
-    assert "no problem found" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith("hoang-giang: no error, 0 warning(s)\n")
 
 
 def test_console_script_is_installed():

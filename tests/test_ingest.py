@@ -3,7 +3,7 @@ import pytest
 
 from cchc_lib import schema as S
 from cchc_lib.errors import DataError
-from cchc_lib.ingest import find_dossier_files, load_dossiers, read_dossiers, slugify
+from cchc_lib.ingest import find_dossier_files, read_catalogue, read_raw_dossiers, slugify
 
 from .conftest import write_data_dir
 
@@ -13,106 +13,115 @@ VI_HEADER = (
 )
 
 
-def test_canonical_csv_is_read_with_dates_and_origin(tiny_data):
-    dossiers = load_dossiers(tiny_data)
-    assert dossiers[S.DOSSIER_ID].tolist() == ["A1", "A2", "A3", "A4"]
-    assert dossiers[S.RECEIVED_AT].tolist() == [
-        pd.Timestamp("2022-12-14 16:00"), pd.Timestamp("2022-12-15 08:00"),
-        pd.Timestamp("2023-03-14 16:59"), pd.Timestamp("2023-02-01"),
-    ]
-    assert pd.isna(dossiers.loc[2, S.RESOLVED_AT])
-    assert dossiers[S.SOURCE_FILE].unique().tolist() == ["dossiers.csv"]
-    assert dossiers[S.SOURCE_ROW].tolist() == [2, 3, 4, 5]  # the header is row 1
+def test_canonical_csv_is_read_as_text_with_its_origin(tiny_data):
+    raw, problems = read_raw_dossiers(tiny_data)
+    assert problems.empty
+    assert raw[S.DOSSIER_ID].tolist() == ["A1", "A2", "A3", "A4"]
+    assert raw[S.RECEIVED_AT].tolist()[:2] == ["14/12/2022 16:00", "15/12/2022 08:00"]
+    assert raw.loc[2, S.RESOLVED_AT] is None  # empty cells are None
+    assert raw[S.SOURCE_FILE].unique().tolist() == ["dossiers.csv"]
+    assert raw[S.SOURCE_ROW].tolist() == [2, 3, 4, 5]  # the header is row 1
 
 
 def test_vietnamese_headers_map_and_personal_columns_are_never_read(tmp_path):
     folder = write_data_dir(
         tmp_path / "d",
-        ["1,X-1,Đăng ký khai sinh,Hộ tịch,Nguyễn Văn A,0912345678,05/01/2023 09:15,05/01/2023,05/01/2023,Đã giải quyết,Trực tiếp"],
+        ["1,X-1,Đăng ký khai sinh,Hộ tịch,Nguyễn Văn A,0912345678,05/01/2023 09:15,05/01/2023,05/01/2023,"
+         "Đã giải quyết,Trực tiếp"],
         header=VI_HEADER,
         encoding="utf-8-sig",
     )
-    dossiers = load_dossiers(folder)
-    assert list(dossiers.columns) == [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
-    assert dossiers.loc[0, S.DOSSIER_ID] == "X-1"
-    assert dossiers.loc[0, S.RESOLVED_AT] == pd.Timestamp("2023-01-05")
-    text = dossiers.to_csv()
+    raw, _ = read_raw_dossiers(folder)
+    assert list(raw.columns) == [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
+    assert raw.loc[0, [S.DOSSIER_ID, S.RESOLVED_AT, S.OUTCOME]].tolist() == ["X-1", "05/01/2023", "Đã giải quyết"]
+    text = raw.to_csv()
     assert "Nguyễn" not in text and "0912345678" not in text
 
 
 def test_headers_are_matched_in_nfc_and_without_regard_to_case_and_spacing(tmp_path):
     decomposed = "MÃ  HỒ SƠ".replace("Ã", "A\u0303")  # NFD form, upper case, double space
-    folder = write_data_dir(tmp_path / "d", ["X-2,05/01/2023"], header=f"{decomposed},Ngày tiếp nhận")
-    assert load_dossiers(folder)[S.DOSSIER_ID].tolist() == ["X-2"]
+    folder = write_data_dir(tmp_path / "d", ["X-2,05/01/2023,Trực tiếp"], header=f"{decomposed},Ngày tiếp nhận,Hình thức nộp")
+    assert read_raw_dossiers(folder)[0][S.DOSSIER_ID].tolist() == ["X-2"]
 
 
-def test_every_problem_is_listed_with_file_row_and_column(tmp_path):
-    folder = write_data_dir(
-        tmp_path / "d",
-        [
-            "B1,P,F,31/02/2023,,,,,,,,",
-            ",P,F,01/03/2023,,,,,,,,",
-            "B3,P,F,,,,,,,,,",
-            "B4,P,F,01/03/2023,2023/13/45,,,,,,,",
-        ],
-    )
-    _, problems = read_dossiers(folder)
-    found = set(zip(problems["file"], problems["row"], problems["column"]))
-    assert found == {
-        ("dossiers.csv", 2, S.RECEIVED_AT),
-        ("dossiers.csv", 3, S.DOSSIER_ID),
-        ("dossiers.csv", 4, S.RECEIVED_AT),
-        ("dossiers.csv", 5, S.DUE_AT),
-    }
-    assert problems.loc[problems["row"] == 2, "value"].item() == "31/02/2023"
-    with pytest.raises(DataError, match=r"4 problem\(s\).*\n.*dossiers.csv, dòng/row 2, cột/column received_at"):
-        load_dossiers(folder)
-
-
-def test_a_missing_required_column_is_one_problem_not_one_per_row(tmp_path):
+def test_a_missing_required_column_is_one_problem_per_file(tmp_path):
     folder = write_data_dir(tmp_path / "d", ["P,F", "P,F"], header="procedure,field")
-    _, problems = read_dossiers(folder)
+    _, problems = read_raw_dossiers(folder)
     assert problems[["file", "row", "column"]].values.tolist() == [
-        ["dossiers.csv", 1, S.DOSSIER_ID], ["dossiers.csv", 1, S.RECEIVED_AT],
+        ["dossiers.csv", 1, S.DOSSIER_ID], ["dossiers.csv", 1, S.RECEIVED_AT], ["dossiers.csv", 1, S.CHANNEL],
     ]
 
 
-def test_a_file_that_is_not_utf8_is_refused_naming_the_file(tmp_path):
-    folder = write_data_dir(tmp_path / "d", ["C1,Xác minh,Tư pháp,05/01/2023,,,,,,,,"], encoding="cp1258")
-    with pytest.raises(DataError, match=r"dossiers\.csv: not UTF-8 text"):
-        load_dossiers(folder)
+def test_a_file_that_is_not_utf8_is_refused_naming_the_file_and_a_guess(tmp_path):
+    text = "dossier_id,procedure,received_at,channel\n" + "C1,Xác minh nơi cư trú tại địa phương,05/01/2023,direct\n" * 20
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "dossiers.csv").write_bytes(text.encode("utf-16"))
+    with pytest.raises(DataError, match=r"dossiers\.csv: not UTF-8 text \(it looks like utf_16\)"):
+        read_raw_dossiers(folder)
 
 
 def test_a_folder_of_exports_is_concatenated_in_name_order(tmp_path):
     folder = tmp_path / "d"
-    write_data_dir(folder / "dossiers", ["Q2-1,P,F,01/04/2023,,,,,,,,"], unit_yaml=None, name="2023-q2.csv")
-    write_data_dir(folder / "dossiers", ["Q1-1,P,F,01/01/2023,,,,,,,,"], unit_yaml=None, name="2023-q1.csv")
+    write_data_dir(folder / "dossiers", ["Q2-1,P,F,01/04/2023,,,,direct,,,,"], unit_yaml=None, name="2023-q2.csv")
+    write_data_dir(folder / "dossiers", ["Q1-1,P,F,01/01/2023,,,,direct,,,,"], unit_yaml=None, name="2023-q1.csv")
     (folder / "dossiers" / "notes.txt").write_text("not an export")
     assert [f.name for f in find_dossier_files(folder)] == ["2023-q1.csv", "2023-q2.csv"]
-    dossiers = load_dossiers(folder)
-    assert dossiers[[S.DOSSIER_ID, S.SOURCE_FILE, S.SOURCE_ROW]].values.tolist() == [
+    raw, _ = read_raw_dossiers(folder)
+    assert raw[[S.DOSSIER_ID, S.SOURCE_FILE, S.SOURCE_ROW]].values.tolist() == [
         ["Q1-1", "2023-q1.csv", 2], ["Q2-1", "2023-q2.csv", 2],
     ]
 
 
-def test_xlsx_export_with_excel_dates_reads_like_the_csv(tmp_path, tiny_data):
-    from_csv = load_dossiers(tiny_data)
+def test_xlsx_cells_keep_excel_dates_and_whole_numbers_as_text(tmp_path):
     folder = tmp_path / "x"
     folder.mkdir()
-    raw = pd.read_csv(tiny_data / "dossiers.csv", dtype=str, keep_default_na=False)
-    raw["received_at"] = pd.to_datetime(raw["received_at"], format="%d/%m/%Y %H:%M", errors="coerce").fillna(
-        pd.to_datetime(raw["received_at"], format="%d/%m/%Y", errors="coerce")
-    )
-    raw.to_excel(folder / "dossiers.xlsx", index=False)
-    from_xlsx = load_dossiers(folder)
-    columns = [S.DOSSIER_ID, S.RECEIVED_AT, S.DUE_AT, S.OUTCOME, S.SOURCE_ROW]
-    pd.testing.assert_frame_equal(from_xlsx[columns], from_csv[columns])
-    assert from_xlsx[S.SOURCE_FILE].unique().tolist() == ["dossiers.xlsx"]
+    pd.DataFrame({
+        "Mã hồ sơ": [12345, 67890],
+        "Ngày tiếp nhận": [pd.Timestamp("2023-03-06 09:30"), pd.Timestamp("2023-03-07")],
+        "Hình thức nộp": ["Trực tuyến", "Trực tiếp"],
+        "Kết quả điện tử": [1, 0],
+    }).to_excel(folder / "dossiers.xlsx", index=False)
+    raw, _ = read_raw_dossiers(folder)
+    assert raw[S.DOSSIER_ID].tolist() == ["12345", "67890"]
+    assert raw[S.RECEIVED_AT].tolist() == [pd.Timestamp("2023-03-06 09:30"), pd.Timestamp("2023-03-07")]
+    assert raw[S.E_RESULT].tolist() == ["1", "0"]
+
+
+def test_xlsx_sheet_named_in_unit_yaml_is_read(tmp_path):
+    folder = tmp_path / "x"
+    folder.mkdir()
+    with pd.ExcelWriter(folder / "dossiers.xlsx") as writer:
+        pd.DataFrame({"Ghi chú": ["bìa"]}).to_excel(writer, sheet_name="Bìa", index=False)
+        pd.DataFrame({"Mã hồ sơ": ["S-1"], "Ngày tiếp nhận": ["06/03/2023"], "Hình thức nộp": ["Trực tiếp"]}).to_excel(
+            writer, sheet_name="Hồ sơ", index=False)
+    raw, problems = read_raw_dossiers(folder, sheet="Hồ sơ")
+    assert problems.empty and raw[S.DOSSIER_ID].tolist() == ["S-1"]
+    with pytest.raises(DataError, match="dossiers.xlsx: cannot be read: Worksheet named 'Không có' not found"):
+        read_raw_dossiers(folder, sheet="Không có")
 
 
 def test_no_export_at_all_is_a_problem(tmp_path):
-    _, problems = read_dossiers(tmp_path)
+    _, problems = read_raw_dossiers(tmp_path)
     assert problems["problem_en"].tolist() == ["no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)"]
+
+
+def test_catalogue_reads_legal_times_and_names_bad_ones(tmp_path):
+    (tmp_path / "procedures.csv").write_text(
+        "Tên thủ tục,Lĩnh vực,Thời hạn giải quyết\n"
+        "Đăng ký khai sinh,Hộ tịch,Trong ngày\n"
+        "Xác nhận tình trạng hôn nhân,Hộ tịch,3 ngày làm việc\n"
+        "Hòa giải tranh chấp đất đai,Đất đai,45\n"
+        "Cấp phép xây dựng,Xây dựng,sớm nhất có thể\n",
+        encoding="utf-8-sig",
+    )
+    catalogue, problems = read_catalogue(tmp_path)
+    assert catalogue[S.LEGAL_DAYS].tolist()[:3] == [0, 3, 45]
+    assert pd.isna(catalogue[S.LEGAL_DAYS].iloc[3])
+    assert catalogue["key"].tolist()[0] == "đăng ký khai sinh"
+    assert problems[["file", "row", "column", "value"]].values.tolist() == [
+        ["procedures.csv", 5, S.LEGAL_DAYS, "sớm nhất có thể"],
+    ]
 
 
 def test_slugify_folds_vietnamese_letters():

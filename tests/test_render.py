@@ -12,7 +12,11 @@ import papermill
 import pytest
 from pypdf import PdfReader
 
+from .conftest import write_data_dir
+
 from cchc_lib import paths
+from cchc_lib.cli import main
+from cchc_lib.dossiers import COUNT_KEYS
 from cchc_lib.errors import ReportError
 from cchc_lib.periods import parse_period
 from cchc_lib.render import build_reports, summary_from_notebook
@@ -73,7 +77,7 @@ def test_pdf_is_a4_and_its_text_holds_the_vietnamese_names(out_dir):
     text = unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
     assert "Hoằng Giang" in text
     assert "Năm 2023" in text
-    assert "Tiếp nhận hồ sơ thủ tục hành chính" in text
+    assert "Tình hình, kết quả giải quyết thủ tục hành chính" in text
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
 
@@ -136,3 +140,59 @@ def test_the_notebook_with_its_default_parameters_gives_the_cli_result(out_dir, 
     by_hand.pop("generated_at")
     by_cli.pop("generated_at")
     assert by_hand == by_cli
+
+
+KPI_KEYS = {"on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate",
+            "apology_coverage", "progress_766"}
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_json_holds_the_official_counts_and_kpis(out_dir, period_id):
+    summary = json.loads((out_dir / f"{period_id}.json").read_text(encoding="utf-8"))
+    total = summary["dossiers"]["total"]
+    assert list(total) == list(COUNT_KEYS) and all(type(v) is int for v in total.values())
+    assert total["received_total"] == total["received_online"] + total["received_direct_postal"] + total["carried_over"]
+    assert total["received_total"] == total["resolved_total"] + total["pending_total"]
+    for key in COUNT_KEYS:
+        assert sum(field[key] for field in summary["dossiers"]["by_field"].values()) == total[key]
+    assert {"Chứng thực", "Hộ tịch"} <= set(summary["dossiers"]["by_field"])
+    assert set(summary["kpis"]) == KPI_KEYS
+    assert all(v is None or 0 <= v <= 1 for v in summary["kpis"].values())
+    assert summary["kpis"]["on_time_rate"] == pytest.approx(
+        (total["resolved_early"] + total["resolved_on_time"]) / total["resolved_total"])
+    assert summary["excluded_rows"] == []
+
+
+def test_html_shows_the_official_table_and_the_kpis(out_dir):
+    html = (out_dir / "2023-Q1.html").read_text(encoding="utf-8")
+    assert "Số hồ sơ nhận giải quyết" in html and ">(13)<" in html
+    assert "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn" in html
+
+
+def test_csv_and_xlsx_forms_of_the_sample_give_identical_json(out_dir, tmp_path):
+    build_reports([parse_period("2023-Q1")], data_dir=paths.SAMPLE_DATA_DIR.parent / "hoang-giang-xlsx",
+                  out_dir=tmp_path, formats=("json",), jobs=1)
+    from_csv = json.loads((out_dir / "2023-Q1.json").read_text(encoding="utf-8"))
+    from_xlsx = json.loads((tmp_path / "2023-Q1.json").read_text(encoding="utf-8"))
+    for summary in (from_csv, from_xlsx):
+        summary.pop("generated_at")
+        summary["dossiers"].pop("source_files")
+    assert from_xlsx == from_csv
+
+
+def test_skip_invalid_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
+    folder = write_data_dir(tmp_path / "d", [
+        "G1,Đăng ký khai sinh,Hộ tịch,06/03/2023 09:00,06/03/2023,06/03/2023,resolved,direct,,true,satisfied,",
+        "B1,Đăng ký khai sinh,Hộ tịch,31/02/2023,06/03/2023,,,direct,,,,",
+    ])
+    out = tmp_path / "out"
+    assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out), "--skip-invalid"]) == 0
+    summary = json.loads((out / "2023-Q1.json").read_text(encoding="utf-8"))
+    assert summary["dossiers"]["total"]["received_total"] == 1
+    assert summary["excluded_rows"] == [{"file": "dossiers.csv", "row": 3, "column": "received_at",
+                                         "problem_vi": "Ngày không đọc được (dùng dd/mm/yyyy)",
+                                         "problem_en": "date not understood (use dd/mm/yyyy)"}]
+    html = (out / "2023-Q1.html").read_text(encoding="utf-8")
+    assert "Dòng bị loại" in html and "Ngày không đọc được" in html

@@ -1,0 +1,145 @@
+import pandas as pd
+import pytest
+
+from cchc_lib import schema as S
+from cchc_lib.errors import DataError
+from cchc_lib.validate import load_dossiers, validate_data
+
+from .conftest import write_data_dir
+
+GOOD = "G1,Đăng ký khai sinh,Hộ tịch,06/03/2023 09:00,06/03/2023,06/03/2023,resolved,direct,,true,satisfied,"
+
+
+def _problems(tmp_path, rows, catalogue: str | None = None):
+    folder = write_data_dir(tmp_path / "d", [GOOD, *rows])
+    if catalogue is not None:
+        (folder / "procedures.csv").write_text(catalogue, encoding="utf-8")
+    table = validate_data(folder)
+    return [(r.row, r.column, r.value, r.problem_en, r.severity) for r in table.itertuples()]
+
+
+def test_a_clean_row_has_no_problem(tmp_path):
+    assert _problems(tmp_path, []) == []
+
+
+def test_values_are_typed_and_vietnamese_spellings_mapped(tmp_path):
+    folder = write_data_dir(tmp_path / "d", [
+        "V1,P,F,06/03/2023 09:00,2023-03-08,07/03/2023,Đã  giải quyết,TRỰC TUYẾN,Toàn trình,Có,Hài lòng,",
+        "V2,P,F,06/03/2023,08/03/2023,,,Bưu chính công ích,,,,",
+    ])
+    dossiers = load_dossiers(folder).dossiers
+    assert dossiers[[S.OUTCOME, S.CHANNEL, S.ONLINE_LEVEL, S.SATISFACTION]].iloc[0].tolist() == [
+        "resolved", "online", "full", "satisfied"]
+    assert dossiers[S.E_RESULT].tolist()[0] is True
+    assert dossiers[S.CHANNEL].tolist()[1] == "postal"
+    assert dossiers[S.DUE_AT].tolist() == [pd.Timestamp("2023-03-08"), pd.Timestamp("2023-03-08")]
+    assert dossiers[S.RECEIVED_AT].dtype.kind == "M"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (",P,F,06/03/2023,06/03/2023,,,direct,,,,", (3, S.DOSSIER_ID, "", "required value missing")),
+        ("B2,P,F,,06/03/2023,,,direct,,,,", (3, S.RECEIVED_AT, "", "required value missing")),
+        ("B3,P,F,06/03/2023,06/03/2023,,,,,,,", (3, S.CHANNEL, "", "required value missing")),
+        ("B4,P,F,31/02/2023,06/03/2023,,,direct,,,,", (3, S.RECEIVED_AT, "31/02/2023", "date not understood (use dd/mm/yyyy)")),
+        ("B5,P,F,03/06/2023,13/31/2023,,,direct,,,,", (3, S.DUE_AT, "13/31/2023", "date not understood (use dd/mm/yyyy)")),
+        ("B6,P,F,06/03/2023,06/03/2023,06/03/2023,xong,direct,,,,", (3, S.OUTCOME, "xong", "unknown value")),
+        ("B7,P,F,06/03/2023,06/03/2023,,,zalo,,,,", (3, S.CHANNEL, "zalo", "unknown value")),
+        ("B8,P,F,06/03/2023,06/03/2023,,,online,mức 5,,,", (3, S.ONLINE_LEVEL, "mức 5", "unknown value")),
+        ("B9,P,F,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,có lẽ,,", (3, S.E_RESULT, "có lẽ", "unknown value")),
+        ("B10,P,F,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,tạm được,", (3, S.SATISFACTION, "tạm được", "unknown value")),
+        ("B11,P,F,06/03/2023,06/03/2023,05/03/2023,resolved,direct,,,,", (3, S.RESOLVED_AT, "05/03/2023", "resolved before it was received")),
+        ("B12,P,F,06/03/2023,03/03/2023,,,direct,,,,", (3, S.DUE_AT, "03/03/2023", "due before it was received")),
+        ("B13,P,F,06/03/2023,06/03/2023,,resolved,direct,,,,", (3, S.RESOLVED_AT, "", "finished outcome without a date")),
+        ("B14,P,F,06/03/2023,06/03/2023,06/03/2023,,direct,,,,", (3, S.OUTCOME, "", "resolution date without an outcome")),
+        ("B15,P,F,06/03/2023,,,,direct,,,,",
+         (3, S.DUE_AT, "", "no due date, and the catalogue gives no legal time for the procedure")),
+    ],
+)
+def test_each_rule_names_row_column_and_value(tmp_path, row, expected):
+    assert _problems(tmp_path, [row]) == [(*expected, "error")]
+
+
+def test_refused_may_have_a_date_or_not(tmp_path):
+    rows = ["R1,P,F,06/03/2023,,06/03/2023,refused,direct,,,,", "R2,P,F,06/03/2023,,,Từ chối tiếp nhận,direct,,,,"]
+    assert _problems(tmp_path, rows) == []
+
+
+def test_withdrawn_and_returned_need_no_due_date(tmp_path):
+    rows = ["W1,P,F,06/03/2023,,07/03/2023,withdrawn,direct,,,,", "W2,P,F,06/03/2023,,07/03/2023,Trả lại,direct,,,,"]
+    assert _problems(tmp_path, rows) == []
+
+
+def test_received_equal_to_resolved_and_due_is_fine(tmp_path):
+    assert _problems(tmp_path, ["E1,P,F,06/03/2023 16:00,06/03/2023,06/03/2023,resolved,direct,,,,"]) == []
+
+
+def test_identical_rows_in_two_exports_count_once(tmp_path):
+    folder = tmp_path / "d"
+    write_data_dir(folder / "dossiers", [GOOD], name="a.csv", unit_yaml=None)
+    write_data_dir(folder / "dossiers", [GOOD], name="b.csv", unit_yaml=None)
+    data = load_dossiers(folder)
+    assert len(data.dossiers) == 1 and data.duplicates_dropped == 1 and data.problems.empty
+
+
+def test_conflicting_rows_of_the_same_dossier_are_errors_in_both_files(tmp_path):
+    folder = tmp_path / "d"
+    write_data_dir(folder / "dossiers", [GOOD], name="a.csv", unit_yaml=None)
+    write_data_dir(folder / "dossiers", [GOOD.replace("resolved,direct", "resolved,online")], name="b.csv", unit_yaml=None)
+    table = validate_data(folder)
+    assert table[["file", "row", "column", "value"]].values.tolist() == [
+        ["a.csv", 2, S.DOSSIER_ID, "G1"], ["b.csv", 2, S.DOSSIER_ID, "G1"],
+    ]
+
+
+def test_apology_on_a_dossier_finished_early_is_a_warning(tmp_path):
+    row = "A1,P,F,06/03/2023,09/03/2023,07/03/2023,resolved,direct,,,,08/03/2023"
+    assert _problems(tmp_path, [row]) == [
+        (3, S.APOLOGY_AT, "08/03/2023", "apology letter on a dossier finished before its due date", "warning")]
+
+
+def test_apology_on_a_dossier_not_yet_late_is_normal(tmp_path):
+    rows = ["A2,P,F,06/03/2023,09/03/2023,,,direct,,,,08/03/2023",  # pending, apology sent before the deadline
+            "A3,P,F,06/03/2023,09/03/2023,10/03/2023,resolved,direct,,,,08/03/2023"]  # then finished late
+    assert _problems(tmp_path, rows) == []
+
+
+CATALOGUE = "procedure,field,legal_days\nĐăng ký khai sinh,Hộ tịch,trong ngày\nXác nhận nguồn gốc đất,Đất đai,10\n"
+
+
+def test_missing_due_date_is_computed_from_the_catalogue_in_working_days(tmp_path):
+    folder = write_data_dir(tmp_path / "d", [
+        "C1,Xác nhận nguồn gốc đất,Đất đai,19/01/2023 10:00,,,,direct,,,,",  # Tết 20–26/01/2023 is skipped
+        "C2,ĐĂNG KÝ KHAI SINH,Hộ tịch,06/03/2023 15:30,,,,direct,,,,",  # same day, but after 15:00
+    ])
+    (folder / "procedures.csv").write_text(CATALOGUE, encoding="utf-8")
+    data = load_dossiers(folder)
+    assert data.dossiers[S.DUE_AT].tolist() == [pd.Timestamp("2023-02-09"), pd.Timestamp("2023-03-07")]
+    assert data.dossiers[S.DUE_COMPUTED].tolist() == [True, True]
+
+
+def test_due_date_far_beyond_the_legal_time_is_a_warning(tmp_path):
+    rows = ["F1,Đăng ký khai sinh,Hộ tịch,06/03/2023 09:00,21/03/2023,,,direct,,,,",  # 11 working days late
+            "F2,Đăng ký khai sinh,Hộ tịch,06/03/2023 09:00,20/03/2023,,,direct,,,,"]  # 10: still plausible
+    assert _problems(tmp_path, rows, CATALOGUE) == [
+        (3, S.DUE_AT, "21/03/2023", "due date more than 10 working days beyond the legal time", "warning")]
+
+
+def test_load_refuses_errors_unless_told_to_skip_them(tmp_path):
+    folder = write_data_dir(tmp_path / "d", [GOOD, "B1,P,F,31/02/2023,,,,direct,,,,", "B2,P,F,06/03/2023,06/03/2023,,,zalo,,,,"])
+    with pytest.raises(DataError, match=r"^3 problem\(s\) in the dossier data:\ndossiers.csv, dòng/row 3"):
+        load_dossiers(folder)
+    data = load_dossiers(folder, skip_invalid=True)
+    assert data.dossiers[S.DOSSIER_ID].tolist() == ["G1"]
+    assert data.excluded[["file", "row", "column"]].values.tolist() == [
+        ["dossiers.csv", 3, "due_at, received_at"], ["dossiers.csv", 4, S.CHANNEL]]
+
+
+def test_every_problem_of_several_kinds_is_listed_at_once(tmp_path):
+    found = _problems(tmp_path, [
+        "M1,P,F,31/02/2023,06/03/2023,,,direct,,,,",
+        "M2,P,F,06/03/2023,06/03/2023,,,zalo,,,,",
+        "M3,P,F,06/03/2023,06/03/2023,05/03/2023,resolved,direct,,,,",
+    ])
+    assert [(row, column) for row, column, *_ in found] == [(3, S.RECEIVED_AT), (4, S.CHANNEL), (5, S.RESOLVED_AT)]
