@@ -25,10 +25,12 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import KernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.exceptions import PapermillExecutionError
@@ -86,8 +88,52 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in asked)
 
 
+# The kernel process's own log (start-up notices) says nothing to the analyst; errors in
+# cells reach the executed notebook and the command line.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+_CLEAR_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
+_kernel: KernelManager | None = None
+
+
+def reusable_kernel(cwd: Path) -> KernelManager:
+    """This process's kernel: started on first use, then reused with its namespace cleared.
+
+    A report notebook runs in a fresh namespace each time (``%reset -f``, prompts from In [1]),
+    while the modules it imported stay loaded: a batch of periods pays the kernel's start and
+    the imports once per process, not once per period.
+    """
+    global _kernel
+    if _kernel is not None and _kernel.is_alive():
+        client = _kernel.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(
+                _CLEAR_NAMESPACE, store_history=False, timeout=60, output_hook=lambda msg: None
+            )
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] == "ok":
+            return _kernel
+        shutdown_kernel()
+    _kernel = KernelManager(kernel_name=KERNEL_NAME)
+    _kernel.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+    # a pool worker ends through multiprocessing's exit path, which runs finalizers, not atexit
+    Finalize(None, shutdown_kernel, exitpriority=10)
+    return _kernel
+
+
+def shutdown_kernel() -> None:
+    """Stop this process's reusable kernel, if one runs."""
+    global _kernel
+    if _kernel is not None:
+        _kernel.shutdown_kernel(now=True)
+        _kernel = None
+
+
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
-    """Run the report notebook with ``parameters``; the executed copy is written to ``output``."""
+    """Run the report notebook with ``parameters`` in this process's kernel; the executed copy
+    is written to ``output``."""
     return papermill.execute_notebook(
         str(notebook),
         str(output),
@@ -95,10 +141,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
         kernel_name=KERNEL_NAME,
         progress_bar=False,
         log_output=False,
-        cwd=str(notebook.parent),
-        # the kernel process's own log (start-up notices, the interrupt jupyter_client sends at
-        # shutdown) says nothing to the analyst; errors in cells reach the notebook and the CLI
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        km=reusable_kernel(notebook.parent),
     )
 
 
@@ -229,9 +272,14 @@ def build_reports(
 
 
 def _run_jobs(job_list: list[PeriodJob], jobs: int | None) -> list[PeriodResult]:
+    """Build every period: in this process when one worker is asked for, else in a pool of
+    forked processes (each with its own reusable kernel) that inherit the imports done here."""
     workers = max(1, min(len(job_list), jobs or os.cpu_count() or 1))
     if workers == 1:
-        return [build_period(job) for job in job_list]
+        try:
+            return [build_period(job) for job in job_list]
+        finally:
+            shutdown_kernel()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         return list(pool.map(build_period, job_list))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,10 @@ from .errors import DataError
 from .ingest import (
     ERROR,
     PROBLEM_COLUMNS,
+    UNIT_FILE,
     WARNING,
+    find_catalogue,
+    find_dossier_files,
     format_problems,
     read_catalogue,
     read_raw_dossiers,
@@ -286,8 +290,21 @@ def load_dossiers(data_dir: Path, skip_invalid: bool = False) -> DossierData:
 
     On errors, raises :class:`DataError` listing them, unless ``skip_invalid``: then the
     rows with an error are left out and listed in ``excluded``. Warnings never stop a report.
+
+    The result is kept for the process while the input files keep their size and time of
+    change, so a batch of periods reads and checks the data once; treat it as read-only.
     """
-    data_dir = Path(data_dir)
+    folder = Path(data_dir).resolve()
+    return _load_checked(_input_signature(folder), folder, skip_invalid)
+
+
+def _input_signature(data_dir: Path) -> tuple:
+    files = [data_dir / UNIT_FILE, *find_dossier_files(data_dir), find_catalogue(data_dir)]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f is not None and f.is_file())
+
+
+@lru_cache(maxsize=4)
+def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> DossierData:
     unit = read_unit(data_dir)
     raw, read_problems = read_raw_dossiers(data_dir, unit.dossier_sheet)
     catalogue, catalogue_problems = read_catalogue(data_dir)

@@ -196,3 +196,14 @@ def test_skip_invalid_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
                                          "problem_en": "date not understood (use dd/mm/yyyy)"}]
     html = (out / "2023-Q1.html").read_text(encoding="utf-8")
     assert "Dòng bị loại" in html and "Ngày không đọc được" in html
+
+
+def test_periods_built_one_after_another_in_one_kernel_match_those_built_apart(out_dir, tmp_path):
+    # jobs=1: both periods run in the same reused kernel; the fixture built them in two processes
+    build_reports([parse_period(p) for p in reversed(PERIODS)], out_dir=tmp_path, formats=("json",), jobs=1)
+    for period_id in PERIODS:
+        apart = json.loads((out_dir / f"{period_id}.json").read_text(encoding="utf-8"))
+        together = json.loads((tmp_path / f"{period_id}.json").read_text(encoding="utf-8"))
+        apart.pop("generated_at")
+        together.pop("generated_at")
+        assert together == apart
