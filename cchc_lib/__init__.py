@@ -9,16 +9,19 @@ The public face, used by the report notebook::
 
 from .validate import DossierData, load_dossiers, validate_data
 from .params import ReportContext, check_parameters
+from .plan import Plan, load_plan
 from .periods import Period, parse_period, periods_of_year
 from .summary import build_summary
 
 __all__ = [
     "Period",
+    "Plan",
     "ReportContext",
     "DossierData",
     "build_summary",
     "check_parameters",
     "load_dossiers",
+    "load_plan",
     "parse_period",
     "periods_of_year",
     "validate_data",

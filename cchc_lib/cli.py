@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .params import check_parameters
     from .render import build_reports, parse_formats
+    from .plan import load_plan
     from .validate import load_dossiers
 
     if args.year and args.periods:
@@ -63,7 +64,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     periods = list(dict.fromkeys(periods))
     formats = parse_formats(args.format)
     ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
-    load_dossiers(ctx.data_dir, skip_invalid=args.skip_invalid)  # refuse bad data before any notebook starts
+    # refuse bad data before any notebook starts
+    load_dossiers(ctx.data_dir, skip_invalid=args.skip_invalid)
+    load_plan(ctx.data_dir)
     started = time.perf_counter()
     published = build_reports(
         periods, cutoff=args.cutoff, data_dir=ctx.data_dir, out_dir=args.out, formats=formats, unit=args.unit,

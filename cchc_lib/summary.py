@@ -21,12 +21,22 @@ Stable keys (province tools read them):
 - ``excluded_rows``: rows left out with ``--skip-invalid``: ``file, row, column, problem_vi, problem_en``;
 - ``data_quality``: ``errors``, ``warnings`` (counts), ``excluded_rows``, ``duplicates_dropped``,
   ``due_dates_computed``, ``warning_list`` (``file, row, column, value, problem_vi, problem_en``);
-- ``plan.available``: whether the data folder holds the plan's files.
+- ``tasks``: ``total`` (number of tasks), ``by_area.<area number>`` and ``by_owner.<owner>``
+  with milestone counts ``due, done_on_time, done_late, overdue, not_yet_due`` (and
+  ``continuous``, ``no_fixed_date``); null without a plan;
+- ``targets``: one entry per target of the plan: ``target_id, kpi, comparison, value, actual``
+  (or null), ``met`` (true / false / null), ``actual_source, where, sentence, conflict``;
+- ``plan``: ``available``, ``title``, ``document``, ``year``, ``milestones`` (those due in the
+  window, overdue, continuous or without a date, with state and latest update), ``overdue``,
+  ``evidence`` (per area), ``corrections`` (where the data corrects the plan's text, with the
+  note), ``target_conflicts`` (KPIs given several target values), ``warnings``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+import pandas as pd
 
 from . import schema as S
 from .dossiers import (
@@ -39,18 +49,61 @@ from .dossiers import (
     processing_days,
     tthc_table,
 )
-from .ingest import has_plan
 from .params import ReportContext
+from .plan import Plan, count_states, evaluate_targets, evidence_by_area, milestone_status, target_conflicts
 from .validate import DossierData
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _counts(row) -> dict[str, int]:
     return {key: int(row[key]) for key in COUNT_KEYS}
 
 
-def build_summary(ctx: ReportContext, data: DossierData) -> dict:
+def _plain(value):
+    """A value as JSON has it: dates in ISO form, missing values as null."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def plan_summary(plan: Plan | None, ctx: ReportContext, kpis: dict) -> dict:
+    """The plan's part of the summary: ``tasks``, ``targets`` and ``plan``."""
+    if plan is None:
+        return {"tasks": None, "targets": [], "plan": {"available": False}}
+    status = milestone_status(plan, ctx.start, ctx.end, ctx.cutoff)
+    shown = status.loc[status["in_window"] | status["state"].isin(["overdue", "continuous", "no_fixed_date"])]
+    overdue = status.loc[status["state"] == "overdue"].sort_values(["days_overdue", "task_id"], ascending=[False, True])
+    return {
+        "tasks": {
+            "total": int(len(plan.tasks)),
+            "by_area": count_states(status, "area"),
+            "by_owner": count_states(status, "owner"),
+        },
+        "targets": evaluate_targets(plan, kpis, ctx.period, ctx.cutoff),
+        "plan": {
+            "available": True,
+            "title": plan.title,
+            "document": plan.document,
+            "year": plan.year,
+            "areas": {str(a): n for a, n in plan.tasks.groupby("area")["area_name"].first().items()},
+            "milestones": _records(shown.drop(columns=["task", "in_window"])),
+            "overdue": _records(overdue[["task_id", "area", "milestone", "kind", "label", "owner", "due", "days_overdue"]]),
+            "evidence": evidence_by_area(plan, status, ctx.end),
+            "corrections": _records(plan.corrections),
+            "target_conflicts": target_conflicts(plan),
+            "warnings": _records(plan.problems.drop(columns="severity")),
+        },
+    }
+
+
+def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = None) -> dict:
     """The JSON summary of one period report."""
     classified = classify_dossiers(data.dossiers, ctx.start, ctx.end)
     table = tthc_table(classified)
@@ -90,5 +143,5 @@ def build_summary(ctx: ReportContext, data: DossierData) -> dict:
             "due_dates_computed": int(data.dossiers[S.DUE_COMPUTED].sum()),
             "warning_list": warnings.drop(columns="severity").to_dict(orient="records"),
         },
-        "plan": {"available": has_plan(ctx.data_dir)},
+        **plan_summary(plan, ctx, {key: part["value"] for key, part in kpis.items()}),
     }

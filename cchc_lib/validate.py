@@ -40,6 +40,7 @@ from .ingest import (
     read_raw_dossiers,
     read_unit,
 )
+from .plan import load_plan
 from .workdays import due_date, working_days_between
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
@@ -325,11 +326,14 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
 
 
 def validate_data(data_dir: Path) -> pd.DataFrame:
-    """Every problem of a data folder's inputs (files, catalogue, rows), errors then warnings."""
+    """Every problem of a data folder's inputs (files, catalogue, dossier rows, plan files)."""
     data_dir = Path(data_dir)
     unit = read_unit(data_dir)
     raw, read_problems = read_raw_dossiers(data_dir, unit.dossier_sheet)
     catalogue, catalogue_problems = read_catalogue(data_dir)
     _, problems, _ = check_dossiers(raw, catalogue) if not len(read_problems) else (None, None, 0)
     parts = [read_problems, catalogue_problems] + ([problems] if problems is not None else [])
-    return pd.concat(parts, ignore_index=True)
+    plan = load_plan(data_dir, strict=False)
+    if plan is not None:
+        parts.append(plan.problems)
+    return pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]

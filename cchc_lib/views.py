@@ -140,8 +140,9 @@ def show_kpis(summary: dict) -> HTML:
     )
 
 
-def show_late_and_backlog(summary: dict) -> HTML:
-    """Late dossiers (with apology yes/no) and the pending backlog by age."""
+def show_late_and_backlog(summary: dict, limit: int = 25) -> HTML:
+    """Late dossiers, most days late first (with apology yes/no; the first ``limit``, all of
+    them in the JSON), and the pending backlog by age."""
     late = summary["late_dossiers"]
     if late:
         header = ["<tr><th>Mã hồ sơ</th><th>Thủ tục</th><th>Lĩnh vực</th><th>Tình trạng</th><th>Hạn trả</th>"
@@ -150,9 +151,12 @@ def show_late_and_backlog(summary: dict) -> HTML:
         rows = [
             [_text(r["dossier_id"]), _text(r["procedure"] or ""), _text(r["field"] or ""), _text(status[r["status"]]),
              _text(vi_date(r["due_at"])), _num(r["days_late"]), _text("Có" if r["apology"] else "Chưa")]
-            for r in late
+            for r in late[:limit]
         ]
         late_html = _table(header, rows, "cchc-late")
+        if len(late) > limit:
+            late_html += (f'<p class="cchc-note">… và {vi_number(len(late) - limit)} hồ sơ trễ hạn khác '
+                          "(danh sách đầy đủ trong tệp JSON của kỳ báo cáo).</p>")
     else:
         late_html = "<p>Không có hồ sơ trễ hạn trong kỳ.</p>"
     backlog = summary["backlog_by_age"]
@@ -187,16 +191,100 @@ def show_data_quality(summary: dict, limit: int = 30) -> HTML:
     return HTML('<section class="cchc-section"><h2>5. Chất lượng số liệu</h2>' + "".join(parts) + "</section>")
 
 
+def _date_or_dash(iso: str | None) -> str:
+    return vi_date(iso) if iso else "—"
+
+
+def _state_table(counts: dict[str, dict[str, int]], first_header: str, names: dict[str, str] | None = None) -> str:
+    from .plan import STATE_VI
+
+    states = ["due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date"]
+    labels = {"due": "Đến hạn", **STATE_VI}
+    header = ["<tr><th>" + first_header + "</th>" + "".join(f"<th>{labels[s]}</th>" for s in states) + "</tr>"]
+    rows = [[_text((names or {}).get(key, key)), *(_num(c[s]) for s in states)] for key, c in counts.items()]
+    return _table(header, rows, "cchc-plan-counts")
+
+
+def _milestone_name(m: dict) -> str:
+    from .periods import parse_period
+
+    if m["kind"] == "period":
+        return f"Báo cáo định kỳ {parse_period(m['milestone']).name_vi}"
+    return m["label"]
+
+
 def show_plan(summary: dict) -> HTML:
-    """The plan section, or a notice that the data folder holds no plan."""
-    if not summary["plan"]["available"]:
+    """The plan's progress in the period: per area, overdue milestones, by official, targets,
+    evidence, and the notes where the data corrects the plan's text."""
+    from .dossiers import KPI_NAMES_VI
+    from .plan import INDICATOR_NAMES_VI, STATE_VI, STATUS_VI
+
+    plan = summary["plan"]
+    if not plan["available"]:
         body = (
             "<p class=\"cchc-notice\">Chưa có dữ liệu kế hoạch CCHC (thư mục <code>plan/</code> trong thư mục "
             "dữ liệu), nên báo cáo chưa theo dõi được tiến độ các nhiệm vụ của kế hoạch.</p>"
         )
+        return HTML(f'<section class="cchc-section"><h2>4. Thực hiện kế hoạch CCHC</h2>{body}</section>')
+    areas = plan["areas"]
+    area_names = {key: f"{key}. {name}" for key, name in areas.items()}
+    parts = [f"<p><strong>{escape(plan['title'])}</strong>. {escape(plan['document'])}. "
+             f"Tổng số nhiệm vụ: {summary['tasks']['total']}.</p>",
+             "<h3>4.1. Tiến độ theo lĩnh vực (số mốc)</h3>",
+             _state_table(summary["tasks"]["by_area"], "Lĩnh vực", area_names)]
+    parts.append("<h3>4.2. Các mốc của kỳ báo cáo</h3>")
+    header = ["<tr><th>Nhiệm vụ</th><th>Mốc</th><th>Hạn</th><th>Tình trạng</th><th>Cập nhật gần nhất</th>"
+              "<th>Tài liệu kiểm chứng</th></tr>"]
+    for key, name in area_names.items():
+        rows = [
+            [_text(m["task_id"]), _text(_milestone_name(m)), _text(_date_or_dash(m["due"])),
+             f'<td class="state-{m["state"]}">{escape(STATE_VI[m["state"]])}</td>',
+             _text(f"{STATUS_VI[m['latest_status']]} ({vi_date(m['latest_date'])})" if m["latest_status"] else "—"),
+             _text(m["evidence"] or "")]
+            for m in plan["milestones"] if str(m["area"]) == key
+        ]
+        parts.append(f"<h4>{escape(name)}</h4>" + (_table(header, rows, "cchc-milestones") if rows
+                                                     else "<p>Không có mốc trong kỳ.</p>"))
+    parts.append(f"<h3>4.3. Mốc quá hạn ({len(plan['overdue'])})</h3>")
+    if plan["overdue"]:
+        header = ["<tr><th>Nhiệm vụ</th><th>Mốc</th><th>Người thực hiện</th><th>Hạn</th><th>Số ngày quá hạn</th></tr>"]
+        rows = [[_text(m["task_id"]), _text(_milestone_name(m)), _text(m["owner"]), _text(vi_date(m["due"])),
+                 _num(m["days_overdue"])] for m in plan["overdue"]]
+        parts.append(_table(header, rows, "cchc-overdue"))
     else:
-        body = "<p>Dữ liệu kế hoạch CCHC đã có trong thư mục <code>plan/</code>.</p>"
-    return HTML(f'<section class="cchc-section"><h2>4. Thực hiện kế hoạch CCHC</h2>{body}</section>')
+        parts.append("<p>Không có mốc quá hạn.</p>")
+    parts += ["<h3>4.4. Tiến độ theo người thực hiện (số mốc)</h3>",
+              _state_table(summary["tasks"]["by_owner"], "Người thực hiện")]
+    parts.append("<h3>4.5. Chỉ tiêu của kế hoạch</h3>")
+    verdict = {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}
+    header = ["<tr><th>Chỉ tiêu</th><th>Mục tiêu</th><th>Thực tế</th><th>Đánh giá</th><th>Căn cứ trong kế hoạch</th></tr>"]
+    names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
+    rows = [
+        [_text(names.get(t["kpi"], t["kpi"]) + (" ⚠" if t["conflict"] else "")),
+         f'<td class="num">{escape(t["comparison"].replace(">=", "≥").replace("<=", "≤"))} {vi_percent(t["value"])}</td>',
+         f'<td class="num">{vi_percent(t["actual"])}</td>',
+         f'<td class="verdict-{str(t["met"]).lower()}">{verdict[t["met"]]}</td>',
+         _text(f"{t['where']}: “{t['sentence']}”" + (f" Số liệu: {t['actual_source']}." if t["actual_source"] else ""))]
+        for t in summary["targets"]
+    ]
+    parts.append(_table(header, rows, "cchc-targets"))
+    for conflict in plan["target_conflicts"]:
+        values = ", ".join(vi_percent(v) for v in conflict["values"])
+        parts.append(
+            f'<p class="cchc-notice">⚠ Kế hoạch nêu {len(conflict["values"])} mức khác nhau cho cùng chỉ tiêu '
+            f'“{escape(names.get(conflict["kpi"], conflict["kpi"]))}”: {values} ({", ".join(conflict["targets"])}). '
+            "Báo cáo đánh giá theo từng mức; cần thống nhất một mức chỉ tiêu.</p>"
+        )
+    parts.append("<h3>4.6. Tài liệu kiểm chứng theo lĩnh vực</h3>")
+    for key, name in area_names.items():
+        docs = [e for e in plan["evidence"] if str(e["area"]) == key]
+        items = "".join(f"<li>{escape(e['task_id'])}: {escape(e['evidence'])}</li>" for e in docs)
+        parts.append(f"<h4>{escape(name)}</h4>" + (f"<ul>{items}</ul>" if docs else "<p>Chưa có tài liệu.</p>"))
+    if plan["corrections"]:
+        parts.append("<h3>4.7. Ghi chú hiệu đính kế hoạch</h3><ul>" + "".join(
+            f"<li><strong>{escape(c['task_id'])}</strong>: {escape(c['correction_note'])}</li>" for c in plan["corrections"]
+        ) + "</ul>")
+    return HTML('<section class="cchc-section"><h2>4. Thực hiện kế hoạch CCHC</h2>' + "".join(parts) + "</section>")
 
 
 def show_figure(fig: Figure) -> SVG:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 
 import nbformat
@@ -55,7 +56,13 @@ def test_json_summary_holds_the_contract_keys_and_the_real_count(out_dir, period
         "start": start.isoformat(), "end": end.isoformat(),
     }
     assert summary["dossiers"]["received_in_period"] == _independent_received_count(period_id)
-    assert summary["plan"] == {"available": False}
+    assert summary["plan"]["available"] is True
+    assert summary["tasks"]["total"] == 24
+    assert sorted(summary["tasks"]["by_area"]) == ["1", "2", "3", "4", "5", "6", "7"]
+    for counts in summary["tasks"]["by_area"].values():
+        assert counts["due"] == counts["done_on_time"] + counts["done_late"] + counts["overdue"]
+    assert [t["target_id"] for t in summary["targets"]] == [f"T{n}" for n in range(1, 10)]
+    assert {t["kpi"] for t in summary["targets"] if t["conflict"]} == {"satisfaction_rate"}
 
 
 def test_html_is_offline_and_shows_no_code(out_dir):
@@ -163,17 +170,22 @@ def test_json_holds_the_official_counts_and_kpis(out_dir, period_id):
     assert summary["excluded_rows"] == []
 
 
-def test_html_shows_the_official_table_and_the_kpis(out_dir):
+def test_html_shows_the_official_table_the_kpis_and_the_plan(out_dir):
     html = (out_dir / "2023-Q1.html").read_text(encoding="utf-8")
     assert "Số hồ sơ nhận giải quyết" in html and ">(13)<" in html
     assert "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn" in html
+    assert "4.3. Mốc quá hạn" in html and "4.5. Chỉ tiêu của kế hoạch" in html
+    assert "Kế hoạch nêu 3 mức khác nhau cho cùng chỉ tiêu" in html
+    assert "01/2032" in html  # the correction notes are listed
 
 
 def test_csv_and_xlsx_forms_of_the_sample_give_identical_json(out_dir, tmp_path):
-    build_reports([parse_period("2023-Q1")], data_dir=paths.SAMPLE_DATA_DIR.parent / "hoang-giang-xlsx",
-                  out_dir=tmp_path, formats=("json",), jobs=1)
+    xlsx_dir = tmp_path / "hoang-giang-xlsx"
+    shutil.copytree(paths.SAMPLE_DATA_DIR.parent / "hoang-giang-xlsx", xlsx_dir)
+    shutil.copytree(paths.SAMPLE_DATA_DIR / "plan", xlsx_dir / "plan")  # the same plan beside either export
+    build_reports([parse_period("2023-Q1")], data_dir=xlsx_dir, out_dir=tmp_path / "out", formats=("json",), jobs=1)
     from_csv = json.loads((out_dir / "2023-Q1.json").read_text(encoding="utf-8"))
-    from_xlsx = json.loads((tmp_path / "2023-Q1.json").read_text(encoding="utf-8"))
+    from_xlsx = json.loads((tmp_path / "out" / "2023-Q1.json").read_text(encoding="utf-8"))
     for summary in (from_csv, from_xlsx):
         summary.pop("generated_at")
         summary["dossiers"].pop("source_files")
@@ -196,6 +208,9 @@ def test_skip_invalid_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
                                          "problem_en": "date not understood (use dd/mm/yyyy)"}]
     html = (out / "2023-Q1.html").read_text(encoding="utf-8")
     assert "Dòng bị loại" in html and "Ngày không đọc được" in html
+    # this data folder has no plan: the report says so
+    assert summary["plan"] == {"available": False} and summary["tasks"] is None and summary["targets"] == []
+    assert "Chưa có dữ liệu kế hoạch CCHC" in html
 
 
 def test_periods_built_one_after_another_in_one_kernel_match_those_built_apart(out_dir, tmp_path):
