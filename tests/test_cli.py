@@ -80,3 +80,18 @@ def test_console_script_is_installed():
     result = subprocess.run([str(cchc), "periods", "2024"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "2024-Q1   Quý I năm 2024         15/12/2023 – 14/03/2024" in result.stdout
+
+
+def test_validate_checks_the_plan_files_too(tmp_path, capsys):
+    import shutil
+
+    from cchc_lib.paths import SAMPLE_DATA_DIR
+
+    folder = tmp_path / "unit"
+    shutil.copytree(SAMPLE_DATA_DIR, folder)
+    with (folder / "plan" / "updates.csv").open("a", encoding="utf-8") as updates:
+        updates.write("PL99-1,31/01/2023,20/01/2023,hoàn thành,,\nPL01-1,31/01/2023,20/01/2023,gần xong,,\n")
+    assert main(["validate", "--data", str(folder)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("updates.csv, dòng/row 73, cột/column task_id: 'PL99-1'") for line in out)
+    assert any(line.startswith("updates.csv, dòng/row 74, cột/column status: 'gần xong'") for line in out)
