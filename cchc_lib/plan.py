@@ -412,15 +412,18 @@ def milestone_status(plan: Plan, start: dt.date, end: dt.date, cutoff: str) -> p
     continuous and on-notice work show their latest update (``continuous``, ``no_fixed_date``).
     Only updates dated on or before ``end`` count.
     """
-    tasks = plan.tasks.set_index("task_id")
+    tasks = {row["task_id"]: row for row in plan.tasks.to_dict(orient="records")}
     known = plan.updates.loc[plan.updates["day"].map(lambda d: d is not None and d <= end)]
+    by_milestone: dict[tuple[str, str], list[dict]] = {}
+    for update in known.sort_values("day", kind="stable").to_dict(orient="records"):
+        by_milestone.setdefault((update["task_id"], update["milestone"]), []).append(update)
     rows = []
     for m in plan.milestones:
-        task = tasks.loc[m.task_id]
-        own = known.loc[(known["task_id"] == m.task_id) & (known["milestone"] == m.key)].sort_values("day", kind="stable")
-        done_days = own.loc[own["state"] == "done", "day"]
-        done_at = done_days.min() if len(done_days) else None
-        latest = own.iloc[-1] if len(own) else None
+        task = tasks[m.task_id]
+        own = by_milestone.get((m.task_id, m.key), [])
+        done_days = [u["day"] for u in own if u["state"] == "done"]
+        done_at = min(done_days) if done_days else None
+        latest = own[-1] if own else None
         due = m.due_on(cutoff)
         if m.kind == CONTINUOUS:
             state = "continuous"

@@ -18,6 +18,7 @@ period is kept as ``_failed/<PERIOD>.ipynb``.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -39,7 +40,7 @@ from weasyprint import HTML
 from . import paths
 from .errors import ReportError
 from .params import check_parameters
-from .periods import Period
+from .periods import Period, parse_period
 from .publish import write_index
 from .views import SUMMARY_MIME
 
@@ -141,6 +142,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
         kernel_name=KERNEL_NAME,
         progress_bar=False,
         log_output=False,
+        request_save_on_cell_execute=False,  # written once at the end (or on failure), not after every cell
         km=reusable_kernel(notebook.parent),
     )
 
@@ -280,8 +282,21 @@ def _run_jobs(job_list: list[PeriodJob], jobs: int | None) -> list[PeriodResult]
             return [build_period(job) for job in job_list]
         finally:
             shutdown_kernel()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        return list(pool.map(build_period, job_list))
+    # the longest windows make the longest reports: start them first so no worker is left
+    # alone with a year's report at the end
+    order = sorted(range(len(job_list)), key=lambda i: -_window_days(job_list[i]))
+    gc.freeze()  # the forked workers then share, rather than copy, what this process imported
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            done = dict(zip(order, pool.map(build_period, [job_list[i] for i in order])))
+    finally:
+        gc.unfreeze()
+    return [done[i] for i in range(len(job_list))]
+
+
+def _window_days(job: PeriodJob) -> int:
+    start, end = parse_period(job.period).window(job.cutoff)
+    return (end - start).days
 
 
 def _keep_failed(failures: list[PeriodResult], staging: Path, out: Path) -> list[Path | None]:

@@ -63,9 +63,26 @@ def vi_percent(value: float | None) -> str:
     return f"{text}%"
 
 
-def _table(header_rows: list[str], body_rows: list[list[str]], css_class: str = "") -> str:
+# Column widths (percent) of each table: set, rather than measured from the content, they
+# keep the layout steady on screen and spare the PDF renderer most of its table work.
+COLUMN_WIDTHS: dict[str, list[float]] = {
+    "cchc-tthc": [4, 16] + [80 / 11] * 11,
+    "cchc-kpis": [58, 14, 28],
+    "cchc-late": [23, 24, 14, 12, 11, 7, 9],
+    "cchc-backlog": [50, 25, 25],
+    "cchc-quality": [25, 8, 17, 50],
+    "cchc-plan-counts": [30] + [10] * 7,
+    "cchc-milestones": [9, 24, 10, 11, 16, 30],
+    "cchc-overdue": [10, 34, 30, 13, 13],
+    "cchc-targets": [22, 10, 9, 10, 49],
+}
+
+
+def _table(header_rows: list[str], body_rows: list[list[str]], css_class: str) -> str:
+    widths = "".join(f'<col style="width: {w:.2f}%">' for w in COLUMN_WIDTHS[css_class])
     body = "".join("<tr>" + "".join(cells) + "</tr>" for cells in body_rows)
-    return f'<table class="{css_class}"><thead>{"".join(header_rows)}</thead><tbody>{body}</tbody></table>'
+    return (f'<table class="{css_class}"><colgroup>{widths}</colgroup>'
+            f'<thead>{"".join(header_rows)}</thead><tbody>{body}</tbody></table>')
 
 
 def _num(value: object) -> str:
