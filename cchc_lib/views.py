@@ -66,14 +66,14 @@ def vi_percent(value: float | None) -> str:
 # Column widths (percent) of each table: set, rather than measured from the content, they
 # keep the layout steady on screen and spare the PDF renderer most of its table work.
 COLUMN_WIDTHS: dict[str, list[float]] = {
-    "cchc-tthc": [4, 16] + [80 / 11] * 11,
+    "cchc-tthc": [6, 14] + [80 / 11] * 11,
     "cchc-kpis": [58, 14, 28],
-    "cchc-late": [23, 24, 14, 12, 11, 7, 9],
+    "cchc-late": [25, 21, 12, 11, 13, 8, 10],
     "cchc-backlog": [50, 25, 25],
     "cchc-quality": [25, 8, 17, 50],
     "cchc-plan-counts": [30] + [10] * 7,
-    "cchc-milestones": [9, 24, 10, 11, 16, 30],
-    "cchc-overdue": [10, 34, 30, 13, 13],
+    "cchc-milestones": [9, 23, 12, 11, 16, 29],
+    "cchc-overdue": [10, 33, 29, 14, 14],
     "cchc-targets": [22, 10, 9, 10, 49],
 }
 
