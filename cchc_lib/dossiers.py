@@ -37,6 +37,8 @@ COUNTS: dict[str, tuple[str, str]] = {
     "pending_overdue": ("(13)", "Quá hạn"),
 }
 COUNT_KEYS: tuple[str, ...] = tuple(COUNTS)
+CHANNEL_COUNTS = ("received_online", "received_direct_postal")
+CHANNEL_UNKNOWN = "received_channel_unknown"  # received in the window through a channel no export gives
 TOTAL_LABEL = "Tổng số"
 UNKNOWN_FIELD = "Không rõ lĩnh vực"
 
@@ -102,6 +104,7 @@ def classify_dossiers(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> p
             "pending_total": pending,
             "pending_in_term": pending & (due > last),
             "pending_overdue": pending & ~(due > last),
+            CHANNEL_UNKNOWN: received_in & channel.isna(),
         },
         index=kept.index,
     )
@@ -111,13 +114,18 @@ def classify_dossiers(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> p
 def tthc_table(classified: pd.DataFrame) -> pd.DataFrame:
     """Biểu II.06a: one row per field (most dossiers first) and a last row ``Tổng số``.
 
-    Columns are :data:`COUNT_KEYS`, integer counts; the index holds the field names.
+    Columns are :data:`COUNT_KEYS`, integer counts (Int64); the index holds the field names.
+    Where some dossiers received in the window have no known channel, that row's (4) and (5)
+    are missing (NA): the report says "không rõ" rather than a wrong split.
     """
     fields = classified[S.FIELD].fillna(UNKNOWN_FIELD).replace("", UNKNOWN_FIELD)
-    by_field = classified[list(COUNT_KEYS)].astype("int64").groupby(fields).sum()
+    columns = [*COUNT_KEYS, CHANNEL_UNKNOWN]
+    by_field = classified[columns].astype("int64").groupby(fields).sum()
     by_field = by_field.sort_index().sort_values("received_total", ascending=False, kind="stable")
     total = by_field.sum().to_frame(TOTAL_LABEL).T
-    table = pd.concat([by_field, total]).astype("int64")
+    table = pd.concat([by_field, total]).astype("Int64")
+    table.loc[table[CHANNEL_UNKNOWN] > 0, list(CHANNEL_COUNTS)] = pd.NA
+    table = table.drop(columns=CHANNEL_UNKNOWN)
     table.index.name = S.FIELD
     return table
 
@@ -144,10 +152,14 @@ def compute_kpis(classified: pd.DataFrame) -> dict[str, dict]:
             (c["resolved_early"] | c["resolved_on_time"] | c["pending_in_term"]).sum(), c["received_total"].sum()
         ),
     }
-    return {
+    result = {
         key: {"value": _rate(int(num), int(den)), "numerator": int(num), "denominator": int(den)}
         for key, (num, den) in parts.items()
     }
+    if c[CHANNEL_UNKNOWN].any():  # the split by channel is not known for every dossier
+        for key in ("online_rate", "full_online_rate"):
+            result[key] = {"value": None, "numerator": None, "denominator": None}
+    return result
 
 
 def late_dossiers(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:

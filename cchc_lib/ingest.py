@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -27,10 +27,11 @@ import yaml
 
 from . import schema as S
 from .errors import DataError
+from .exports import ExportMapping, ExportReading, read_export, read_grid
 
 UNIT_FILE = "unit.yaml"
 PLAN_DIR = "plan"
-_DOSSIER_SUFFIXES = (".csv", ".xlsx")
+_DOSSIER_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".htm")
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem_vi", "problem_en", "severity"]
 ERROR = "error"
 WARNING = "warning"
@@ -45,6 +46,7 @@ class Unit:
     province: str = ""
     district: str = ""
     dossier_sheet: str = ""  # the XLSX sheet holding the dossiers; default: the first
+    mapping: ExportMapping = field(default_factory=ExportMapping)  # unit.yaml's columns: and values:
 
 
 def slugify(text: str) -> str:
@@ -82,6 +84,7 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
         province=str(info.get("province") or ""),
         district=str(info.get("district") or ""),
         dossier_sheet=str(info.get("dossier_sheet") or ""),
+        mapping=ExportMapping.from_unit(info, str(path)),
     )
 
 
@@ -108,70 +111,51 @@ def _problem(file: str, row: object, column: str, value: object, vi: str, en: st
     return dict(zip(PROBLEM_COLUMNS, (file, row, column, value, vi, en, severity)))
 
 
-def _guess_encoding(path: Path) -> str:
-    """The encoding charset-normalizer guesses for a file that is not UTF-8, or ''."""
-    from charset_normalizer import from_path
-
-    best = from_path(path).best()
-    return best.encoding if best is not None else ""
-
-
-def _read_table(path: Path, wanted: Callable[[str], bool], sheet: str = "") -> pd.DataFrame:
-    """One export's wanted columns as raw cells: text, and datetimes where Excel stored dates."""
-    try:
-        if path.suffix.lower() == ".csv":
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=lambda h: wanted(str(h))
-            )
-        return pd.read_excel(
-            path, sheet_name=sheet or 0, dtype=object, usecols=lambda h: wanted(str(h)), engine="openpyxl"
-        )
-    except UnicodeDecodeError as exc:
-        guess = _guess_encoding(path)
-        named = f" (it looks like {guess})" if guess else ""
-        raise DataError(
-            f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8"
-        ) from exc
-    except (ValueError, OSError, KeyError) as exc:
-        raise DataError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from exc
-
-
-def _cell_text(value: object) -> object:
-    """A cell as NFC text without surrounding spaces; datetimes stay, empty cells become None."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return pd.Timestamp(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    return text or None
-
-
 def _read_with_aliases(
-    path: Path, aliases: Callable[[str], str | None], required: tuple[str, ...], sheet: str = ""
+    path: Path, aliases: Callable[[str], str | None], required: tuple[str, ...]
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Read one file's known columns under their canonical names, with each row's origin."""
-    raw = _read_table(path, lambda header: aliases(header) is not None, sheet)
-    raw.columns = [aliases(str(c)) for c in raw.columns]
-    raw = raw.loc[:, ~raw.columns.duplicated()]
+    """A simple table (header in row 1): its known columns under their canonical names, each
+    row with its origin."""
+    _, grid = read_grid(path)
+    header = [str(v) if v is not None else "" for v in grid[0]] if grid else []
+    targets = [aliases(h) for h in header]
     problems = [
         _problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing")
         for column in required
-        if column not in raw.columns
+        if column not in targets
     ]
-    frame = raw.astype(object).map(_cell_text).assign(
-        **{S.SOURCE_FILE: path.name, S.SOURCE_ROW: range(2, len(raw) + 2)}
-    )
-    return frame, problems
+    records = [
+        {**{t: (row[i] if i < len(row) else None) for i, t in enumerate(targets) if t},
+         S.SOURCE_FILE: path.name, S.SOURCE_ROW: number}
+        for number, row in enumerate(grid[1:], start=2)
+        if any(v is not None for v in row)
+    ]
+    return pd.DataFrame(records, columns=[*dict.fromkeys(t for t in targets if t), S.SOURCE_FILE, S.SOURCE_ROW]), problems
 
 
-def read_raw_dossiers(data_dir: Path, sheet: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All dossier exports of ``data_dir`` concatenated, cells as read (not yet typed), and the
-    problems found while reading (no export, a required column missing).
+MISSING_COLUMN_WARNINGS: dict[str, tuple[str, str]] = {
+    S.PROCEDURE: ("Tệp không có cột tên thủ tục", "the export has no procedure column"),
+    S.FIELD: ("Tệp không có cột lĩnh vực: lấy theo danh mục thủ tục (procedures.csv) nếu có",
+              "the export has no field column: taken from the procedure catalogue where it names the procedure"),
+    S.DUE_AT: ("Tệp không có cột ngày hẹn trả: tính theo danh mục thủ tục",
+               "the export has no due date column: computed from the procedure catalogue"),
+    S.RESOLVED_AT: ("Tệp không có cột ngày có kết quả", "the export has no resolution date column"),
+    S.OUTCOME: ("Tệp không có cột kết quả xử lý hay trạng thái", "the export has no outcome or status column"),
+    S.CHANNEL: ("Tệp không có cột hình thức nộp: số hồ sơ trực tuyến / trực tiếp ghi 'không rõ'",
+                "the export has no channel column: online and direct counts are shown as unknown"),
+}
+
+
+def read_raw_dossiers(
+    data_dir: Path, sheet: str = "", mapping: ExportMapping | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[ExportReading]]:
+    """All dossier exports of ``data_dir`` concatenated, cells as read (not yet typed); the
+    problems found while reading (no export, a required column missing: errors; an expected
+    column missing: warnings); and how each export was read.
 
     The frame has every column of :data:`schema.DOSSIER_COLUMNS` (None where a file lacks
-    it) plus ``source_file`` and ``source_row``. ``sheet`` names the XLSX sheet (default: the first).
+    it) plus ``source_file`` and ``source_row``. ``sheet`` names the workbook sheet (default:
+    the first); ``mapping`` adds headers and values the project does not know.
     """
     files = find_dossier_files(data_dir)
     problems: list[dict] = []
@@ -183,16 +167,21 @@ def read_raw_dossiers(data_dir: Path, sheet: str = "") -> tuple[pd.DataFrame, pd
                 "no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)",
             )
         )
-    frames = []
-    for path in files:
-        frame, file_problems = _read_with_aliases(path, S.canonical_column, S.REQUIRED_COLUMNS, sheet)
-        problems += file_problems
-        frames.append(frame)
+    readings = [read_export(path, mapping, sheet) for path in files]
+    for reading in readings:
+        header_row = reading.header_rows[0]
+        for column in reading.lacking:
+            if column in S.REQUIRED_COLUMNS:
+                problems.append(_problem(reading.path.name, header_row, column, "", "Thiếu cột bắt buộc",
+                                         "required column missing"))
+            else:
+                vi, en = MISSING_COLUMN_WARNINGS[column]
+                problems.append(_problem(reading.path.name, header_row, column, "", vi, en, WARNING))
     columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
-    raw = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True) if frames else pd.DataFrame(
-        columns=columns
-    )
-    return raw.astype(object).where(raw.notna(), None), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    frames = [r.frame for r in readings if len(r.frame)]
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    raw = raw.reindex(columns=columns).astype(object)
+    return raw.where(raw.notna(), None), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), readings
 
 
 CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")
@@ -221,21 +210,22 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = frame.reindex(columns=[*S.CATALOGUE_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])
     legal = []
     for row in frame.itertuples(index=False):
-        text = S.normalize_header(row.legal_days or "")
-        text = text.removesuffix("ngày làm việc").removesuffix("ngày").strip()
-        if S.normalize_header(row.legal_days or "") in S.SAME_DAY_WORDS:
+        given = S.normalize_header("" if row.legal_days is None else row.legal_days)
+        text = given.removesuffix("ngày làm việc").removesuffix("ngày").strip()
+        if given in S.SAME_DAY_WORDS:
             legal.append(0)
         elif text.isdigit():
             legal.append(int(text))
         else:
             legal.append(pd.NA)
             problems.append(
-                _problem(path.name, row.source_row, S.LEGAL_DAYS, row.legal_days or "",
+                _problem(path.name, row.source_row, S.LEGAL_DAYS, given,
                          "Thời hạn không đọc được (số ngày làm việc hoặc 'trong ngày')",
                          "legal time not understood (working days, or 'trong ngày')")
             )
     frame[S.LEGAL_DAYS] = pd.array(legal, dtype="Int64")
     frame["key"] = frame[S.PROCEDURE].map(lambda v: S.normalize_header(v or ""))
+    frame[S.FIELD] = frame[S.FIELD].map(lambda v: None if v is None else str(v))
     for dup in frame.loc[frame["key"].duplicated(), :].itertuples(index=False):
         problems.append(_problem(path.name, dup.source_row, S.PROCEDURE, dup.procedure,
                                  "Thủ tục có hai dòng trong danh mục", "procedure listed twice in the catalogue"))

@@ -5,6 +5,7 @@ Every module and notebook uses these constants rather than string literals.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Canonical dossier columns (domain.md, "Dossiers").
@@ -35,7 +36,10 @@ DOSSIER_COLUMNS: tuple[str, ...] = (
     SATISFACTION,
     APOLOGY_AT,
 )
-REQUIRED_COLUMNS: tuple[str, ...] = (DOSSIER_ID, RECEIVED_AT, CHANNEL)
+REQUIRED_COLUMNS: tuple[str, ...] = (DOSSIER_ID, RECEIVED_AT)
+# Columns an export may lack: the report still runs, says what was missing, and fills what it
+# can (the field from the procedure catalogue; an unknown channel is shown as "không rõ").
+EXPECTED_COLUMNS: tuple[str, ...] = (PROCEDURE, FIELD, DUE_AT, RESOLVED_AT, OUTCOME, CHANNEL)
 DATE_COLUMNS: tuple[str, ...] = (RECEIVED_AT, DUE_AT, RESOLVED_AT, APOLOGY_AT)
 
 # The procedure catalogue (procedures.csv): each procedure's field and legal processing time.
@@ -79,6 +83,8 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
         "trực tuyến": ONLINE, ONLINE: ONLINE,
         "trực tiếp": DIRECT, DIRECT: DIRECT,
         "bưu chính công ích": POSTAL, "bưu chính": POSTAL, "dịch vụ bưu chính công ích": POSTAL, POSTAL: POSTAL,
+        "qua bưu chính công ích": POSTAL, "qua dịch vụ bưu chính công ích": POSTAL, "nộp trực tuyến": ONLINE,
+        "nộp trực tiếp": DIRECT, "trực tiếp tại bộ phận một cửa": DIRECT,
     },
     ONLINE_LEVEL: {
         "toàn trình": FULL, "dvc toàn trình": FULL, "mức độ 4": FULL, "mức 4": FULL, FULL: FULL,
@@ -98,21 +104,76 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     column: tuple(dict.fromkeys(aliases.values())) for column, aliases in VALUE_ALIASES.items()
 }
 
-# Export headers (Vietnamese) that name a canonical column, compared after normalize_header.
+# Source columns that are not canonical columns but carry one: a status (Trạng thái) gives the
+# outcome; a true/false "Trực tuyến" column gives the channel.
+STATUS = "status"
+ONLINE_FLAG = "online_flag"
+
+# Export headers (compared after normalize_header) naming a column, in order of preference: when
+# an export has several (e.g. "Ngày nhận" and "Ngày nộp hồ sơ"), the first listed is read.
 HEADER_ALIASES: dict[str, str] = {
     "mã hồ sơ": DOSSIER_ID,
+    "số hồ sơ": DOSSIER_ID,
+    "mã hồ sơ/số hồ sơ": DOSSIER_ID,
     "tên thủ tục": PROCEDURE,
+    "tên thủ tục hành chính": PROCEDURE,
+    "thủ tục hành chính": PROCEDURE,
     "lĩnh vực": FIELD,
     "ngày tiếp nhận": RECEIVED_AT,
+    "ngày nhận": RECEIVED_AT,
+    "ngày nhận hồ sơ": RECEIVED_AT,
+    "ngày nộp hồ sơ": RECEIVED_AT,
+    "ngày nộp": RECEIVED_AT,
     "ngày hẹn trả": DUE_AT,
+    "ngày hẹn trả kết quả": DUE_AT,
     "ngày có kết quả": RESOLVED_AT,
+    "ngày kết thúc xử lý": RESOLVED_AT,
+    "ngày hoàn thành": RESOLVED_AT,
     "ngày trả kết quả": RESOLVED_AT,
+    "ngày trả": RESOLVED_AT,
     "kết quả xử lý": OUTCOME,
+    "kết quả giải quyết": OUTCOME,
+    "trạng thái": STATUS,
+    "trạng thái hồ sơ": STATUS,
     "hình thức nộp": CHANNEL,
+    "kênh thực hiện": CHANNEL,
+    "kênh tiếp nhận": CHANNEL,
+    "trực tuyến": ONLINE_FLAG,
     "mức độ dvc": ONLINE_LEVEL,
+    "mức độ": ONLINE_LEVEL,
     "kết quả điện tử": E_RESULT,
     "mức độ hài lòng": SATISFACTION,
     "ngày xin lỗi": APOLOGY_AT,
+}
+# Headers of the one-stop systems that the analysis does not need.
+IGNORED_HEADERS: frozenset[str] = frozenset({
+    "stt", "tt", "đơn vị tiếp nhận", "cơ quan thụ lý", "đơn vị/cá nhân giải quyết", "cán bộ tiếp nhận",
+    "cán bộ xử lý", "ghi chú", "số ngày", "phí, lệ phí", "lệ phí",
+})
+# Headers of columns that hold a citizen's personal data: recognised so as never to read them.
+PERSONAL_HEADERS: frozenset[str] = frozenset({
+    "chủ hồ sơ", "người nộp", "người nộp hồ sơ", "tên người nộp", "họ và tên", "họ tên", "tên tổ chức, cá nhân",
+    "tổ chức, cá nhân", "người đứng tên", "địa chỉ", "địa chỉ thường trú", "số điện thoại", "điện thoại",
+    "thư điện tử", "email", "e-mail", "số cmnd", "số cccd", "số cmnd/cccd", "số giấy tờ tùy thân", "căn cước",
+    "nội dung hồ sơ", "trích yếu",
+})
+# Status vocabularies of the one-stop systems (Thanh Hóa's and OpenCPS's), to an outcome;
+# IN_PROCESS: received, not finished; NOT_RECEIVED: registered online, never taken in (left out).
+IN_PROCESS = "in_process"
+NOT_RECEIVED = "not_received"
+STATUS_VALUES: dict[str, str] = {
+    "mới đăng ký": NOT_RECEIVED,
+    "được tiếp nhận": IN_PROCESS, "đang xử lý": IN_PROCESS, "yêu cầu bổ sung giấy tờ": IN_PROCESS,
+    "yêu cầu thực hiện nghĩa vụ tài chính": IN_PROCESS, "dừng xử lý": IN_PROCESS, "chờ xử lý": IN_PROCESS,
+    "chờ bổ sung": IN_PROCESS, "chờ thanh toán": IN_PROCESS, "đang giải quyết": IN_PROCESS,
+    "không được tiếp nhận": REFUSED, "từ chối xử lý": REFUSED, "từ chối tiếp nhận": REFUSED,
+    "công dân yêu cầu rút hồ sơ": WITHDRAWN, "xin rút": WITHDRAWN, "rút hồ sơ": WITHDRAWN,
+    "đã xử lý xong": RESOLVED, "đã trả kết quả": RESOLVED, "đã giải quyết": RESOLVED, "hoàn thành": RESOLVED,
+    "trả lại": RETURNED, "trả lại hồ sơ": RETURNED,
+}
+ONLINE_FLAG_VALUES: dict[str, str] = {
+    "true": ONLINE, "1": ONLINE, "có": ONLINE, "x": ONLINE, "yes": ONLINE,
+    "false": DIRECT, "0": DIRECT, "không": DIRECT, "no": DIRECT,
 }
 CATALOGUE_HEADER_ALIASES: dict[str, str] = {
     "tên thủ tục": PROCEDURE,
@@ -126,10 +187,11 @@ CATALOGUE_HEADER_ALIASES: dict[str, str] = {
 def normalize_header(text: str) -> str:
     """Header text in NFC, lower case, with runs of white space folded.
 
-    >>> normalize_header("  Mã  hồ sơ ")
-    'mã hồ sơ'
+    >>> normalize_header("  Mã  hồ sơ "), normalize_header("Đơn vị/ cá nhân giải quyết")
+    ('mã hồ sơ', 'đơn vị/cá nhân giải quyết')
     """
-    return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
+    folded = " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
+    return re.sub(r"\s*/\s*", "/", folded)
 
 
 def canonical_value(column: str, text: str) -> str:
@@ -142,12 +204,23 @@ def canonical_value(column: str, text: str) -> str:
 
 
 def canonical_column(header: str) -> str | None:
-    """The canonical column an export header names, or None for a column the analysis ignores.
+    """The column an export header names (a canonical column, ``status`` or ``online_flag``),
+    or None for a column the analysis does not read.
 
     >>> canonical_column("Ngày tiếp nhận"), canonical_column("received_at"), canonical_column("Chủ hồ sơ")
     ('received_at', 'received_at', None)
     """
     key = normalize_header(header)
-    if key in DOSSIER_COLUMNS:
+    if key in DOSSIER_COLUMNS or key in (STATUS, ONLINE_FLAG):
         return key
     return HEADER_ALIASES.get(key)
+
+
+def header_preference(header: str) -> int:
+    """Rank of a header among those naming the same column (0 = read first)."""
+    key = normalize_header(header)
+    column = canonical_column(header)
+    if key == column:
+        return 0
+    names = [name for name, target in HEADER_ALIASES.items() if target == column]
+    return names.index(key) + 1 if key in names else len(names) + 1

@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import schema as S
 from .dossiers import (
+    CHANNEL_UNKNOWN,
     COUNT_KEYS,
     TOTAL_LABEL,
     backlog_by_age,
@@ -56,8 +57,8 @@ from .validate import DossierData
 SCHEMA_VERSION = 3
 
 
-def _counts(row) -> dict[str, int]:
-    return {key: int(row[key]) for key in COUNT_KEYS}
+def _counts(row) -> dict[str, int | None]:
+    return {key: None if pd.isna(row[key]) else int(row[key]) for key in COUNT_KEYS}
 
 
 def _plain(value):
@@ -126,7 +127,8 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
         "dossiers": {
             "total": total,
             "by_field": {field: _counts(row) for field, row in table.drop(index=TOTAL_LABEL).iterrows()},
-            "received_in_period": total["received_online"] + total["received_direct_postal"],
+            "received_in_period": int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]]
+                                      .any(axis=1).sum()),
             "source_files": sorted(data.dossiers[S.SOURCE_FILE].unique().tolist()),
         },
         "kpis": {key: part["value"] for key, part in kpis.items()},
@@ -141,6 +143,7 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
             "excluded_rows": int(len(data.excluded)),
             "duplicates_dropped": data.duplicates_dropped,
             "due_dates_computed": int(data.dossiers[S.DUE_COMPUTED].sum()),
+            "exports": data.exports,
             "warning_list": warnings.drop(columns="severity").to_dict(orient="records"),
         },
         **plan_summary(plan, ctx, {key: part["value"] for key, part in kpis.items()}),

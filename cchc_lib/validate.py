@@ -18,7 +18,7 @@ date; a due date more than :data:`FAR_DUE_SLACK` working days beyond the procedu
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from pandera.errors import SchemaErrors
 
 from . import schema as S
 from .errors import DataError
+from .exports import ExportReading
 from .ingest import (
     ERROR,
     PROBLEM_COLUMNS,
@@ -91,6 +92,7 @@ class DossierData:
     problems: pd.DataFrame
     excluded: pd.DataFrame
     duplicates_dropped: int
+    exports: list[dict] = field(default_factory=list)  # how each export was read
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -137,18 +139,42 @@ def type_dossiers(raw: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
-def drop_repeated_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Rows identical in every canonical column (the same dossier in two exports) count once."""
-    key = typed[list(S.DOSSIER_COLUMNS)].astype(str)
-    repeated = key.duplicated()
-    return typed.loc[~repeated], int(repeated.sum())
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT
 
 
-def fill_due_dates(typed: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Due dates computed from the catalogue's legal time where the export gives none; the
-    catalogue's legal time is kept in ``legal_days``."""
-    legal = dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS]))
+def merge_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows of the same dossier (same code) from several exports become one: each column takes
+    the value the rows give (one export may give the field, another the channel). Rows that
+    give different values for a column are kept apart, for the uniqueness check to name them.
+    Returns the rows and how many were merged away."""
+    ids = typed[S.DOSSIER_ID]
+    repeated = ids.notna() & ids.duplicated(keep=False)
+    if not repeated.any():
+        return typed, 0
+    merged, kept_apart = [], []
+    for _, group in typed.loc[repeated].groupby(S.DOSSIER_ID, sort=False):
+        row = group.iloc[0].copy()
+        for column in S.DOSSIER_COLUMNS:
+            values = [v for v in group[column] if _given(v)]
+            if len({str(v) for v in values}) > 1:
+                kept_apart.append(group)
+                break
+            if values:
+                row[column] = values[0]
+        else:
+            merged.append(row.to_frame().T)
+    result = pd.concat([typed.loc[~repeated], *merged, *kept_apart]).sort_index()
+    return result.astype(object).where(result.notna(), None), int(len(typed) - len(result))
+
+
+def fill_from_catalogue(typed: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """What the procedure catalogue gives where the exports do not: the field of a named
+    procedure, and the due date from its legal time (kept in ``legal_days``)."""
+    fields = {k: f for k, f in zip(catalogue["key"], catalogue[S.FIELD]) if f}
     keys = typed[S.PROCEDURE].map(lambda v: S.normalize_header(v or ""))
+    typed = typed.assign(**{S.FIELD: [f if _given(f) else fields.get(k) for f, k in zip(typed[S.FIELD], keys)]})
+    legal = dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS]))
     legal_days = pd.array([legal.get(k, pd.NA) for k in keys], dtype="Int64")
     received = typed[S.RECEIVED_AT]
     missing = typed[S.DUE_AT].isna() & received.map(lambda v: isinstance(v, pd.Timestamp)) & ~pd.isna(legal_days)
@@ -214,11 +240,9 @@ ERROR_SCHEMA = pa.DataFrameSchema(
         S.DUE_AT: _date_column(),
         S.RESOLVED_AT: _date_column(),
         S.APOLOGY_AT: _date_column(),
-        S.CHANNEL: pa.Column(checks=pa.Check.isin(S.VOCABULARIES[S.CHANNEL]), nullable=False),
         **{
             column: pa.Column(checks=pa.Check.isin(S.VOCABULARIES[column]), nullable=True)
             for column in VOCABULARY_COLUMNS
-            if column != S.CHANNEL
         },
     },
     checks=[
@@ -263,15 +287,29 @@ def _failures(schema: pa.DataFrameSchema, typed: pd.DataFrame, raw: pd.DataFrame
     return problems
 
 
-def check_dossiers(raw: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def _unknown_channels(typed: pd.DataFrame, lacking_channel: set[str]) -> list[dict]:
+    """A warning for each dossier whose export has a channel column left empty (a whole export
+    without one is warned about once, when it is read)."""
+    empty = typed[S.CHANNEL].isna() & ~typed[S.SOURCE_FILE].isin(lacking_channel)
+    return [
+        dict(zip(PROBLEM_COLUMNS, (f, int(r), S.CHANNEL, "", "Không ghi hình thức nộp: tính là 'không rõ'",
+                                   "channel not given: counted as unknown", WARNING)))
+        for f, r in zip(typed.loc[empty, S.SOURCE_FILE], typed.loc[empty, S.SOURCE_ROW])
+    ]
+
+
+def check_dossiers(
+    raw: pd.DataFrame, catalogue: pd.DataFrame, lacking_channel: set[str] = frozenset()
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Type, de-duplicate and check raw dossier rows.
 
     Returns the typed rows (with ``legal_days`` and ``due_computed``), the problems table
-    (errors and warnings) and the number of identical repeated rows dropped.
+    (errors and warnings) and the number of rows merged into another of the same dossier.
     """
-    typed, repeated = drop_repeated_rows(type_dossiers(raw))
-    typed = fill_due_dates(typed, catalogue)
+    typed, repeated = merge_rows(type_dossiers(raw))
+    typed = fill_from_catalogue(typed, catalogue)
     problems = _failures(ERROR_SCHEMA, typed, raw, ERROR) + _failures(WARNING_SCHEMA, typed, raw, WARNING)
+    problems += _unknown_channels(typed, set(lacking_channel))
     table = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
     table = table.drop_duplicates().sort_values(["severity", "file", "row", "column"], kind="stable")
     return typed, table.reset_index(drop=True), repeated
@@ -307,13 +345,15 @@ def _input_signature(data_dir: Path) -> tuple:
 @lru_cache(maxsize=4)
 def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> DossierData:
     unit = read_unit(data_dir)
-    raw, read_problems = read_raw_dossiers(data_dir, unit.dossier_sheet)
+    raw, read_problems, readings = read_raw_dossiers(data_dir, unit.dossier_sheet, unit.mapping)
     catalogue, catalogue_problems = read_catalogue(data_dir)
     file_problems = pd.concat([read_problems, catalogue_problems], ignore_index=True)
-    if len(file_problems):
+    file_errors = file_problems.loc[file_problems["severity"] == ERROR]
+    if len(file_errors):
         # missing files, columns or a broken catalogue: no row can be trusted
-        raise DataError(f"{len(file_problems)} problem(s) in the input files:\n{format_problems(file_problems, 20)}")
-    typed, problems, repeated = check_dossiers(raw, catalogue)
+        raise DataError(f"{len(file_errors)} problem(s) in the input files:\n{format_problems(file_errors, 20)}")
+    typed, problems, repeated = check_dossiers(raw, catalogue, _lacking_channel(readings))
+    problems = pd.concat([file_problems, problems], ignore_index=True)
     errors = problems.loc[problems["severity"] == ERROR]
     if len(errors) and not skip_invalid:
         raise DataError(f"{len(errors)} problem(s) in the dossier data:\n{format_problems(errors, 20)}")
@@ -322,16 +362,30 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
     excluded = errors.groupby(["file", "row"], sort=True, as_index=False).agg(
         column=("column", ", ".join), problem_vi=("problem_vi", "; ".join), problem_en=("problem_en", "; ".join)
     )
-    return DossierData(finalize_dossiers(typed.loc[keep]), problems, excluded, repeated)
+    return DossierData(finalize_dossiers(typed.loc[keep]), problems, excluded, repeated,
+                       [_export_summary(r) for r in readings])
+
+
+def _lacking_channel(readings: list[ExportReading]) -> set[str]:
+    return {r.path.name for r in readings if S.CHANNEL in r.lacking}
+
+
+def _export_summary(reading: ExportReading) -> dict:
+    dropped: dict[str, int] = {}
+    for _, reason in reading.dropped:
+        dropped[reason] = dropped.get(reason, 0) + 1
+    return {"file": reading.path.name, "format": reading.format, "header_rows": list(reading.header_rows),
+            "rows": int(len(reading.frame)), "dropped": dropped, "lacking": list(reading.lacking)}
 
 
 def validate_data(data_dir: Path) -> pd.DataFrame:
     """Every problem of a data folder's inputs (files, catalogue, dossier rows, plan files)."""
     data_dir = Path(data_dir)
     unit = read_unit(data_dir)
-    raw, read_problems = read_raw_dossiers(data_dir, unit.dossier_sheet)
+    raw, read_problems, readings = read_raw_dossiers(data_dir, unit.dossier_sheet, unit.mapping)
     catalogue, catalogue_problems = read_catalogue(data_dir)
-    _, problems, _ = check_dossiers(raw, catalogue) if not len(read_problems) else (None, None, 0)
+    readable = not (read_problems["severity"] == ERROR).any()
+    _, problems, _ = check_dossiers(raw, catalogue, _lacking_channel(readings)) if readable else (None, None, 0)
     parts = [read_problems, catalogue_problems] + ([problems] if problems is not None else [])
     plan = load_plan(data_dir, strict=False)
     if plan is not None:

@@ -71,6 +71,7 @@ COLUMN_WIDTHS: dict[str, list[float]] = {
     "cchc-late": [25, 21, 12, 11, 13, 8, 10],
     "cchc-backlog": [50, 25, 25],
     "cchc-quality": [25, 8, 17, 50],
+    "cchc-exports": [24, 16, 10, 10, 24, 16],
     "cchc-plan-counts": [30] + [10] * 7,
     "cchc-milestones": [9, 23, 12, 11, 16, 29],
     "cchc-overdue": [10, 33, 29, 14, 14],
@@ -86,6 +87,9 @@ def _table(header_rows: list[str], body_rows: list[list[str]], css_class: str) -
 
 
 def _num(value: object) -> str:
+    """A count in a table cell; "không rõ" where the data cannot tell it."""
+    if value is None:
+        return '<td class="num unknown">không rõ</td>'
     return f'<td class="num">{vi_number(int(value))}</td>'
 
 
@@ -134,10 +138,14 @@ def show_kpis(summary: dict) -> HTML:
             _text(KPI_NAMES_VI[key]),
             f'<td class="num"><strong>{vi_percent(value)}</strong></td>',
             f'<td class="num">{vi_number(summary["kpi_parts"][key]["numerator"])} / '
-            f'{vi_number(summary["kpi_parts"][key]["denominator"])}</td>',
+            f'{vi_number(summary["kpi_parts"][key]["denominator"])}</td>'
+            if summary["kpi_parts"][key]["denominator"] is not None else '<td class="num unknown">không rõ</td>',
         ]
         for key, value in summary["kpis"].items()
     ]
+    if summary["kpis"]["online_rate"] is None and summary["kpi_parts"]["online_rate"]["denominator"] is None:
+        rows.append([_text("(Hình thức nộp của một số hồ sơ không rõ: chưa tính được tỷ lệ trực tuyến.)"),
+                     "<td></td>", "<td></td>"])
     time = summary["processing_days"]
     if time["count"]:
         mean = f"{time['mean']:.1f}".replace(".", ",")
@@ -198,6 +206,16 @@ def show_data_quality(summary: dict, limit: int = 30) -> HTML:
         f"Cảnh báo: {vi_number(quality['warnings'])}.",
     ]
     parts = ["<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"]
+    from .exports import DROP_REASONS_VI
+
+    exports = quality.get("exports", [])
+    if exports:
+        header = ["<tr><th>Tệp</th><th>Định dạng</th><th>Dòng tiêu đề</th><th>Dòng hồ sơ</th>"
+                  "<th>Dòng bỏ qua</th><th>Thiếu cột</th></tr>"]
+        rows = [[_text(e["file"]), _text(e["format"]), _text(", ".join(map(str, e["header_rows"]))), _num(e["rows"]),
+                 _text("; ".join(f"{DROP_REASONS_VI[k]}: {n}" for k, n in e["dropped"].items()) or "—"),
+                 _text(", ".join(e["lacking"]) or "—")] for e in exports]
+        parts.append("<h3>Các tệp đã đọc</h3>" + _table(header, rows, "cchc-exports"))
     header = ["<tr><th>Tệp</th><th>Dòng</th><th>Cột</th><th>Vấn đề</th></tr>"]
     for title, records in (("Dòng bị loại", summary["excluded_rows"]), ("Cảnh báo", quality["warning_list"])):
         if records:

@@ -125,7 +125,7 @@ def test_table_has_a_row_per_field_most_dossiers_first_and_a_total():
     table = tthc_table(classify_dossiers(df, START, END))
     assert table.index.tolist() == ["Hộ tịch", "Chứng thực", "Không rõ lĩnh vực", "Tổng số"]
     assert table["received_total"].tolist() == [2, 1, 1, 4]
-    assert list(table.columns) == list(COUNT_KEYS) and (table.dtypes == "int64").all()
+    assert list(table.columns) == list(COUNT_KEYS) and (table.dtypes == "Int64").all()
 
 
 def test_kpis_follow_their_definitions():
@@ -238,3 +238,17 @@ def test_consecutive_decree09_periods_add_up_to_the_longer_one(rows, half):
     assert first["pending_total"] == second["carried_over"]
     for key in ("pending_total", "pending_in_term", "pending_overdue"):
         assert second[key] == whole[key]
+
+
+def test_unknown_channels_leave_the_online_split_unknown():
+    df = frame({S.FIELD: "Hộ tịch", S.RECEIVED_AT: "20/03/2023", S.DUE_AT: "30/06/2023", S.CHANNEL: None},
+               {S.FIELD: "Chứng thực", S.RECEIVED_AT: "20/03/2023", S.DUE_AT: "30/06/2023", S.CHANNEL: "online"})
+    classified = classify_dossiers(df, START, END)
+    table = tthc_table(classified)
+    assert table.loc["Hộ tịch", ["received_online", "received_direct_postal"]].isna().all()
+    assert table.loc["Chứng thực", ["received_online", "received_direct_postal"]].tolist() == [1, 0]
+    assert table.loc[TOTAL_LABEL, ["received_online", "received_direct_postal"]].isna().all()
+    assert table.loc[TOTAL_LABEL, "received_total"] == 2
+    kpis = compute_kpis(classified)
+    assert kpis["online_rate"] == {"value": None, "numerator": None, "denominator": None}
+    assert kpis["progress_766"]["value"] == 1.0

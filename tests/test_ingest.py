@@ -14,7 +14,7 @@ VI_HEADER = (
 
 
 def test_canonical_csv_is_read_as_text_with_its_origin(tiny_data):
-    raw, problems = read_raw_dossiers(tiny_data)
+    raw, problems, _ = read_raw_dossiers(tiny_data)
     assert problems.empty
     assert raw[S.DOSSIER_ID].tolist() == ["A1", "A2", "A3", "A4"]
     assert raw[S.RECEIVED_AT].tolist()[:2] == ["14/12/2022 16:00", "15/12/2022 08:00"]
@@ -31,7 +31,7 @@ def test_vietnamese_headers_map_and_personal_columns_are_never_read(tmp_path):
         header=VI_HEADER,
         encoding="utf-8-sig",
     )
-    raw, _ = read_raw_dossiers(folder)
+    raw, _, _ = read_raw_dossiers(folder)
     assert list(raw.columns) == [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
     assert raw.loc[0, [S.DOSSIER_ID, S.RESOLVED_AT, S.OUTCOME]].tolist() == ["X-1", "05/01/2023", "Đã giải quyết"]
     text = raw.to_csv()
@@ -45,11 +45,18 @@ def test_headers_are_matched_in_nfc_and_without_regard_to_case_and_spacing(tmp_p
 
 
 def test_a_missing_required_column_is_one_problem_per_file(tmp_path):
-    folder = write_data_dir(tmp_path / "d", ["P,F", "P,F"], header="procedure,field")
-    _, problems = read_raw_dossiers(folder)
-    assert problems[["file", "row", "column"]].values.tolist() == [
-        ["dossiers.csv", 1, S.DOSSIER_ID], ["dossiers.csv", 1, S.RECEIVED_AT], ["dossiers.csv", 1, S.CHANNEL],
-    ]
+    folder = write_data_dir(tmp_path / "d", ["X,P,F", "Y,P,F"], header="Mã hồ sơ,procedure,field")
+    _, problems, _ = read_raw_dossiers(folder)
+    errors = problems.loc[problems["severity"] == "error"]
+    assert errors[["file", "row", "column"]].values.tolist() == [["dossiers.csv", 1, S.RECEIVED_AT]]
+    warned = problems.loc[problems["severity"] == "warning", "column"].tolist()
+    assert warned == [S.DUE_AT, S.RESOLVED_AT, S.OUTCOME, S.CHANNEL]
+
+
+def test_a_file_without_any_known_header_is_refused_naming_it(tmp_path):
+    folder = write_data_dir(tmp_path / "d", ["X,P,F"], header="a,b,c")
+    with pytest.raises(DataError, match=r"dossiers\.csv: no header row found: no row names a dossier code"):
+        read_raw_dossiers(folder)
 
 
 def test_a_file_that_is_not_utf8_is_refused_naming_the_file_and_a_guess(tmp_path):
@@ -67,7 +74,7 @@ def test_a_folder_of_exports_is_concatenated_in_name_order(tmp_path):
     write_data_dir(folder / "dossiers", ["Q1-1,P,F,01/01/2023,,,,direct,,,,"], unit_yaml=None, name="2023-q1.csv")
     (folder / "dossiers" / "notes.txt").write_text("not an export")
     assert [f.name for f in find_dossier_files(folder)] == ["2023-q1.csv", "2023-q2.csv"]
-    raw, _ = read_raw_dossiers(folder)
+    raw, _, _ = read_raw_dossiers(folder)
     assert raw[[S.DOSSIER_ID, S.SOURCE_FILE, S.SOURCE_ROW]].values.tolist() == [
         ["Q1-1", "2023-q1.csv", 2], ["Q2-1", "2023-q2.csv", 2],
     ]
@@ -82,7 +89,7 @@ def test_xlsx_cells_keep_excel_dates_and_whole_numbers_as_text(tmp_path):
         "Hình thức nộp": ["Trực tuyến", "Trực tiếp"],
         "Kết quả điện tử": [1, 0],
     }).to_excel(folder / "dossiers.xlsx", index=False)
-    raw, _ = read_raw_dossiers(folder)
+    raw, _, _ = read_raw_dossiers(folder)
     assert raw[S.DOSSIER_ID].tolist() == ["12345", "67890"]
     assert raw[S.RECEIVED_AT].tolist() == [pd.Timestamp("2023-03-06 09:30"), pd.Timestamp("2023-03-07")]
     assert raw[S.E_RESULT].tolist() == ["1", "0"]
@@ -95,14 +102,14 @@ def test_xlsx_sheet_named_in_unit_yaml_is_read(tmp_path):
         pd.DataFrame({"Ghi chú": ["bìa"]}).to_excel(writer, sheet_name="Bìa", index=False)
         pd.DataFrame({"Mã hồ sơ": ["S-1"], "Ngày tiếp nhận": ["06/03/2023"], "Hình thức nộp": ["Trực tiếp"]}).to_excel(
             writer, sheet_name="Hồ sơ", index=False)
-    raw, problems = read_raw_dossiers(folder, sheet="Hồ sơ")
-    assert problems.empty and raw[S.DOSSIER_ID].tolist() == ["S-1"]
-    with pytest.raises(DataError, match="dossiers.xlsx: cannot be read: Worksheet named 'Không có' not found"):
+    raw, problems, _ = read_raw_dossiers(folder, sheet="Hồ sơ")
+    assert not (problems["severity"] == "error").any() and raw[S.DOSSIER_ID].tolist() == ["S-1"]
+    with pytest.raises(DataError, match=r"dossiers.xlsx: cannot be read as Excel \(.xlsx\): Worksheet named 'Không có' not found"):
         read_raw_dossiers(folder, sheet="Không có")
 
 
 def test_no_export_at_all_is_a_problem(tmp_path):
-    _, problems = read_raw_dossiers(tmp_path)
+    _, problems, _ = read_raw_dossiers(tmp_path)
     assert problems["problem_en"].tolist() == ["no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)"]
 
 

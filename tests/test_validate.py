@@ -41,7 +41,6 @@ def test_values_are_typed_and_vietnamese_spellings_mapped(tmp_path):
     [
         (",P,F,06/03/2023,06/03/2023,,,direct,,,,", (3, S.DOSSIER_ID, "", "required value missing")),
         ("B2,P,F,,06/03/2023,,,direct,,,,", (3, S.RECEIVED_AT, "", "required value missing")),
-        ("B3,P,F,06/03/2023,06/03/2023,,,,,,,", (3, S.CHANNEL, "", "required value missing")),
         ("B4,P,F,31/02/2023,06/03/2023,,,direct,,,,", (3, S.RECEIVED_AT, "31/02/2023", "date not understood (use dd/mm/yyyy)")),
         ("B5,P,F,03/06/2023,13/31/2023,,,direct,,,,", (3, S.DUE_AT, "13/31/2023", "date not understood (use dd/mm/yyyy)")),
         ("B6,P,F,06/03/2023,06/03/2023,06/03/2023,xong,direct,,,,", (3, S.OUTCOME, "xong", "unknown value")),
@@ -59,6 +58,11 @@ def test_values_are_typed_and_vietnamese_spellings_mapped(tmp_path):
 )
 def test_each_rule_names_row_column_and_value(tmp_path, row, expected):
     assert _problems(tmp_path, [row]) == [(*expected, "error")]
+
+
+def test_an_empty_channel_is_counted_as_unknown_with_a_warning(tmp_path):
+    assert _problems(tmp_path, ["B3,P,F,06/03/2023,06/03/2023,,,,,,,"]) == [
+        (3, S.CHANNEL, "", "channel not given: counted as unknown", "warning")]
 
 
 def test_refused_may_have_a_date_or_not(tmp_path):
