@@ -4,6 +4,7 @@
     cchc report --year 2023
     cchc periods 2023
     cchc validate [--data DIR]
+    cchc inspect FILE [--data DIR]        # how one export is read
     cchc report ... --skip-invalid        # leave rows with errors out, listed in the report
 
 Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage.
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from .errors import CchcError
 from .periods import CUTOFFS, PeriodError, parse_period, periods_of_year
+
+S_FILE, S_ROW = "source_file", "source_row"
 
 
 def _year(text: str) -> int:
@@ -44,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     periods = commands.add_parser("periods", help="list a year's periods and their windows")
     periods.add_argument("year", type=_year)
+
+    inspect = commands.add_parser("inspect", help="show how one export is read: format, header, columns, rows")
+    inspect.add_argument("file", type=Path, metavar="FILE")
+    inspect.add_argument("--data", type=Path, default=None,
+                         help="the data folder whose unit.yaml maps the export (default: the file's folder or its parent)")
+    inspect.add_argument("--rows", type=int, default=5, help="rows to preview (default 5)")
 
     validate = commands.add_parser("validate", help="check a data folder and list every problem")
     validate.add_argument("--data", type=Path, default=None, help="the unit's data folder (default: the shipped sample)")
@@ -90,6 +99,24 @@ def _cmd_periods(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from .exports import describe, read_export
+    from .ingest import UNIT_FILE, read_unit
+    from .validate import type_dossiers
+
+    if not args.file.is_file():
+        raise CchcError(f"{args.file}: no such file")
+    folder = args.data or next(
+        (d for d in (args.file.parent, args.file.parent.parent) if (d / UNIT_FILE).is_file()), args.file.parent
+    )
+    unit = read_unit(folder)
+    reading = read_export(args.file, unit.mapping, unit.dossier_sheet)
+    preview = type_dossiers(reading.frame.head(args.rows))
+    shown = [S_ROW, *[c for c in preview.columns if c not in (S_ROW, S_FILE) and preview[c].notna().any()]]
+    print(describe(reading, preview[shown], args.rows))
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .ingest import ERROR, format_problems
     from .params import resolve_data_dir
@@ -109,7 +136,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate}[args.command]
+    command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
+               "inspect": _cmd_inspect}[args.command]
     try:
         return command(args)
     except (CchcError, PeriodError) as exc:

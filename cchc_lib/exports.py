@@ -178,7 +178,7 @@ def read_grid(path: Path, sheet: str = "") -> tuple[str, list[list[object]]]:
                                 skip_blank_lines=False)
         else:
             frame = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object,
-                                  engine="xlrd" if kind == XLS else "openpyxl")
+                                  engine="calamine" if kind == XLS else "openpyxl")
     except UnicodeDecodeError as exc:
         from charset_normalizer import from_path
 
@@ -213,12 +213,17 @@ def _header_names(rows: list[list[object]], mapping: ExportMapping) -> list[str]
         return str(row[col]) if col < len(row) and row[col] is not None else ""
 
     names = []
+    title = ""
     for col in range(width):
         texts = [at(row, col) for row in rows]
         if len(rows) == 1:
             names.append(texts[0])
             continue
         top, bottom = texts
+        # a merged title cell holds its text in its first column only: carry it over the
+        # sub-headers it spans
+        title = top or (title if bottom else "")
+        top = title
         candidates = [f"{top} {bottom}".strip() if top != bottom else top, bottom, top]
         names.append(next((c for c in candidates if c and _classify(c, mapping)), candidates[0]))
     return names
@@ -226,17 +231,26 @@ def _header_names(rows: list[list[object]], mapping: ExportMapping) -> list[str]
 
 def find_header(grid: list[list[object]], mapping: ExportMapping) -> tuple[int, int, list[str]]:
     """(first header row index, number of header rows, column names) of the best header: the
-    one naming most known columns, among those naming a dossier code or a reception date."""
+    one naming most known columns, among those naming a dossier code or a reception date. Two
+    rows are taken together only when they name more than either row alone."""
+    def named(rows: list[list[object]]) -> tuple[int, list[str], list[str]]:
+        names = _header_names(rows, mapping)
+        kinds = [_classify(n, mapping) for n in names]
+        usable = S.DOSSIER_ID in kinds or S.RECEIVED_AT in kinds
+        return (sum(1 for k in kinds if k) if usable else 0), names, kinds
+
+    scan = min(len(grid), _HEADER_SCAN_ROWS)
+    single = [named([grid[i]]) if any(v is not None for v in grid[i]) else (0, [], []) for i in range(scan)]
     best: tuple[int, int, int, list[str]] = (-1, 0, 0, [])
-    for start in range(min(len(grid), _HEADER_SCAN_ROWS)):
-        for depth in (1, 2):
-            if start + depth > len(grid) or not any(grid[start]):
-                continue
-            names = _header_names(grid[start:start + depth], mapping)
-            kinds = [_classify(n, mapping) for n in names]
-            score = sum(1 for k in kinds if k)
-            if (S.DOSSIER_ID in kinds or S.RECEIVED_AT in kinds) and score > best[2]:
-                best = (start, depth, score, names)
+    for start in range(scan):
+        score, names, _ = single[start]
+        if score > best[2]:
+            best = (start, 1, score, names)
+        if start + 1 < len(grid) and any(v is not None for v in grid[start]):
+            pair_score, pair_names, _ = named(grid[start:start + 2])
+            below = single[start + 1][0] if start + 1 < scan else 0
+            if pair_score > max(score, below, best[2]):
+                best = (start, 2, pair_score, pair_names)
     if best[0] < 0:
         raise DataError("no header row found: no row names a dossier code (Mã hồ sơ) or a reception date "
                         "(Ngày tiếp nhận); add the export's headers to unit.yaml under 'columns:'")
@@ -361,6 +375,6 @@ def describe(reading: ExportReading, preview: pd.DataFrame, rows: int = 5) -> st
     for reason, where in counts.items():
         shown = ", ".join(map(str, where[:10])) + (" …" if len(where) > 10 else "")
         lines.append(f"  {reason} ({DROP_REASONS_VI[reason]}): {len(where)} (rows {shown})")
-    lines.append(f"first {min(rows, len(preview))} rows, as read:")
+    lines.append(f"first {min(rows, len(preview))} rows, as understood (canonical columns):")
     lines.append(preview.head(rows).to_string(index=False) if len(preview) else "  (none)")
     return "\n".join(lines)

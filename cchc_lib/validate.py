@@ -145,8 +145,9 @@ def _given(value: object) -> bool:
 
 def merge_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Rows of the same dossier (same code) from several exports become one: each column takes
-    the value the rows give (one export may give the field, another the channel). Rows that
-    give different values for a column are kept apart, for the uniqueness check to name them.
+    the value the rows give (one export may give the field, another the channel; dates are
+    compared as calendar dates, as the figures use them). Rows that give different values for
+    a column are kept apart, for the uniqueness check to name them.
     Returns the rows and how many were merged away."""
     ids = typed[S.DOSSIER_ID]
     repeated = ids.notna() & ids.duplicated(keep=False)
@@ -157,7 +158,7 @@ def merge_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         row = group.iloc[0].copy()
         for column in S.DOSSIER_COLUMNS:
             values = [v for v in group[column] if _given(v)]
-            if len({str(v) for v in values}) > 1:
+            if len({v.date() if isinstance(v, pd.Timestamp) else str(v) for v in values}) > 1:
                 kept_apart.append(group)
                 break
             if values:
