@@ -269,7 +269,7 @@ def _drop_reason(row: list[object], id_col: int | None) -> str:
     if not values:
         return "empty"
     id_value = row[id_col] if id_col is not None and id_col < len(row) else None
-    texts = {S.normalize_header(str(v)) for v in values}
+    texts = {S.normalize_header(str(v)) for v in values[:2]}  # a total's label comes first
     label = S.normalize_header(str(values[0]))
     # a title cell spanning the row repeats its text, into the code's column too
     id_is_label = id_value is None or S.normalize_header(str(id_value)) == label

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Canonical dossier columns (domain.md, "Dossiers").
 DOSSIER_ID = "dossier_id"
@@ -184,6 +185,7 @@ CATALOGUE_HEADER_ALIASES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def normalize_header(text: str) -> str:
     """Header text in NFC, lower case, with runs of white space folded.
 
