@@ -136,7 +136,10 @@ def _rate(numerator: int, denominator: int) -> float | None:
 
 def compute_kpis(classified: pd.DataFrame) -> dict[str, dict]:
     """The seven rates, each as ``{"value", "numerator", "denominator"}``; value None when
-    the denominator is 0."""
+    the denominator is 0, and all three None when the data cannot tell the rate: some channels
+    unknown (online rates), or no dossier of the denominator carrying the value at all (an
+    export without electronic-result or service-level column). A cell left empty where others
+    are filled counts as "no"."""
     c = classified
     finished_ok = c["resolved_total"] & (c[S.OUTCOME] == S.RESOLVED)
     rated = c["resolved_total"] & c[S.SATISFACTION].notna()
@@ -156,9 +159,14 @@ def compute_kpis(classified: pd.DataFrame) -> dict[str, dict]:
         key: {"value": _rate(int(num), int(den)), "numerator": int(num), "denominator": int(den)}
         for key, (num, den) in parts.items()
     }
+    unknown = {"value": None, "numerator": None, "denominator": None}
     if c[CHANNEL_UNKNOWN].any():  # the split by channel is not known for every dossier
-        for key in ("online_rate", "full_online_rate"):
-            result[key] = {"value": None, "numerator": None, "denominator": None}
+        result["online_rate"] = result["full_online_rate"] = unknown
+    # a column no export gives (every cell empty) is unknown, not "none of them"
+    if finished_ok.any() and c.loc[finished_ok, S.E_RESULT].isna().all():
+        result["e_result_rate"] = unknown
+    if c["received_online"].any() and c.loc[c["received_online"], S.ONLINE_LEVEL].isna().all():
+        result["full_online_rate"] = unknown
     return result
 
 

@@ -200,7 +200,7 @@ def show_data_quality(summary: dict, limit: int = 30) -> HTML:
     quality = summary["data_quality"]
     items = [
         f"Tệp số liệu: {escape(', '.join(summary['dossiers']['source_files']))}.",
-        f"Dòng trùng lặp giữa các tệp (chỉ tính một lần): {vi_number(quality['duplicates_dropped'])}.",
+        f"Dòng cùng mã hồ sơ ở nhiều tệp (gộp làm một): {vi_number(quality['duplicates_dropped'])}.",
         f"Hồ sơ (trong các tệp số liệu) có ngày hẹn trả tính theo danh mục thủ tục: {vi_number(quality['due_dates_computed'])}.",
         f"Dòng bị loại vì lỗi (--skip-invalid): {vi_number(quality['excluded_rows'])}.",
         f"Cảnh báo: {vi_number(quality['warnings'])}.",

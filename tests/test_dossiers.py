@@ -252,3 +252,14 @@ def test_unknown_channels_leave_the_online_split_unknown():
     kpis = compute_kpis(classified)
     assert kpis["online_rate"] == {"value": None, "numerator": None, "denominator": None}
     assert kpis["progress_766"]["value"] == 1.0
+
+
+def test_a_rate_whose_values_no_export_gives_is_unknown_not_zero():
+    df = frame({S.RECEIVED_AT: "20/03/2023", S.DUE_AT: "22/03/2023", S.RESOLVED_AT: "21/03/2023",
+                S.OUTCOME: "resolved", S.CHANNEL: "online"},
+               {S.RECEIVED_AT: "20/03/2023", S.DUE_AT: "22/03/2023", S.RESOLVED_AT: "21/03/2023",
+                S.OUTCOME: "resolved", S.CHANNEL: "online", S.E_RESULT: True, S.ONLINE_LEVEL: "full"})
+    classified = classify_dossiers(df, START, END)
+    assert compute_kpis(classified)["e_result_rate"]["value"] == 0.5  # one filled, one empty: "no"
+    assert compute_kpis(classified.iloc[:1])["e_result_rate"] == {"value": None, "numerator": None, "denominator": None}
+    assert compute_kpis(classified.iloc[:1])["full_online_rate"]["value"] is None
