@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 from .errors import CchcError
+from . import schema as S
 from .periods import CUTOFFS, PeriodError, parse_period, periods_of_year
-
-S_FILE, S_ROW = "source_file", "source_row"
 
 
 def _year(text: str) -> int:
@@ -112,7 +111,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     unit = read_unit(folder)
     reading = read_export(args.file, unit.mapping, unit.dossier_sheet)
     preview = type_dossiers(reading.frame.head(args.rows))
-    shown = [S_ROW, *[c for c in preview.columns if c not in (S_ROW, S_FILE) and preview[c].notna().any()]]
+    shown = [S.SOURCE_ROW, *[c for c in preview.columns
+                             if c not in (S.SOURCE_ROW, S.SOURCE_FILE) and preview[c].notna().any()]]
     print(describe(reading, preview[shown], args.rows))
     return 0
 

@@ -30,7 +30,6 @@ from .errors import DataError
 from .exports import ExportMapping, ExportReading, read_export, read_grid
 
 UNIT_FILE = "unit.yaml"
-PLAN_DIR = "plan"
 _DOSSIER_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".htm")
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem_vi", "problem_en", "severity"]
 ERROR = "error"
@@ -98,12 +97,6 @@ def find_dossier_files(data_dir: Path) -> list[Path]:
             f for f in folder.iterdir() if f.suffix.lower() in _DOSSIER_SUFFIXES and not f.name.startswith(("~$", "."))
         )
     return files
-
-
-def has_plan(data_dir: Path) -> bool:
-    """Whether the data folder holds the plan's files."""
-    plan = data_dir / PLAN_DIR
-    return plan.is_dir() and any(plan.iterdir())
 
 
 def _problem(file: str, row: object, column: str, value: object, vi: str, en: str, severity: str = ERROR) -> dict:
