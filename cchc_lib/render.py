@@ -92,6 +92,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
 # The kernel process's own log (start-up notices) says nothing to the analyst; errors in
 # cells reach the executed notebook and the command line.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+CELL_TIMEOUT = 900  # seconds: a cell still running after this is stopped and the period fails
 _CLEAR_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
 _kernel: KernelManager | None = None
 
@@ -143,6 +144,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
         progress_bar=False,
         log_output=False,
         request_save_on_cell_execute=False,  # written once at the end (or on failure), not after every cell
+        execution_timeout=CELL_TIMEOUT,
         km=reusable_kernel(notebook.parent),
     )
 
@@ -210,12 +212,16 @@ def build_period(job: PeriodJob) -> PeriodResult:
             (staging / f"{job.period}.json").write_text(text, encoding="utf-8")
             files.append(f"{job.period}.json")
     except PapermillExecutionError as exc:
-        message = f"{exc.ename}: {str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
-        return PeriodResult(job.period, failed_step=f"notebook cell In [{exc.exec_count}]", error=message)
+        return PeriodResult(job.period, failed_step=f"notebook cell In [{exc.exec_count}]",
+                            error=f"{exc.ename}: {_first_line(exc.evalue)}")
     except Exception as exc:  # noqa: BLE001 - any failure is reported with its step
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return PeriodResult(job.period, failed_step=step, error=f"{type(exc).__name__}: {first_line}")
+        return PeriodResult(job.period, failed_step=step, error=f"{type(exc).__name__}: {_first_line(exc)}")
     return PeriodResult(job.period, files=tuple(files))
+
+
+def _first_line(message: object) -> str:
+    lines = str(message).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def build_reports(
