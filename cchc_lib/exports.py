@@ -287,8 +287,9 @@ def _map_value(column: str, value: object, mapping: ExportMapping) -> object:
     return mapping.values.get(column, {}).get(key, value)
 
 
-def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "") -> ExportReading:
-    """Read one export of any supported shape into canonical columns."""
+def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "", label: str = "") -> ExportReading:
+    """Read one export of any supported shape into canonical columns; ``label`` (default: the
+    file's name) is how rows and problems refer to the file."""
     mapping = mapping or ExportMapping()
     kind, grid = read_grid(path, sheet)
     if not grid:
@@ -344,7 +345,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
         flag = record.pop(S.ONLINE_FLAG, None)
         if flag is not None and record.get(S.CHANNEL) is None:
             record[S.CHANNEL] = S.ONLINE_FLAG_VALUES.get(S.normalize_header(str(flag)), str(flag))
-        record[S.SOURCE_FILE] = path.name
+        record[S.SOURCE_FILE] = label or path.name
         record[S.SOURCE_ROW] = index + 1
         records.append(record)
     frame = pd.DataFrame(records).reindex(columns=[*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]).astype(object)

@@ -160,16 +160,19 @@ def read_raw_dossiers(
                 "no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)",
             )
         )
-    readings = [read_export(path, mapping, sheet) for path in files]
+    # rows and problems name a file by its path in the data folder: dossiers.csv and
+    # dossiers/dossiers.csv are two files
+    readings = [read_export(path, mapping, sheet, path.relative_to(data_dir).as_posix()) for path in files]
     for reading in readings:
         header_row = reading.header_rows[0]
+        label = reading.path.relative_to(data_dir).as_posix()
         for column in reading.lacking:
             if column in S.REQUIRED_COLUMNS:
-                problems.append(_problem(reading.path.name, header_row, column, "", "Thiếu cột bắt buộc",
+                problems.append(_problem(label, header_row, column, "", "Thiếu cột bắt buộc",
                                          "required column missing"))
             else:
                 vi, en = MISSING_COLUMN_WARNINGS[column]
-                problems.append(_problem(reading.path.name, header_row, column, "", vi, en, WARNING))
+                problems.append(_problem(label, header_row, column, "", vi, en, WARNING))
     columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
     frames = [r.frame for r in readings if len(r.frame)]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -247,7 +247,10 @@ def build_reports(
         raise ReportError("no period given")
     contexts = [check_parameters(p.id, cutoff, str(data_dir), unit, skip_invalid) for p in periods]
     out = Path(out_dir) if out_dir else paths.default_out_dir(contexts[0].unit.slug)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"--out: cannot use {str(out)!r} as the output folder: {exc.strerror or exc}") from None
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         job_list = [

@@ -368,14 +368,15 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
 
 
 def _lacking_channel(readings: list[ExportReading]) -> set[str]:
-    return {r.path.name for r in readings if S.CHANNEL in r.lacking}
+    return {r.frame[S.SOURCE_FILE].iloc[0] for r in readings if S.CHANNEL in r.lacking and len(r.frame)}
 
 
 def _export_summary(reading: ExportReading) -> dict:
     dropped: dict[str, int] = {}
     for _, reason in reading.dropped:
         dropped[reason] = dropped.get(reason, 0) + 1
-    return {"file": reading.path.name, "format": reading.format, "header_rows": list(reading.header_rows),
+    name = reading.frame[S.SOURCE_FILE].iloc[0] if len(reading.frame) else reading.path.name
+    return {"file": name, "format": reading.format, "header_rows": list(reading.header_rows),
             "rows": int(len(reading.frame)), "dropped": dropped, "lacking": list(reading.lacking)}
 
 

@@ -187,7 +187,7 @@ def test_the_two_level_header_and_column_numbers(tmp_path):
 def test_csv_group_and_total_rows_are_dropped_and_counted(tmp_path):
     folder, _ = shape_folder(tmp_path, "csv_with_groups")
     data = load_dossiers(folder)
-    assert data.exports == [{"file": "export.csv", "format": CSV, "header_rows": [1], "rows": 10,
+    assert data.exports == [{"file": "dossiers/export.csv", "format": CSV, "header_rows": [1], "rows": 10,
                              "dropped": {"group": 1, "total": 1}, "lacking": []}]
 
 

@@ -76,7 +76,7 @@ def test_a_folder_of_exports_is_concatenated_in_name_order(tmp_path):
     assert [f.name for f in find_dossier_files(folder)] == ["2023-q1.csv", "2023-q2.csv"]
     raw, _, _ = read_raw_dossiers(folder)
     assert raw[[S.DOSSIER_ID, S.SOURCE_FILE, S.SOURCE_ROW]].values.tolist() == [
-        ["Q1-1", "2023-q1.csv", 2], ["Q2-1", "2023-q2.csv", 2],
+        ["Q1-1", "dossiers/2023-q1.csv", 2], ["Q2-1", "dossiers/2023-q2.csv", 2],
     ]
 
 

@@ -93,7 +93,7 @@ def test_conflicting_rows_of_the_same_dossier_are_errors_in_both_files(tmp_path)
     write_data_dir(folder / "dossiers", [GOOD.replace("resolved,direct", "resolved,online")], name="b.csv", unit_yaml=None)
     table = validate_data(folder)
     assert table[["file", "row", "column", "value"]].values.tolist() == [
-        ["a.csv", 2, S.DOSSIER_ID, "G1"], ["b.csv", 2, S.DOSSIER_ID, "G1"],
+        ["dossiers/a.csv", 2, S.DOSSIER_ID, "G1"], ["dossiers/b.csv", 2, S.DOSSIER_ID, "G1"],
     ]
 
 
@@ -147,3 +147,11 @@ def test_every_problem_of_several_kinds_is_listed_at_once(tmp_path):
         "M3,P,F,06/03/2023,06/03/2023,05/03/2023,resolved,direct,,,,",
     ])
     assert [(row, column) for row, column, *_ in found] == [(3, S.RECEIVED_AT), (4, S.CHANNEL), (5, S.RESOLVED_AT)]
+
+
+def test_files_of_the_same_name_in_two_places_are_told_apart(tmp_path):
+    folder = write_data_dir(tmp_path / "d", [GOOD])
+    write_data_dir(folder / "dossiers", ["G2,P,F,06/03/2023,06/03/2023,,,zalo,,,,"], unit_yaml=None)
+    data = load_dossiers(folder, skip_invalid=True)
+    assert data.dossiers[S.DOSSIER_ID].tolist() == ["G1"]  # the good row of the top-level file stays
+    assert data.excluded[["file", "row"]].values.tolist() == [["dossiers/dossiers.csv", 2]]
