@@ -1,8 +1,21 @@
 import datetime as dt
 
+import holidays
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cchc_lib.workdays import add_working_days, due_date, is_working_day, next_working_day, working_days_between
+from cchc_lib.workdays import (
+    add_working_days,
+    add_working_days_days,
+    due_date,
+    due_dates,
+    is_working_day,
+    next_working_day,
+    working_days_between,
+    working_days_between_days,
+)
 
 D = dt.date
 
@@ -50,3 +63,54 @@ def test_due_date(received, legal, due):
 )
 def test_working_days_between(first, last, days):
     assert working_days_between(first, last) == days
+
+
+# The whole-column working days against the calendar counted day by day (holidays' own rules)
+_days_2020_2030 = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+def _count_day_by_day(first: dt.date, last: dt.date) -> int:
+    calendar = holidays.VN()
+    days = (first + dt.timedelta(days=i) for i in range(1, (last - first).days + 1))
+    return sum(1 for d in days if calendar.is_working_day(d))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_days_2020_2030, _days_2020_2030), min_size=1, max_size=20))
+def test_working_days_between_days_counts_as_the_calendar_does(pairs):
+    first = [a for a, _ in pairs]
+    last = [b for _, b in pairs]
+    got = working_days_between_days(first, last).tolist()
+    assert got == [_count_day_by_day(a, b) if b > a else 0 for a, b in pairs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_days_2020_2030, st.integers(0, 40)), min_size=1, max_size=20))
+def test_add_working_days_days_steps_as_the_calendar_does(cases):
+    calendar = holidays.VN()
+    got = add_working_days_days([d for d, _ in cases], [n for _, n in cases])
+    assert [g.astype(dt.date) for g in got] == [calendar.get_nth_working_day(d, n) for d, n in cases]
+
+
+def _due_day_by_day(received: dt.datetime, legal: int) -> dt.date:
+    calendar = holidays.VN()
+    day = received.date()
+    if legal == 0:
+        if calendar.is_working_day(day) and received.time() < dt.time(15, 0):
+            return day
+        return calendar.get_nth_working_day(day, 1)
+    return calendar.get_nth_working_day(calendar.get_nth_working_day(day, 0), legal)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+                          st.integers(0, 30)), min_size=1, max_size=20))
+def test_due_dates_follow_the_calendar_day_by_day(cases):
+    received = pd.Series([pd.Timestamp(r) for r, _ in cases])
+    got = due_dates(received, [n for _, n in cases])
+    assert [d.date() for d in got] == [_due_day_by_day(r, n) for r, n in cases]
+
+
+def test_due_dates_leave_missing_inputs_missing():
+    got = due_dates(pd.Series([pd.Timestamp("2023-03-06 09:00"), pd.NaT]), pd.array([None, 3], dtype="Int64"))
+    assert got.isna().tolist() == [True, True]
