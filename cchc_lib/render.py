@@ -40,6 +40,7 @@ from weasyprint import HTML
 from . import paths
 from .errors import ReportError
 from .params import check_parameters
+from .pdf_resources import project_url_fetcher
 from .periods import Period, parse_period
 from .publish import write_index
 from .views import SUMMARY_MIME
@@ -167,8 +168,12 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
 
 
 def html_to_pdf(html: str, target: Path) -> None:
-    """Print the report's HTML to an A4 PDF."""
-    HTML(string=html, base_url=str(paths.PROJECT_ROOT)).write_pdf(str(target))
+    """Print the report's HTML to an A4 PDF.
+
+    The renderer reads ``data:`` URIs (the charts) and files of the package's templates folder,
+    nothing else: a network address or another local file named in the page is left out.
+    """
+    HTML(string=html, base_url=str(paths.PROJECT_ROOT), url_fetcher=project_url_fetcher()).write_pdf(str(target))
 
 
 def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:

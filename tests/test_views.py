@@ -1,0 +1,397 @@
+"""No markup from the data reaches the report: the section templates escape every value, and the
+PDF renderer reads nothing but ``data:`` URIs and the package's own templates."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, paths, pdf_resources, views
+from cchc_lib.periods import parse_period
+from cchc_lib.render import build_reports, html_to_pdf
+
+SCRIPT = "<script>alert(1)</script>"
+ATTACHMENT = '<a rel="attachment" href="file:///etc/passwd">x</a>'
+REMOTE_IMAGE = '<img src="http://127.0.0.1:9/x.png">'
+PAYLOAD = SCRIPT + ATTACHMENT + REMOTE_IMAGE
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+VIEWS = ("show_header", "show_tthc_table", "show_kpis", "show_late_and_backlog", "show_plan", "show_data_quality")
+
+
+def hostile(name: str) -> str:
+    """A value named ``name`` (to find it again in the page) followed by the three kinds of markup."""
+    return f"[{name}]{PAYLOAD}"
+
+
+def shown_escaped(name: str, html: str) -> bool:
+    return f"[{name}]{ESCAPED_SCRIPT}" in html
+
+
+class _Tags(HTMLParser):
+    """The elements of a page, with their attributes, as a browser's parser sees them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_no_live_markup(html: str, charts: int = 0) -> None:
+    """No script, link, embedded object or URL in ``html``; no image but the ``charts`` the report
+    draws (``data:`` URIs)."""
+    lowered = html.lower()
+    assert "<script" not in lowered and "<a " not in lowered and "<link" not in lowered
+    tags = _Tags(html).tags
+    names = [name for name, _ in tags]
+    for forbidden in ("script", "a", "link", "iframe", "object", "embed", "base"):
+        assert forbidden not in names
+    images = [attrs.get("src") or "" for name, attrs in tags if name == "img"]
+    assert len(images) == charts and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    urls = [value for _, attrs in tags for value in attrs.values()
+            if value and re.match(r"\s*(https?:|ftp:|file:|//)", value, re.IGNORECASE)]
+    assert urls == []
+
+
+COUNT_KEYS = ("received_total", "received_online", "received_direct_postal", "carried_over", "resolved_total",
+              "resolved_early", "resolved_on_time", "resolved_late", "pending_total", "pending_in_term",
+              "pending_overdue")
+KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate", "apology_coverage",
+        "progress_766")
+STATES = ("due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date")
+
+
+def _counts(*values: int | None) -> dict:
+    return dict(zip(COUNT_KEYS, values, strict=True))
+
+
+def _milestone(task_id: str, label: str, state: str, **more: object) -> dict:
+    return {"task_id": task_id, "area": 1, "area_name": "Cải cách thể chế", "owner": "Công chức tư pháp",
+            "milestone": "2023-06-10", "kind": "date", "label": label, "due": "2023-06-10", "state": state,
+            "done_at": None, "days_overdue": None, "latest_status": None, "latest_date": None, "evidence": None,
+            **more}
+
+
+@pytest.fixture
+def small_summary() -> dict:
+    """A small summary of the shape ``build_summary`` gives (2023-Q2 of a commune like the sample)."""
+    return {
+        "unit": "Xã Hoằng Giang", "district": "Huyện Hoằng Hóa", "province": "Tỉnh Thanh Hóa",
+        "period": "2023-Q2", "period_name": "Quý II năm 2023", "cutoff": "decree09",
+        "start": "2023-03-15", "end": "2023-06-14", "generated_at": "2023-06-20T08:30:00+07:00",
+        "dossiers": {
+            "by_field": {"Chứng thực": _counts(300, 120, 170, 10, 295, 250, 40, 5, 5, 5, 0),
+                         "Hộ tịch": _counts(245, 113, 127, 5, 240, 200, 38, 2, 5, 4, 1)},
+            "total": _counts(545, 233, 297, 15, 535, 450, 78, 7, 10, 9, 1),
+            "received_in_period": 530, "source_files": ["dossiers.csv"],
+        },
+        "kpis": dict(zip(KPIS, (0.9869, 0.4396, 0.4936, 0.8228, 0.9373, 0.8667, 0.9725), strict=True)),
+        "kpi_parts": dict(zip(KPIS, ({"numerator": 528, "denominator": 535}, {"numerator": 233, "denominator": 530},
+                                     {"numerator": 115, "denominator": 233}, {"numerator": 418, "denominator": 508},
+                                     {"numerator": 299, "denominator": 319}, {"numerator": 13, "denominator": 15},
+                                     {"numerator": 530, "denominator": 545}), strict=True)),
+        "processing_days": {"count": 535, "mean": 1.234, "p90": 3.0},
+        "late_dossiers": [{"dossier_id": "H56.27.12-230320-0660", "procedure": "Chứng thực chữ ký",
+                           "field": "Chứng thực", "status": "resolved_late", "due_at": "2023-03-20", "days_late": 7,
+                           "apology": True},
+                          {"dossier_id": "H56.27.12-230601-0001", "procedure": None, "field": None,
+                           "status": "pending_overdue", "due_at": "2023-06-01", "days_late": 9, "apology": False}],
+        "backlog_by_age": [{"band": "0–5 ngày", "pending": 9, "overdue": 0},
+                           {"band": "trên 5 ngày", "pending": 1, "overdue": 1}],
+        "excluded_rows": [],
+        "data_quality": {"errors": 0, "warnings": 0, "excluded_rows": 0, "duplicates_dropped": 0,
+                         "due_dates_computed": 0, "warning_list": [],
+                         "exports": [{"file": "dossiers.csv", "format": "CSV", "header_rows": [1], "rows": 2600,
+                                      "dropped": {"total": 1}, "lacking": []}]},
+        "tasks": {"total": 24,
+                  "by_area": {"1": dict(zip(STATES, (3, 1, 1, 1, 2, 0, 0), strict=True))},
+                  "by_owner": {"Công chức tư pháp": dict(zip(STATES, (3, 1, 1, 1, 2, 0, 0), strict=True))}},
+        "targets": [
+            {"target_id": f"T{n}", "kpi": "satisfaction_rate", "comparison": ">=", "value": value,
+             "actual": 0.9373, "met": False, "actual_source": "hồ sơ TTHC", "where": "Mục II.1",
+             "sentence": "Mức độ hài lòng đạt tối thiểu", "conflict": True}
+            for n, value in ((4, 0.95), (5, 0.96), (6, 1.0))
+        ] + [{"target_id": "T8", "kpi": "officials_qualified", "comparison": ">=", "value": 1.0, "actual": None,
+              "met": None, "actual_source": None, "where": "Mục II.4", "sentence": "100% cán bộ đạt chuẩn",
+              "conflict": False}],
+        "plan": {
+            "available": True, "title": "Kế hoạch cải cách hành chính năm 2023", "document": "Quyết định số 01",
+            "year": 2023, "areas": {"1": "Cải cách thể chế", "2": "Cải cách thủ tục hành chính"},
+            "milestones": [
+                _milestone("PL01-1", "Báo cáo", "done_on_time", kind="period", milestone="2023-Q2",
+                           due="2023-06-14", latest_status="done", latest_date="2023-06-13",
+                           evidence="Báo cáo số 19/BC-UBND"),
+                _milestone("PL01-2", "Kế hoạch tháng", "done_late", latest_status="done", latest_date="2023-06-12",
+                           evidence="Kế hoạch số 12/KH-UBND"),
+                _milestone("PL01-3", "Rà soát văn bản", "overdue", days_overdue=4),
+                _milestone("PL01-4", "Tuyên truyền", "continuous", due=None, latest_status="in_progress",
+                           latest_date="2023-05-02"),
+            ],
+            "overdue": [_milestone("PL01-3", "Rà soát văn bản", "overdue", days_overdue=4)],
+            "evidence": [{"area": 1, "task_id": "PL01-1", "evidence": "Báo cáo số 19/BC-UBND"}],
+            "corrections": [{"task_id": "PL01-2", "timing": "tháng 01/2032", "timing_corrected": "tháng 01/2023",
+                             "correction_note": 'Bản gốc ghi "tháng 01/2032": lỗi đánh máy.'}],
+            "target_conflicts": [{"kpi": "satisfaction_rate", "values": [0.95, 0.96, 1.0],
+                                  "targets": ["T4", "T5", "T6"]}],
+            "warnings": [],
+        },
+    }
+
+
+@pytest.fixture
+def hostile_summary(small_summary) -> tuple[dict, dict[str, list[str]]]:
+    """The summary with markup in every string that comes from the data folder; and, per view,
+    the names of the values it shows."""
+    s = copy.deepcopy(small_summary)
+    shown: dict[str, list[str]] = {view: [] for view in VIEWS}
+
+    def put(view: str, name: str) -> str:
+        shown[view].append(name)
+        return hostile(name)
+
+    for key in ("unit", "district", "province", "period_name"):
+        s[key] = put("show_header", key)
+    dossiers = s["dossiers"]
+    first_field = next(iter(dossiers["by_field"]))
+    dossiers["by_field"] = {put("show_tthc_table", "field name") if f == first_field else f: v
+                            for f, v in dossiers["by_field"].items()}
+    late = s["late_dossiers"][0]
+    late.update(dossier_id=put("show_late_and_backlog", "dossier id"),
+                procedure=put("show_late_and_backlog", "procedure"), field=put("show_late_and_backlog", "late field"))
+    s["backlog_by_age"][0]["band"] = put("show_late_and_backlog", "band")
+
+    dossiers["source_files"] = [put("show_data_quality", "source file")]
+    quality = s["data_quality"]
+    quality["exports"][0].update(file=put("show_data_quality", "export file"), format=put("show_data_quality", "format"),
+                                 lacking=[put("show_data_quality", "lacking")])
+    quality["exports"].append({"file": "b.xlsx", "format": "XLSX", "header_rows": [3, 4], "rows": 1, "dropped": {},
+                               "lacking": ["channel"]})
+    s["excluded_rows"] = [{"file": put("show_data_quality", "excluded file"), "row": 7,
+                           "column": put("show_data_quality", "excluded column"),
+                           "problem_vi": put("show_data_quality", "excluded problem"), "problem_en": "x"}]
+    quality["warning_list"] = [{"file": put("show_data_quality", "warning file"), "row": None,
+                                "column": put("show_data_quality", "warning column"),
+                                "problem_vi": put("show_data_quality", "warning problem"), "problem_en": "x"}]
+
+    plan = s["plan"]
+    plan["title"] = put("show_plan", "plan title")
+    plan["document"] = put("show_plan", "plan document")
+    first_area = next(iter(plan["areas"]))
+    plan["areas"][first_area] = put("show_plan", "area name")
+    milestone = next(m for m in plan["milestones"] if str(m["area"]) == first_area)
+    milestone.update(task_id=put("show_plan", "milestone task"), kind="date", label=put("show_plan", "milestone label"),
+                     evidence=put("show_plan", "milestone evidence"))
+    plan["overdue"][0].update(task_id=put("show_plan", "overdue task"), kind="date",
+                              label=put("show_plan", "overdue label"), owner=put("show_plan", "overdue owner"))
+    owner = next(iter(s["tasks"]["by_owner"]))
+    s["tasks"]["by_owner"][put("show_plan", "owner")] = s["tasks"]["by_owner"].pop(owner)
+    target = s["targets"][0]
+    target.update(target_id=hostile("target id"), kpi=put("show_plan", "target kpi"),
+                  comparison=put("show_plan", "comparison"), where=put("show_plan", "target where"),
+                  sentence=put("show_plan", "target sentence"), actual_source=put("show_plan", "actual source"))
+    plan["target_conflicts"][0]["targets"][0] = put("show_plan", "conflicting target id")
+    plan["target_conflicts"][0]["kpi"] = put("show_plan", "conflict kpi")
+    evidence = next(e for e in plan["evidence"] if str(e["area"]) == first_area)
+    evidence.update(task_id=put("show_plan", "evidence task"), evidence=put("show_plan", "evidence"))
+    plan["corrections"][0].update(task_id=put("show_plan", "correction task"),
+                                  correction_note=put("show_plan", "correction note"))
+    return s, shown
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_value_from_the_data_is_shown_as_text(hostile_summary, view):
+    summary, shown = hostile_summary
+    html = getattr(views, view)(summary).data
+    assert_no_live_markup(html)
+    missing = [name for name in shown[view] if not shown_escaped(name, html)]
+    assert not missing, f"{view} does not show {missing} (escaped)"
+
+
+def test_the_escaped_markup_reads_as_the_data_wrote_it(hostile_summary):
+    html = views.show_plan(hostile_summary[0]).data
+    assert ("[plan title]&lt;script&gt;alert(1)&lt;/script&gt;&lt;a rel=&#34;attachment&#34; "
+            "href=&#34;file:///etc/passwd&#34;&gt;x&lt;/a&gt;&lt;img src=&#34;http://127.0.0.1:9/x.png&#34;&gt;") in html
+
+
+def test_views_keep_their_tables_and_texts(small_summary):
+    summary = copy.deepcopy(small_summary)
+    summary["dossiers"]["total"]["received_online"] = None
+    tthc = views.show_tthc_table(summary)
+    assert type(tthc).__name__ == "HTML"
+    html = tthc.data
+    assert html.startswith('<section class="cchc-section"><h2>1. Tình hình, kết quả giải quyết thủ tục hành chính</h2>')
+    assert '<table class="cchc-tthc"><colgroup><col style="width: 6.00%"><col style="width: 14.00%">' in html
+    assert html.count("<col ") == len(views.COLUMN_WIDTHS["cchc-tthc"]) == 13
+    assert '<td class="num unknown">không rõ</td>' in html
+    assert '<th class="colno">(13)</th>' in html
+    assert re.search(r'<tr><td></td><td class="total">Tổng số</td>(<td class="num">[\d.]+</td>|'
+                     r'<td class="num unknown">không rõ</td>)', html)
+    header = views.show_header(summary).data
+    assert "<p class=\"cchc-unit\">Xã Hoằng Giang, Huyện Hoằng Hóa, Tỉnh Thanh Hóa</p>" in header
+    assert "<h1>Báo cáo kết quả cải cách hành chính<br>Quý II năm 2023</h1>" in header
+    kpis = views.show_kpis(summary).data
+    assert re.search(r'<td class="num"><strong>\d+(,\d)?%</strong></td><td class="num">[\d.]+ / [\d.]+</td>', kpis)
+    plan = views.show_plan(summary).data
+    assert '<td class="state-done_on_time">Hoàn thành đúng hạn</td>' in plan
+    assert "<h3>4.7. Ghi chú hiệu đính kế hoạch</h3>" in plan and "01/2032" in plan
+    assert "Kế hoạch nêu 3 mức khác nhau cho cùng chỉ tiêu “Tỷ lệ hài lòng”: 95%, 96%, 100% (T4, T5, T6)." in plan
+    summary["plan"]["available"] = False
+    assert "<code>plan/</code>" in views.show_plan(summary).data
+
+
+def test_the_templates_escape_and_no_code_marks_data_safe():
+    assert views._environment().autoescape is True
+    for template in (paths.TEMPLATES_DIR / "sections").glob("*.j2"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false", text), template.name
+    source = Path(views.__file__).read_text(encoding="utf-8")
+    assert "Markup" not in source and "from html import" not in source
+
+
+def test_the_section_templates_ship_with_the_package():
+    project = (paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"templates/*/*"' in project
+    shipped = set(paths.PACKAGE_DIR.glob("templates/*/*"))
+    for name in ("_macros", "header", "tthc", "kpis", "late_backlog", "plan", "data_quality"):
+        assert paths.TEMPLATES_DIR / "sections" / f"{name}.html.j2" in shipped
+
+
+def test_a_hostile_target_id_in_the_plan_files_is_text(tmp_path):
+    data = tmp_path / "unit"
+    shutil.copytree(paths.SAMPLE_DATA_DIR, data)
+    _replace_target_id(data, "T4", hostile("T4"))
+    ctx = check_parameters(period="2023-Q2", cutoff="decree09", data_dir=str(data), unit="", skip_invalid=False)
+    summary = build_summary(ctx, load_dossiers(ctx.data_dir, skip_invalid=False), load_plan(ctx.data_dir))
+    html = views.show_plan(summary).data
+    assert_no_live_markup(html)
+    assert shown_escaped("T4", html)
+
+
+def _replace_target_id(data: Path, old: str, new: str) -> None:
+    targets = data / "plan" / "targets.csv"
+    text = targets.read_text(encoding="utf-8-sig")
+    quoted = '"' + new.replace('"', '""') + '"'
+    assert f"\n{old}," in text
+    targets.write_text("\ufeff" + text.replace(f"\n{old},", f"\n{quoted},", 1), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# the PDF renderer
+# ---------------------------------------------------------------------------------------------
+
+SMALL_SVG = ("data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxMCIgaGVp"
+             "Z2h0PSIxMCI+PHJlY3Qgd2lkdGg9IjEwIiBoZWlnaHQ9IjEwIi8+PC9zdmc+")
+
+
+@pytest.fixture
+def fetches(monkeypatch) -> dict[str, list]:
+    """What the PDF renderer asked for (with the verdict) and what was actually opened."""
+    seen: dict[str, list] = {"asked": [], "opened": []}
+    allowed = pdf_resources.resource_allowed
+
+    def recording_allowed(url: str) -> bool:
+        verdict = allowed(url)
+        seen["asked"].append((url, verdict))
+        return verdict
+
+    real_open = urllib.request.OpenerDirector.open
+
+    def recording_open(self, url, *args, **kwargs):
+        seen["opened"].append(url if isinstance(url, str) else url.full_url)
+        return real_open(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_resources, "resource_allowed", recording_allowed)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", recording_open)
+    return seen
+
+
+def _embedded_files(pdf: Path) -> list:
+    reader = PdfReader(pdf)
+    annotations = [annotation.get_object().get("/Subtype") for page in reader.pages
+                   for annotation in page.get("/Annots") or []]
+    return [*reader.attachments, *(a for a in annotations if a == "/FileAttachment")]
+
+
+def test_the_pdf_reads_no_url_and_no_local_file(tmp_path, fetches):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the report", encoding="utf-8")
+    picture = tmp_path / "picture.png"
+    Image.new("RGB", (8, 8), "red").save(picture)
+    html = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="http://127.0.0.1:9/style.css">
+<link rel="attachment" href="{secret.as_uri()}">
+</head><body><p>Xã Hoằng Giang</p>
+<a rel="attachment" href="file:///etc/passwd">x</a>
+<a rel="attachment" href="{secret.as_uri()}?copy">y</a>
+<img src="{picture.as_uri()}">
+<img src="http://127.0.0.1:9/x">
+<img src="ftp://127.0.0.1:9/x.png">
+<img src="../../../../../../../../etc/hostname">
+</body></html>"""
+    target = tmp_path / "out.pdf"
+    html_to_pdf(html, target)
+    assert PdfReader(target).pages[0].extract_text().startswith("Xã Hoằng Giang")
+    assert _embedded_files(target) == []
+    assert not PdfReader(target).pages[0].images
+    assert b"not for the report" not in target.read_bytes()
+    asked = {url.split("?")[0]: verdict for url, verdict in fetches["asked"]}
+    for url in ("http://127.0.0.1:9/style.css", secret.as_uri(), "file:///etc/passwd", picture.as_uri(),
+                "http://127.0.0.1:9/x", "ftp://127.0.0.1:9/x.png"):
+        assert asked.get(url) is False, url
+    assert fetches["opened"] == []
+
+
+def test_the_pdf_still_reads_data_uris_and_the_project_templates(tmp_path, fetches):
+    stylesheet = paths.TEMPLATES_DIR / "cchc" / "report.css"
+    html = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="{stylesheet.as_uri()}">
+<link rel="stylesheet" href="cchc_lib/templates/cchc/report.css">
+</head><body><h1>Báo cáo</h1><img src="{SMALL_SVG}"></body></html>"""
+    target = tmp_path / "out.pdf"
+    html_to_pdf(html, target)
+    assert all(verdict for _, verdict in fetches["asked"])
+    assert fetches["opened"].count(stylesheet.as_uri()) == 2
+    assert SMALL_SVG in fetches["opened"]
+    assert PdfReader(target).pages[0].extract_text().startswith("Báo cáo")
+
+
+def test_the_report_template_takes_no_resource_but_its_own():
+    """report.css and the page template name no URL: fonts come from the system (fontconfig)."""
+    for name in ("cchc/index.html.j2", "cchc/report.css", "site/index.html.j2"):
+        text = (paths.TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert not re.search(r"url\(|@import|(src|href)\s*=\s*[\"']?(https?:|//|file:)", text), name
+
+
+# ---------------------------------------------------------------------------------------------
+# end to end: markup in the plan files and the unit's name, through the notebook
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.notebook
+def test_a_report_from_hostile_data_has_no_live_markup(tmp_path):
+    data = tmp_path / "unit"
+    shutil.copytree(paths.SAMPLE_DATA_DIR, data)
+    _replace_target_id(data, "T4", hostile("T4"))
+    out = tmp_path / "out"
+    build_reports([parse_period("2023-Q2")], data_dir=data, out_dir=out, unit=hostile("unit"), jobs=1)
+    html = (out / "2023-Q2.html").read_text(encoding="utf-8")
+    assert_no_live_markup(html, charts=1)
+    assert shown_escaped("T4", html) and shown_escaped("unit", html)
+    assert "<title>Báo cáo CCHC Quý II năm 2023 - [unit]&lt;script&gt;" in html
+    assert _embedded_files(out / "2023-Q2.pdf") == []
+    summary = json.loads((out / "2023-Q2.json").read_text(encoding="utf-8"))
+    assert summary["plan"]["target_conflicts"][0]["targets"][0] == hostile("T4")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index and "[unit]&lt;script&gt;" in index
