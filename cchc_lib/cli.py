@@ -101,7 +101,7 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 def _cmd_inspect(args: argparse.Namespace) -> int:
     from .exports import describe, read_export
     from .ingest import UNIT_FILE, read_unit
-    from .validate import type_dossiers
+    from .validate import DUPLICATE, UNPARSED, type_dossiers
 
     if not args.file.is_file():
         raise CchcError(f"{args.file}: no such file")
@@ -111,6 +111,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     unit = read_unit(folder)
     reading = read_export(args.file, unit.mapping, unit.dossier_sheet)
     preview = type_dossiers(reading.frame.head(args.rows))
+    preview = preview[[c for c in preview.columns if not c.endswith((UNPARSED, DUPLICATE))]]
     shown = [S.SOURCE_ROW, *[c for c in preview.columns
                              if c not in (S.SOURCE_ROW, S.SOURCE_FILE) and preview[c].notna().any()]]
     print(describe(reading, preview[shown], args.rows))

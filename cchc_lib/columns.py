@@ -45,7 +45,7 @@ _FAST_DATE_FORMATS: tuple[tuple[str, str, int], ...] = (
 _SLOW_DATE_FORMATS = tuple(fmt for _, fmt, _ in _FAST_DATE_FORMATS)
 
 
-def _arrow(values: pd.Series) -> pa.Array:
+def pa_text(values: pd.Series) -> pa.Array:
     """A text column as one Arrow string array (nulls where empty)."""
     array = pa.array(values.astype("str").array if not isinstance(values.dtype, pd.StringDtype) else values.array)
     if isinstance(array, pa.ChunkedArray):
@@ -65,15 +65,17 @@ def as_text(values: pd.Series) -> pd.Series:
 
 
 def map_distinct(values: pd.Series, function: Callable[[object], object], dtype: object = object) -> pd.Series:
-    """``function`` applied once per distinct value of the column (missing cells stay missing).
+    """``function`` applied once per distinct value of the column (missing cells stay missing),
+    the results spread back over the column by their codes.
 
     >>> map_distinct(pd.Series(["a", "b", "a", None]), str.upper).tolist()
     ['A', 'B', 'A', None]
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.array([function(u) for u in uniques] + [None], dtype=object)
-    result = pd.Series(mapped[codes], index=values.index, dtype=object)
-    return result if dtype is object else result.astype(dtype)
+    mapped = [function(u) for u in uniques]
+    if dtype is object:
+        return pd.Series(np.array([*mapped, None], dtype=object)[codes], index=values.index, dtype=object)
+    return pd.Series(pd.array(mapped, dtype=dtype).take(codes, allow_fill=True), index=values.index)
 
 
 def normalize_text(values: pd.Series) -> pd.Series:
@@ -83,7 +85,7 @@ def normalize_text(values: pd.Series) -> pd.Series:
     ['Hộ tịch', nan, nan, 'x']
     """
     text = as_text(values)
-    array = _arrow(text)
+    array = pa_text(text)
     if not pc.all(pc.string_is_ascii(array)).as_py() in (True, None):
         # NFC once per distinct value: a column holds few of them, except codes (ASCII)
         encoded = array.dictionary_encode()
@@ -91,7 +93,7 @@ def normalize_text(values: pd.Series) -> pd.Series:
         array = pc.take(dictionary, encoded.indices)
     array = pc.utf8_trim_whitespace(array)
     array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
-    return pd.Series(pd.array(array, dtype="str"), index=values.index)
+    return pd.Series(pd.array(array, dtype="str"), index=values.index, copy=False)
 
 
 def fold_key(values: pd.Series) -> pd.Series:
@@ -101,34 +103,40 @@ def fold_key(values: pd.Series) -> pd.Series:
     >>> fold_key(pd.Series(["  Hộ  TỊCH ", "Đơn vị/ cá nhân", None])).tolist()
     ['hộ tịch', 'đơn vị/cá nhân', nan]
     """
-    text = normalize_text(values)
-    folded = text.str.lower().str.replace(r"\s+", " ", regex=True).str.replace(r"\s*/\s*", "/", regex=True)
-    return folded.str.strip()
+    from .schema import normalize_header
+
+    return map_distinct(normalize_text(values), normalize_header, dtype="str")
 
 
-def map_values(keys: pd.Series, table: Mapping[str, object]) -> pd.Series:
+def map_values(keys: pd.Series, table: Mapping[str, object], dtype: object = object) -> pd.Series:
     """``table[key]`` for each cell (missing where the key is not in the table), looked up
     once per distinct key.
 
     >>> map_values(pd.Series(["a", "b", None, "a"]), {"a": 1}).tolist()
     [1, None, None, 1]
     """
-    return map_distinct(keys, lambda k: table.get(k))
+    return map_distinct(keys, lambda k: table.get(k), dtype)
 
 
 def _parse_fast(text: pa.Array) -> pa.Array:
     """Timestamps of the cells in one of the strict forms (null elsewhere)."""
     result = pa.nulls(len(text), pa.timestamp("us"))
+    lengths = pc.utf8_length(text)
+    present = set(pc.unique(lengths).to_pylist())
     for pattern, fmt, day_at in _FAST_DATE_FORMATS:
-        matches = pc.and_kleene(pc.is_null(result), pc.match_substring_regex(text, pattern))
+        width = len(dt.datetime(2000, 1, 1).strftime(fmt))
+        if width not in present:
+            continue
+        candidates = pc.if_else(pc.and_kleene(pc.is_null(result), pc.equal(lengths, width)), text, None)
+        matches = pc.fill_null(pc.match_substring_regex(candidates, pattern), False)
         if not pc.any(matches).as_py():
             continue
         candidates = pc.if_else(matches, text, None)
         parsed = pc.strptime(candidates, format=fmt, unit="us", error_is_null=True)
         # strptime rolls 31/02 over into March: keep only days that exist as written
         written_day = pc.cast(pc.utf8_slice_codeunits(candidates, day_at, day_at + 2), pa.int64())
-        exists = pc.equal(pc.cast(pc.day(parsed), pa.int64()), written_day)
-        result = pc.if_else(pc.and_kleene(matches, pc.fill_null(exists, False)), parsed, result)
+        exists = pc.fill_null(pc.equal(pc.cast(pc.day(parsed), pa.int64()), written_day), False)
+        result = pc.if_else(exists, parsed, result)
     return result
 
 
@@ -156,7 +164,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return days, pd.Series(False, index=values.index)
     typed = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
     text = normalize_text(values)
-    array = _arrow(text)
+    array = pa_text(text)
     fast = pd.Series(_parse_fast(array).to_numpy(zero_copy_only=False), index=values.index).astype(DATETIME_DTYPE)
     typed = typed.fillna(fast)
     rest = text.notna() & typed.isna()

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from . import schema as S
-from .workdays import working_days_between
+from .workdays import working_days_between_days
 
 # The eleven counts of Biểu II.06a: JSON key -> (form column, Vietnamese header)
 COUNTS: dict[str, tuple[str, str]] = {
@@ -175,21 +176,17 @@ def late_dossiers(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     procedure, field, status, due date, working days late (to the result, or to the end of the
     window), apology yes/no. Most days late first."""
     late = classified.loc[classified["resolved_late"] | classified["pending_overdue"]]
-    rows = []
-    for row in late.itertuples(index=False):
-        due = row.due_at.date()
-        finished = bool(row.resolved_late)
-        until = row.resolved_at.date() if finished else end
-        rows.append({
-            S.DOSSIER_ID: row.dossier_id,
-            S.PROCEDURE: row.procedure,
-            S.FIELD: row.field,
-            "status": "resolved_late" if finished else "pending_overdue",
-            S.DUE_AT: due.isoformat(),
-            "days_late": working_days_between(due, until),
-            "apology": not pd.isna(row.apology_at),
-        })
-    frame = pd.DataFrame(rows, columns=[S.DOSSIER_ID, S.PROCEDURE, S.FIELD, "status", S.DUE_AT, "days_late", "apology"])
+    finished = late["resolved_late"].to_numpy(dtype=bool)
+    until = np.where(finished, late[S.RESOLVED_AT].to_numpy().astype("datetime64[D]"), np.datetime64(end, "D"))
+    frame = pd.DataFrame({
+        S.DOSSIER_ID: late[S.DOSSIER_ID].to_numpy(dtype=object),
+        S.PROCEDURE: late[S.PROCEDURE].astype(object).where(late[S.PROCEDURE].notna(), None).to_numpy(),
+        S.FIELD: late[S.FIELD].astype(object).where(late[S.FIELD].notna(), None).to_numpy(),
+        "status": np.where(finished, "resolved_late", "pending_overdue").astype(object),
+        S.DUE_AT: np.datetime_as_string(late[S.DUE_AT].to_numpy().astype("datetime64[D]")).astype(object),
+        "days_late": working_days_between_days(late[S.DUE_AT], until).astype("int64"),
+        "apology": late[S.APOLOGY_AT].notna().to_numpy(),
+    }, columns=[S.DOSSIER_ID, S.PROCEDURE, S.FIELD, "status", S.DUE_AT, "days_late", "apology"])
     return frame.sort_values(["days_late", S.DOSSIER_ID], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -197,9 +194,7 @@ def backlog_by_age(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     """Dossiers pending at the end of the window by age (working days since receipt), with
     how many of them are overdue."""
     pending = classified.loc[classified["pending_total"]]
-    ages = pd.Series(
-        [working_days_between(r.date(), end) for r in pending[S.RECEIVED_AT]], index=pending.index, dtype="int64"
-    )
+    ages = pd.Series(working_days_between_days(pending[S.RECEIVED_AT], np.datetime64(end, "D")), index=pending.index)
     rows = []
     for label, low, high in AGE_BANDS:
         inside = (ages >= low) & ((ages <= high) if high is not None else True)
@@ -212,10 +207,7 @@ def processing_days(classified: pd.DataFrame) -> dict:
     """Processing time in working days of the dossiers resolved in the window (outcome
     resolved): count, mean and 90th percentile (None when there are none)."""
     done = classified.loc[classified["resolved_total"] & (classified[S.OUTCOME] == S.RESOLVED)]
-    days = pd.Series(
-        [working_days_between(a.date(), b.date()) for a, b in zip(done[S.RECEIVED_AT], done[S.RESOLVED_AT])],
-        dtype="float64",
-    )
+    days = pd.Series(working_days_between_days(done[S.RECEIVED_AT], done[S.RESOLVED_AT]), dtype="float64")
     if days.empty:
         return {"count": 0, "mean": None, "p90": None}
     return {"count": int(days.size), "mean": round(float(days.mean()), 2), "p90": round(float(days.quantile(0.9)), 2)}

@@ -31,9 +31,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import schema as S
+from .columns import fold_key, map_distinct, map_values, normalize_text, pa_text
 from .errors import DataError
 
 HTML_TABLE = "HTML table (saved as .xls)"
@@ -109,11 +111,14 @@ def sniff_format(path: Path) -> str:
 
 
 def _cell(value: object) -> object:
-    """A cell as NFC text without surrounding spaces; datetimes stay; empty cells become None."""
+    """A cell as NFC text without surrounding spaces; datetimes as ISO text; empty cells None.
+    (For the few cells of an HTML table or of a workbook column mixing kinds, once per distinct value.)"""
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, dt.datetime | dt.date):
-        return pd.Timestamp(value)
+        return pd.Timestamp(value).isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFC", str(value)).strip()
@@ -150,7 +155,7 @@ def _html_grid(path: Path) -> list[list[object]]:
             cell = next(cells, None)
             if cell is None:
                 break
-            value = _cell(cell.text_content())
+            value = cell.text_content()
             span, down = int(cell.get("colspan", 1) or 1), int(cell.get("rowspan", 1) or 1)
             for _ in range(span):
                 row.append(value)
@@ -167,27 +172,125 @@ def _html_grid(path: Path) -> list[list[object]]:
     return grid
 
 
-def read_grid(path: Path, sheet: str = "") -> tuple[str, list[list[object]]]:
-    """The export's format and all its rows of cells (row 1 of the file first)."""
-    kind = sniff_format(path)
-    try:
-        if kind == HTML_TABLE:
-            return kind, _html_grid(path)
-        if kind == CSV:
-            frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                skip_blank_lines=False)
-        else:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object,
-                                  engine="calamine" if kind == XLS else "openpyxl")
-    except UnicodeDecodeError as exc:
-        from charset_normalizer import from_path
+def _text_column(values: pd.Series) -> pd.Series:
+    """One column of a workbook or HTML table as normalised text: whole columns of one kind
+    (text, dates, numbers, booleans) converted at once, a column mixing kinds once per value."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return normalize_text(values)
+    present = values.where(values.notna() & (values != ""))
+    kind = pd.api.types.infer_dtype(present, skipna=True)
+    if kind in ("string", "empty"):
+        text = present
+    elif kind in ("datetime", "datetime64", "date"):
+        stamps = pd.to_datetime(present, errors="coerce").to_numpy().astype("datetime64[s]")
+        text = pd.Series(np.datetime_as_string(stamps, unit="s"), index=values.index).where(present.notna())
+    elif kind in ("integer", "floating", "mixed-integer-float"):
+        numbers = pd.to_numeric(present, errors="coerce")
+        whole = numbers.notna() & (numbers == numbers.round())
+        text = numbers.astype("str").where(~whole, numbers.where(whole).astype("Int64").astype("str"))
+        text = text.where(numbers.notna())
+    elif kind == "boolean":
+        text = present.map({True: "true", False: "false"})
+    else:
+        text = map_distinct(present, _cell)
+    return normalize_text(text)
 
-        best = from_path(path).best()
-        named = f" (it looks like {best.encoding})" if best is not None else ""
-        raise DataError(f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8") from exc
-    except (ValueError, OSError, KeyError) as exc:
-        raise DataError(f"{path}: cannot be read as {kind}: {str(exc).splitlines()[0]}") from exc
-    return kind, [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+def _csv_frame(path: Path) -> pd.DataFrame:
+    """A CSV file's cells as text, row i of the frame being row i + 1 of the file."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    # a blank line is a row of its own (row numbers must be the file's): pandas keeps them
+    if b"\n\n" in data or b"\n\r\n" in data or not data.strip():
+        return _csv_frame_pandas(path)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _refuse_encoding(path, exc)
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(_MAX_CSV_COLUMNS)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return _csv_frame_pandas(path)  # ragged rows and the like: pandas names the line
+    frame = table.to_pandas()
+    frame.columns = range(frame.shape[1])
+    return frame
+
+
+_MAX_CSV_COLUMNS = 1000
+
+
+def _csv_frame_pandas(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            skip_blank_lines=False)
+    except UnicodeDecodeError as exc:
+        _refuse_encoding(path, exc)
+    except (ValueError, OSError) as exc:
+        raise DataError(f"{path}: cannot be read as {CSV}: {str(exc).splitlines()[0]}") from exc
+    frame.columns = range(frame.shape[1])
+    return frame
+
+
+def _refuse_encoding(path: Path, exc: UnicodeDecodeError) -> None:
+    from charset_normalizer import from_path
+
+    best = from_path(path).best()
+    named = f" (it looks like {best.encoding})" if best is not None else ""
+    raise DataError(f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8") from exc
+
+
+def _workbook_frame(path: Path, kind: str, sheet: str) -> pd.DataFrame:
+    """A workbook sheet's cells (python-calamine, for .xlsx and legacy .xls alike)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if sheet and sheet not in workbook.sheet_names:
+            raise DataError(f"{path}: cannot be read as {kind}: Worksheet named '{sheet}' not found")
+        rows = (workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)).to_python()
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine's own errors: a damaged or foreign file
+        raise DataError(f"{path}: cannot be read as {kind}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                        ) from exc
+    return pd.DataFrame(rows, dtype=object)
+
+
+def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
+    """The export's format and its cells as a frame of text columns (NFC, stripped, empty cells
+    missing; workbook dates as ISO text), columns numbered from 0, row i being row i + 1 of the file."""
+    kind = sniff_format(path)
+    if kind == HTML_TABLE:
+        frame = pd.DataFrame(_html_grid(path), dtype=object)
+    elif kind == CSV:
+        frame = _csv_frame(path)
+    else:
+        frame = _workbook_frame(path, kind, sheet)
+    frame.columns = range(frame.shape[1])
+    return kind, pd.DataFrame({c: _text_column(frame[c]) for c in frame.columns}, index=frame.index)
+
+
+def read_grid(path: Path, sheet: str = "") -> tuple[str, list[list[object]]]:
+    """The export's format and all its rows of cells as lists (row 1 of the file first)."""
+    kind, frame = read_table(path, sheet)
+    return kind, _rows(frame)
+
+
+def _rows(frame: pd.DataFrame) -> list[list[object]]:
+    """A few rows of a table as lists of cells, None where empty (for the header search)."""
+    return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]
 
 
 def _classify(header: str, mapping: ExportMapping) -> str:
@@ -263,39 +366,75 @@ def _is_column_numbers(row: list[object]) -> bool:
         range(int(values[0]), int(values[0]) + len(values)))
 
 
-def _drop_reason(row: list[object], id_col: int | None) -> str:
-    """Why a row of the table is not a dossier ('' when it is one)."""
-    values = [v for v in row if v is not None]
-    if not values:
-        return "empty"
-    id_value = row[id_col] if id_col is not None and id_col < len(row) else None
-    texts = {S.normalize_header(str(v)) for v in values[:2]}  # a total's label comes first
-    label = S.normalize_header(str(values[0]))
+def _first_values(body: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The first and second non-empty cell of each row (missing where there are fewer)."""
+    first = body[body.columns[0]]
+    second = first.iloc[:0].reindex(body.index)
+    for column in body.columns[1:]:
+        values = body[column]
+        second = second.mask(first.notna() & second.isna() & values.notna(), values)
+        first = first.fillna(values)
+    return first, second
+
+
+def drop_reasons(body: pd.DataFrame, id_col: int | None) -> pd.Series:
+    """Why each row of the table is not a dossier ('' when it is one): empty, a total row, a
+    per-agency group row. Whole columns: the first cells of each row are compared, not each row."""
+    import pyarrow.compute as pc
+
+    reasons = pd.Series("", index=body.index, dtype=object)
+    filled = body.notna().any(axis=1)
+    reasons[~filled] = "empty"
+    first, second = _first_values(body)
+    id_value = body[id_col] if id_col is not None and id_col in body.columns else pd.Series(pd.NA, index=body.index)
     # a title cell spanning the row repeats its text, into the code's column too
-    id_is_label = id_value is None or S.normalize_header(str(id_value)) == label
-    if texts & _TOTAL_WORDS and id_is_label:
-        return "total"
-    if _GROUP_ROW.match(str(values[0])) and id_is_label and len({str(v) for v in values}) <= 2:
-        return "group"
-    return ""
+    id_is_label = filled & (id_value.isna() | (id_value == first)).fillna(False)
+    labels = pa_text(first.where(id_is_label))
+    # the words of a total, and a "( N )" at the end of a group's label: few rows come this far
+    maybe_total = _bool(pc.match_substring_regex(labels, "(?i)(t[ổỔ]ng|c[ộỘ]ng)"), body.index)
+    if maybe_total.any():
+        total_words = (fold_key(first.where(maybe_total)).isin(_TOTAL_WORDS)
+                       | fold_key(second.where(maybe_total)).isin(_TOTAL_WORDS))
+        maybe_total &= total_words.fillna(False).astype(bool)
+    looks_group = ~maybe_total & _bool(pc.match_substring_regex(labels, _GROUP_ROW.pattern), body.index)
+    if looks_group.any():
+        looks_group &= body.loc[looks_group].nunique(axis=1).reindex(body.index).fillna(99) <= 2
+    reasons[maybe_total] = "total"
+    reasons[looks_group] = "group"
+    return reasons
 
 
-def _map_value(column: str, value: object, mapping: ExportMapping) -> object:
-    if value is None or isinstance(value, pd.Timestamp):
-        return value
-    key = S.normalize_header(str(value))
-    return mapping.values.get(column, {}).get(key, value)
+def _bool(array: object, index: pd.Index) -> pd.Series:
+    import pyarrow.compute as pc
+
+    return pd.Series(pc.fill_null(array, False).to_numpy(zero_copy_only=False), index=index)
+
+
+_OUTCOME_OF_STATUS: dict[str, str] = {
+    **{key: value for key, value in S.VALUE_ALIASES[S.OUTCOME].items()},
+    S.IN_PROCESS: S.IN_PROCESS, S.NOT_RECEIVED: S.NOT_RECEIVED,
+    **S.STATUS_VALUES,
+}
+
+
+def _mapped(column: str, values: pd.Series, mapping: ExportMapping) -> pd.Series:
+    """A column with ``unit.yaml``'s value mapping applied (once per distinct value)."""
+    table = mapping.values.get(column)
+    if not table:
+        return values
+    return map_values(fold_key(values), table, "str").fillna(values)
 
 
 def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "", label: str = "") -> ExportReading:
     """Read one export of any supported shape into canonical columns; ``label`` (default: the
     file's name) is how rows and problems refer to the file."""
     mapping = mapping or ExportMapping()
-    kind, grid = read_grid(path, sheet)
-    if not grid:
+    kind, table = read_table(path, sheet)
+    if table.empty:
         raise DataError(f"{path}: the export is empty")
+    head = _rows(table.head(_HEADER_SCAN_ROWS + 1))
     try:
-        start, depth, names = find_header(grid, mapping)
+        start, depth, names = find_header(head, mapping)
     except DataError as exc:
         raise DataError(f"{path}: {exc}") from None
     kinds = [_classify(n, mapping) for n in names]
@@ -319,37 +458,42 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
             columns.append((name, k))
     body_start = start + depth
     dropped: list[tuple[int, str]] = []
-    if body_start < len(grid) and _is_column_numbers(grid[body_start]):
+    if body_start < len(head) and _is_column_numbers(head[body_start]):
         dropped.append((body_start + 1, "column numbers"))
         body_start += 1
-    id_col = chosen.get(S.DOSSIER_ID)
-    records, statuses = [], {}
-    for index in range(body_start, len(grid)):
-        row = grid[index]
-        reason = _drop_reason(row, id_col)
-        if reason:
-            dropped.append((index + 1, reason))
-            continue
-        record = {column: (_map_value(column, row[i], mapping) if i < len(row) else None) for column, i in chosen.items()}
-        status = record.pop(S.STATUS, None)
-        if status is not None:
-            key = S.normalize_header(str(status))
-            outcome = (S.STATUS_VALUES.get(key) or S.VALUE_ALIASES[S.OUTCOME].get(key)
-                       or (key if key in (S.IN_PROCESS, S.NOT_RECEIVED) else None))
-            statuses[str(status)] = outcome or "unknown"
-            if outcome == S.NOT_RECEIVED:
-                dropped.append((index + 1, "not received"))
-                continue
-            if record.get(S.OUTCOME) is None:  # an unknown status stays as text: the checks name it
-                record[S.OUTCOME] = None if outcome == S.IN_PROCESS else (outcome or str(status))
-        flag = record.pop(S.ONLINE_FLAG, None)
-        if flag is not None and record.get(S.CHANNEL) is None:
-            record[S.CHANNEL] = S.ONLINE_FLAG_VALUES.get(S.normalize_header(str(flag)), str(flag))
-        record[S.SOURCE_FILE] = label or path.name
-        record[S.SOURCE_ROW] = index + 1
-        records.append(record)
-    frame = pd.DataFrame(records).reindex(columns=[*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]).astype(object)
-    frame = frame.where(frame.notna(), None)
+    body = table.iloc[body_start:]
+    reasons = drop_reasons(body, chosen.get(S.DOSSIER_ID))
+    # only the columns read go further: personal data and unknown columns are left behind
+    kept = body.loc[reasons == "", sorted(chosen.values())]
+    record = {column: _mapped(column, kept[i], mapping) for column, i in chosen.items()}
+    statuses: dict[str, str] = {}
+    status = record.pop(S.STATUS, None)
+    not_received = pd.Series(False, index=kept.index)
+    if status is not None:
+        outcome = map_values(fold_key(status), _OUTCOME_OF_STATUS, "str")
+        pairs = pd.DataFrame({"value": status, "outcome": outcome}).dropna(subset="value").drop_duplicates("value")
+        statuses = {str(v): (o if isinstance(o, str) else "unknown") for v, o in zip(pairs["value"], pairs["outcome"])}
+        outcome = outcome.astype(object).where(outcome.notna(), None)
+        not_received = outcome.eq(S.NOT_RECEIVED).fillna(False).astype(bool)
+        # an unknown status stays as text: the checks name it
+        from_status = outcome.where(outcome.notna(), status).where(outcome != S.IN_PROCESS)
+        given = record.get(S.OUTCOME)
+        record[S.OUTCOME] = from_status if given is None else given.fillna(from_status)
+    flag = record.pop(S.ONLINE_FLAG, None)
+    if flag is not None:
+        from_flag = map_values(fold_key(flag), S.ONLINE_FLAG_VALUES, "str").fillna(flag)
+        given = record.get(S.CHANNEL)
+        record[S.CHANNEL] = from_flag if given is None else given.fillna(from_flag)
+    rows = pd.Series(kept.index + 1, index=kept.index)
+    dropped += [(int(r), "not received") for r in rows[not_received]]
+    dropped += [(int(i) + 1, str(r)) for i, r in reasons[reasons != ""].items()]
+    dropped.sort()
+    frame = pd.DataFrame(
+        {**{c: (record[c].astype("str") if c in record else pd.Series(pd.NA, index=kept.index, dtype="str"))
+            for c in S.DOSSIER_COLUMNS},
+         S.SOURCE_FILE: label or path.name, S.SOURCE_ROW: rows.astype("int64")},
+        index=kept.index,
+    ).loc[~not_received].reset_index(drop=True)
     given = set(chosen) | ({S.OUTCOME} if S.STATUS in chosen else set()) | (
         {S.CHANNEL} if S.ONLINE_FLAG in chosen else set())
     lacking = [c for c in (*S.REQUIRED_COLUMNS, *S.EXPECTED_COLUMNS) if c not in given]

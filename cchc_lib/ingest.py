@@ -27,7 +27,8 @@ import yaml
 
 from . import schema as S
 from .errors import DataError
-from .exports import ExportMapping, ExportReading, read_export, read_grid
+from .columns import fold_key
+from .exports import ExportMapping, ExportReading, read_export, read_table
 
 UNIT_FILE = "unit.yaml"
 _DOSSIER_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".htm")
@@ -107,23 +108,22 @@ def _problem(file: str, row: object, column: str, value: object, vi: str, en: st
 def _read_with_aliases(
     path: Path, aliases: Callable[[str], str | None], required: tuple[str, ...]
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """A simple table (header in row 1): its known columns under their canonical names, each
-    row with its origin."""
-    _, grid = read_grid(path)
-    header = [str(v) if v is not None else "" for v in grid[0]] if grid else []
+    """A simple table (header in row 1): its known columns under their canonical names, as
+    text, each row with its origin; empty rows left out."""
+    _, table = read_table(path)
+    header = [str(v) if pd.notna(v) else "" for v in table.iloc[0]] if len(table) else []
     targets = [aliases(h) for h in header]
     problems = [
         _problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing")
         for column in required
         if column not in targets
     ]
-    records = [
-        {**{t: (row[i] if i < len(row) else None) for i, t in enumerate(targets) if t},
-         S.SOURCE_FILE: path.name, S.SOURCE_ROW: number}
-        for number, row in enumerate(grid[1:], start=2)
-        if any(v is not None for v in row)
-    ]
-    return pd.DataFrame(records, columns=[*dict.fromkeys(t for t in targets if t), S.SOURCE_FILE, S.SOURCE_ROW]), problems
+    body = table.iloc[1:]
+    body = body.loc[body.notna().any(axis=1)]
+    chosen = {t: i for i, t in reversed(list(enumerate(targets))) if t}  # the first column of a name
+    frame = pd.DataFrame({t: body[i] for t, i in sorted(chosen.items(), key=lambda kv: kv[1])}, index=body.index)
+    frame = frame.assign(**{S.SOURCE_FILE: path.name, S.SOURCE_ROW: (body.index + 1).astype("int64")})
+    return frame.reset_index(drop=True), problems
 
 
 MISSING_COLUMN_WARNINGS: dict[str, tuple[str, str]] = {
@@ -175,9 +175,11 @@ def read_raw_dossiers(
                 problems.append(_problem(label, header_row, column, "", vi, en, WARNING))
     columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
     frames = [r.frame for r in readings if len(r.frame)]
-    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    raw = raw.reindex(columns=columns).astype(object)
-    return raw.where(raw.notna(), None), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), readings
+    if frames:
+        raw = pd.concat(frames, ignore_index=True).reindex(columns=columns)
+    else:
+        raw = pd.DataFrame({c: pd.Series(dtype="str") for c in columns[:-1]} | {S.SOURCE_ROW: pd.Series(dtype="int64")})
+    return raw, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), readings
 
 
 CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")
@@ -204,26 +206,22 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if problems:
         return pd.DataFrame(columns=columns), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
     frame = frame.reindex(columns=[*S.CATALOGUE_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])
-    legal = []
-    for row in frame.itertuples(index=False):
-        given = S.normalize_header("" if row.legal_days is None else row.legal_days)
-        text = given.removesuffix("ngày làm việc").removesuffix("ngày").strip()
-        if given in S.SAME_DAY_WORDS:
-            legal.append(0)
-        elif text.isdigit():
-            legal.append(int(text))
-        else:
-            legal.append(pd.NA)
-            problems.append(
-                _problem(path.name, row.source_row, S.LEGAL_DAYS, given,
-                         "Thời hạn không đọc được (số ngày làm việc hoặc 'trong ngày')",
-                         "legal time not understood (working days, or 'trong ngày')")
-            )
-    frame[S.LEGAL_DAYS] = pd.array(legal, dtype="Int64")
-    frame["key"] = frame[S.PROCEDURE].map(lambda v: S.normalize_header(v or ""))
-    frame[S.FIELD] = frame[S.FIELD].map(lambda v: None if v is None else str(v))
-    for dup in frame.loc[frame["key"].duplicated(), :].itertuples(index=False):
-        problems.append(_problem(path.name, dup.source_row, S.PROCEDURE, dup.procedure,
+    given = fold_key(frame[S.LEGAL_DAYS])
+    text = given.str.replace(r"(ngày làm việc|ngày)$", "", regex=True).str.strip()
+    digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    legal = pd.to_numeric(text.where(digits), errors="coerce").astype("Int64")
+    legal = legal.mask(given.isin(S.SAME_DAY_WORDS).fillna(False).astype(bool), 0)
+    for row, value in zip(frame.loc[legal.isna(), S.SOURCE_ROW], given[legal.isna()]):
+        problems.append(
+            _problem(path.name, int(row), S.LEGAL_DAYS, "" if pd.isna(value) else value,
+                     "Thời hạn không đọc được (số ngày làm việc hoặc 'trong ngày')",
+                     "legal time not understood (working days, or 'trong ngày')")
+        )
+    frame[S.LEGAL_DAYS] = legal
+    frame["key"] = fold_key(frame[S.PROCEDURE]).fillna("")
+    duplicated = frame["key"].duplicated()
+    for row, name in zip(frame.loc[duplicated, S.SOURCE_ROW], frame.loc[duplicated, S.PROCEDURE]):
+        problems.append(_problem(path.name, int(row), S.PROCEDURE, name,
                                  "Thủ tục có hai dòng trong danh mục", "procedure listed twice in the catalogue"))
     return frame[columns], pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
 

@@ -17,7 +17,6 @@ date; a due date more than :data:`FAR_DUE_SLACK` working days beyond the procedu
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from . import schema as S
+from .columns import fold_key, map_values, parse_dates
 from .errors import DataError
 from .exports import ExportReading
 from .ingest import (
@@ -42,18 +42,11 @@ from .ingest import (
     read_unit,
 )
 from .plan import load_plan
-from .workdays import due_date, working_days_between
+from .workdays import due_dates, working_days_between_days
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
-_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-)
+UNPARSED = "__unparsed"  # suffix of the typed frame's flags: the date cell holds something else
+DUPLICATE = "__duplicate"  # flag of the typed frame: another row has the same code and other content
 
 # check name -> (column it concerns, Vietnamese, English)
 MESSAGES: dict[str, tuple[str | None, str, str]] = {
@@ -103,150 +96,124 @@ class DossierData:
         return self.problems.loc[self.problems["severity"] == WARNING]
 
 
-def parse_date_cell(value: object) -> object:
-    """A date cell as a Timestamp; None when empty; the text itself when no form matches.
-
-    >>> parse_date_cell("07/03/2023 15:30"), parse_date_cell("2023-03-06"), parse_date_cell("31/02/2023")
-    (Timestamp('2023-03-07 15:30:00'), Timestamp('2023-03-06 00:00:00'), '31/02/2023')
-    """
-    if value is None or isinstance(value, pd.Timestamp):
-        return value
-    text = str(value)
-    for fmt in _DATE_FORMATS:
-        try:
-            return pd.Timestamp(dt.datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    return text
-
-
-def _as_day(values: pd.Series) -> pd.Series:
-    """Timestamps of a typed date column as midnight datetimes; NaT for empty or unparsed cells."""
-    stamps = values.map(lambda v: v if isinstance(v, pd.Timestamp) else pd.NaT)
-    return pd.to_datetime(stamps).dt.normalize()
-
-
 def type_dossiers(raw: pd.DataFrame) -> pd.DataFrame:
-    """Raw cells to typed ones: dates parsed (unparsed text kept for the checks), vocabularies
+    """Raw cells to typed ones, a whole column at a time: dates parsed (NaT where empty or not
+    a date, with a ``<column>__unparsed`` flag for the checks to name the cell), vocabularies
     mapped to canonical values (unknown text kept for the checks)."""
     typed = raw.copy()
     for column in S.DATE_COLUMNS:
-        typed[column] = raw[column].map(parse_date_cell).astype(object)
+        typed[column], typed[column + UNPARSED] = parse_dates(raw[column])
     for column in VOCABULARY_COLUMNS:
-        typed[column] = raw[column].map(lambda v, c=column: None if v is None else S.canonical_value(c, str(v)))
-    for column in (S.DOSSIER_ID, S.PROCEDURE, S.FIELD):
-        typed[column] = raw[column].map(lambda v: None if v is None else str(v))
+        typed[column] = map_values(fold_key(raw[column]), S.VALUE_ALIASES[column], "str").fillna(raw[column])
     return typed
-
-
-def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT
 
 
 def merge_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Rows of the same dossier (same code) from several exports become one: each column takes
     the value the rows give (one export may give the field, another the channel; dates are
     compared as calendar dates, as the figures use them). Rows that give different values for
-    a column are kept apart, for the uniqueness check to name them.
+    a column, or a date that cannot be read, are kept apart, for the checks to name them.
     Returns the rows and how many were merged away."""
     ids = typed[S.DOSSIER_ID]
     repeated = ids.notna() & ids.duplicated(keep=False)
     if not repeated.any():
-        return typed, 0
-    merged, kept_apart = [], []
-    for _, group in typed.loc[repeated].groupby(S.DOSSIER_ID, sort=False):
-        row = group.iloc[0].copy()
-        for column in S.DOSSIER_COLUMNS:
-            values = [v for v in group[column] if _given(v)]
-            if len({v.date() if isinstance(v, pd.Timestamp) else str(v) for v in values}) > 1:
-                kept_apart.append(group)
-                break
-            if values:
-                row[column] = values[0]
-        else:
-            merged.append(row.to_frame().T)
-    result = pd.concat([typed.loc[~repeated], *merged, *kept_apart]).sort_index()
-    return result.astype(object).where(result.notna(), None), int(len(typed) - len(result))
+        return typed.assign(**{DUPLICATE: False}), 0
+    group = typed.loc[repeated]
+    by_id = group[S.DOSSIER_ID]
+    conflict = pd.Series(False, index=pd.Index(by_id.unique()))
+    for column in S.DOSSIER_COLUMNS:
+        values = group[column].dt.normalize() if column in S.DATE_COLUMNS else group[column]
+        conflict |= values.groupby(by_id, sort=False).nunique() > 1
+    for column in S.DATE_COLUMNS:
+        conflict |= group[column + UNPARSED].groupby(by_id, sort=False).any()
+    apart = by_id.map(conflict).astype(bool)
+    joined = group.loc[~apart]
+    merged = joined.groupby(S.DOSSIER_ID, sort=False, as_index=False).first()
+    merged.index = joined.groupby(S.DOSSIER_ID, sort=False).head(1).index
+    result = pd.concat([typed.loc[~repeated], merged[typed.columns], group.loc[apart]]).sort_index()
+    result = result.astype(typed.dtypes.to_dict())
+    return result.assign(**{DUPLICATE: result.index.isin(group.index[apart.to_numpy()])}), int(len(typed) - len(result))
 
 
 def fill_from_catalogue(typed: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """What the procedure catalogue gives where the exports do not: the field of a named
     procedure, and the due date from its legal time (kept in ``legal_days``)."""
-    fields = {k: f for k, f in zip(catalogue["key"], catalogue[S.FIELD]) if f}
-    keys = typed[S.PROCEDURE].map(lambda v: S.normalize_header(v or ""))
-    typed = typed.assign(**{S.FIELD: [f if _given(f) else fields.get(k) for f, k in zip(typed[S.FIELD], keys)]})
-    legal = dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS]))
-    legal_days = pd.array([legal.get(k, pd.NA) for k in keys], dtype="Int64")
-    received = typed[S.RECEIVED_AT]
-    missing = typed[S.DUE_AT].isna() & received.map(lambda v: isinstance(v, pd.Timestamp)) & ~pd.isna(legal_days)
-    computed = [
-        pd.Timestamp(due_date(received[i].to_pydatetime(), int(days))) if need else due
-        for i, need, days, due in zip(typed.index, missing, legal_days, typed[S.DUE_AT])
-    ]
-    return typed.assign(**{S.DUE_AT: pd.Series(computed, index=typed.index, dtype=object),
+    keys = fold_key(typed[S.PROCEDURE])
+    named = catalogue.loc[catalogue[S.FIELD].notna() & (catalogue[S.FIELD] != "")]
+    fields = map_values(keys, dict(zip(named["key"], named[S.FIELD])), "str")
+    legal_days = map_values(keys, dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS])), "Int64")
+    missing = (typed[S.DUE_AT].isna() & ~typed[S.DUE_AT + UNPARSED] & typed[S.RECEIVED_AT].notna()
+               & legal_days.notna())
+    computed = due_dates(typed[S.RECEIVED_AT].where(missing), legal_days.where(missing))
+    return typed.assign(**{S.FIELD: typed[S.FIELD].fillna(fields), S.DUE_AT: typed[S.DUE_AT].fillna(computed),
                            S.LEGAL_DAYS: legal_days, S.DUE_COMPUTED: missing.to_numpy()})
-
-
-def _date_column(required: bool = False) -> pa.Column:
-    return pa.Column(
-        checks=pa.Check(lambda v: not isinstance(v, str), element_wise=True, name="date_format"),
-        nullable=not required,
-    )
 
 
 def _row_check(name: str, passes) -> pa.Check:
     return pa.Check(lambda df: passes(df), name=name)
 
 
+def _date_format(column: str) -> pa.Check:
+    return _row_check(f"date_format:{column}", lambda df: ~df[column + UNPARSED])
+
+
+def _day(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column].dt.normalize()
+
+
+def _received_missing(df: pd.DataFrame) -> pd.Series:
+    return df[S.RECEIVED_AT].notna() | df[S.RECEIVED_AT + UNPARSED]
+
+
 def _resolved_before_received(df: pd.DataFrame) -> pd.Series:
-    return ~(_as_day(df[S.RESOLVED_AT]) < _as_day(df[S.RECEIVED_AT]))
+    return ~(_day(df, S.RESOLVED_AT) < _day(df, S.RECEIVED_AT))
 
 
 def _due_before_received(df: pd.DataFrame) -> pd.Series:
-    return ~(_as_day(df[S.DUE_AT]) < _as_day(df[S.RECEIVED_AT]))
+    return ~(_day(df, S.DUE_AT) < _day(df, S.RECEIVED_AT))
+
+
+def _given(df: pd.DataFrame, column: str) -> pd.Series:
+    """A date given: parsed, or written but not a date (which the format check names)."""
+    return df[column].notna() | df[column + UNPARSED]
 
 
 def _finished_without_date(df: pd.DataFrame) -> pd.Series:
-    return ~(df[S.OUTCOME].isin(S.FINISHED_OUTCOMES) & df[S.RESOLVED_AT].isna())
+    return ~(df[S.OUTCOME].isin(S.FINISHED_OUTCOMES) & ~_given(df, S.RESOLVED_AT))
 
 
 def _date_without_outcome(df: pd.DataFrame) -> pd.Series:
-    return ~(df[S.RESOLVED_AT].notna() & df[S.OUTCOME].isna())
+    return ~(_given(df, S.RESOLVED_AT) & df[S.OUTCOME].isna())
 
 
 def _due_unknown(df: pd.DataFrame) -> pd.Series:
-    return ~(df[S.DUE_AT].isna() & ~df[S.OUTCOME].isin(NEEDS_NO_DUE))
+    return ~(~_given(df, S.DUE_AT) & ~df[S.OUTCOME].isin(NEEDS_NO_DUE))
 
 
 def _apology_not_late(df: pd.DataFrame) -> pd.Series:
-    resolved = _as_day(df[S.RESOLVED_AT])
-    return ~(df[S.APOLOGY_AT].notna() & df[S.OUTCOME].eq(S.RESOLVED) & (resolved < _as_day(df[S.DUE_AT])))
+    late_or_open = ~(_day(df, S.RESOLVED_AT) < _day(df, S.DUE_AT))
+    return ~(_given(df, S.APOLOGY_AT) & df[S.OUTCOME].eq(S.RESOLVED).fillna(False) & ~late_or_open)
 
 
 def _due_far_beyond_legal(df: pd.DataFrame) -> pd.Series:
-    flags = []
-    for received, due, legal in zip(df[S.RECEIVED_AT], df[S.DUE_AT], df[S.LEGAL_DAYS]):
-        if not (isinstance(received, pd.Timestamp) and isinstance(due, pd.Timestamp)) or pd.isna(legal):
-            flags.append(True)
-            continue
-        legal_due = due_date(received.to_pydatetime(), int(legal))
-        flags.append(working_days_between(legal_due, due.date()) <= FAR_DUE_SLACK)
-    return pd.Series(flags, index=df.index)
+    known = df[S.RECEIVED_AT].notna() & df[S.DUE_AT].notna() & df[S.LEGAL_DAYS].notna()
+    legal_due = due_dates(df[S.RECEIVED_AT].where(known), df[S.LEGAL_DAYS].where(known))
+    beyond = working_days_between_days(legal_due, df[S.DUE_AT].where(known))
+    return pd.Series(~known.to_numpy() | (beyond <= FAR_DUE_SLACK), index=df.index)
 
 
 ERROR_SCHEMA = pa.DataFrameSchema(
     {
-        S.DOSSIER_ID: pa.Column(nullable=False, unique=True, report_duplicates="all"),
-        S.RECEIVED_AT: _date_column(required=True),
-        S.DUE_AT: _date_column(),
-        S.RESOLVED_AT: _date_column(),
-        S.APOLOGY_AT: _date_column(),
+        S.DOSSIER_ID: pa.Column(nullable=False),
         **{
             column: pa.Column(checks=pa.Check.isin(S.VOCABULARIES[column]), nullable=True)
             for column in VOCABULARY_COLUMNS
         },
     },
     checks=[
+        _row_check("field_uniqueness", lambda df: ~df[DUPLICATE]),
+        _row_check(f"not_nullable:{S.RECEIVED_AT}", _received_missing),
+        *(_date_format(column) for column in S.DATE_COLUMNS),
         _row_check("resolved_before_received", _resolved_before_received),
         _row_check("due_before_received", _due_before_received),
         _row_check("finished_without_date", _finished_without_date),
@@ -274,16 +241,16 @@ def _failures(schema: pa.DataFrameSchema, typed: pd.DataFrame, raw: pd.DataFrame
         return []
     problems = []
     for case in cases.itertuples(index=False):
-        name = str(case.check).split("(")[0]
+        name, _, named_column = str(case.check).split("(")[0].partition(":")
         if name not in MESSAGES or pd.isna(case.index):
             raise DataError(f"unexpected check failure {case.check!r} on column {case.column!r}")
         fixed_column, vi, en = MESSAGES[name]
-        column = fixed_column or str(case.column)
+        column = named_column or fixed_column or str(case.column)
         idx = int(case.index)
         value = raw.at[idx, column] if column in raw.columns else None
         problems.append(dict(zip(PROBLEM_COLUMNS, (
             typed.at[idx, S.SOURCE_FILE], int(typed.at[idx, S.SOURCE_ROW]), column,
-            "" if value is None else str(value), vi, en, severity,
+            "" if value is None or pd.isna(value) else str(value), vi, en, severity,
         ))))
     return problems
 
@@ -318,10 +285,9 @@ def check_dossiers(
 
 def finalize_dossiers(typed: pd.DataFrame) -> pd.DataFrame:
     """Checked rows with final dtypes: datetimes, booleans for ``e_result``, text elsewhere."""
-    result = typed.copy()
-    for column in S.DATE_COLUMNS:
-        result[column] = pd.to_datetime(result[column].map(lambda v: v if isinstance(v, pd.Timestamp) else pd.NaT))
-    result[S.E_RESULT] = result[S.E_RESULT].map({"true": True, "false": False}).astype("boolean")
+    flags = [DUPLICATE, *(column + UNPARSED for column in S.DATE_COLUMNS)]
+    result = typed.drop(columns=flags)
+    result[S.E_RESULT] = map_values(result[S.E_RESULT], {"true": True, "false": False}).astype("boolean")
     return result.reset_index(drop=True)
 
 
@@ -358,8 +324,9 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
     errors = problems.loc[problems["severity"] == ERROR]
     if len(errors) and not skip_invalid:
         raise DataError(f"{len(errors)} problem(s) in the dossier data:\n{format_problems(errors, 20)}")
-    bad = set(zip(errors["file"], errors["row"]))
-    keep = [(f, r) not in bad for f, r in zip(typed[S.SOURCE_FILE], typed[S.SOURCE_ROW])]
+    origin = pd.MultiIndex.from_arrays([typed[S.SOURCE_FILE], typed[S.SOURCE_ROW].astype("int64")])
+    keep = ~origin.isin(pd.MultiIndex.from_arrays([errors["file"], pd.to_numeric(errors["row"]).astype("int64")])
+                        if len(errors) else pd.MultiIndex.from_arrays([[], []]))
     excluded = errors.groupby(["file", "row"], sort=True, as_index=False).agg(
         column=("column", ", ".join), problem_vi=("problem_vi", "; ".join), problem_en=("problem_en", "; ".join)
     )
