@@ -29,7 +29,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .columns import parse_dates
 from .errors import DataError
+from .exports import read_table
 from .ingest import ERROR, PROBLEM_COLUMNS, WARNING, _problem, format_problems
 from .periods import PeriodError, Period, parse_period
 
@@ -207,38 +209,34 @@ class Plan:
 
 
 def _read_csv(path: Path, columns: list[str], required: list[str], problems: list[dict]) -> pd.DataFrame:
-    """A plan file as text cells (NFC, stripped), with ``source_row`` as numbered in the file and ``source_file``."""
+    """A plan file (``.csv``, else an ``.xlsx`` of the same name) as text cells (NFC, stripped;
+    a workbook's typed dates as ISO text), read by the same table reader as the dossier
+    exports, with ``source_row`` as numbered in the file and ``source_file``; empty rows left out."""
     if not path.exists():
         xlsx = path.with_suffix(".xlsx")
         if xlsx.exists():
             path = xlsx
         else:
             return pd.DataFrame(columns=[*columns, "source_row", "source_file"])
-    try:
-        if path.suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from exc
-    except (ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from exc
-    frame.columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in frame.columns]
+    _, table = read_table(path)
+    header = [unicodedata.normalize("NFC", str(v)).strip().lower() if pd.notna(v) else "" for v in table.iloc[0]] \
+        if len(table) else []
     for column in required:
-        if column not in frame.columns:
+        if column not in header:
             problems.append(_problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing"))
-    frame = frame.reindex(columns=columns, fill_value="").fillna("")
-    frame = frame.map(lambda v: unicodedata.normalize("NFC", str(v)).strip())
-    return frame.assign(source_row=range(2, len(frame) + 2), source_file=path.name)
+    body = table.iloc[1:]
+    body = body.loc[body.notna().any(axis=1)]
+    chosen = {name: i for i, name in reversed(list(enumerate(header))) if name in columns}
+    frame = pd.DataFrame({c: (body[chosen[c]] if c in chosen else pd.Series(pd.NA, index=body.index, dtype="str"))
+                          for c in columns}, index=body.index).astype(object).fillna("")
+    return frame.assign(source_row=(body.index + 1).astype("int64"), source_file=path.name).reset_index(drop=True)
 
 
-def _parse_day(text: str) -> dt.date | None:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+def _parse_days(texts: pd.Series) -> list[dt.date | None]:
+    """A column of date cells as days (None where empty or not a date), by the one date parser
+    of every input (:func:`cchc_lib.columns.parse_dates`)."""
+    days, _ = parse_dates(texts.replace("", None))
+    return [None if pd.isna(d) else d.date() for d in days]
 
 
 def _parse_fraction(text: str) -> float | None:
@@ -295,14 +293,15 @@ def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
             bad(row, "area", row.area, "Lĩnh vực (số) không hợp lệ", "area must be a number")
     explicit_tasks = set(explicit["task_id"])
     milestones: list[Milestone] = []
-    for row in explicit.itertuples(index=False):
+    explicit_due = _parse_days(explicit["due"])
+    for row, parsed_due in zip(explicit.itertuples(index=False), explicit_due):
         if row.task_id not in seen:
             bad(row, "task_id", row.task_id, "Mã nhiệm vụ không có trong tasks.csv", "unknown task id")
             continue
         if row.kind not in KINDS:
             bad(row, "kind", row.kind, f"Loại mốc phải là một trong {', '.join(KINDS)}", f"kind must be one of {', '.join(KINDS)}")
             continue
-        due = _parse_day(row.due) if row.due else None
+        due = parsed_due if row.due else None
         if row.kind == DATE and due is None:
             bad(row, "due", row.due, "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)")
             continue
@@ -336,7 +335,8 @@ def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
     for m in milestones:
         by_task.setdefault(m.task_id, []).append(m.key)
     resolved_keys = []
-    for row in updates.itertuples(index=False):
+    update_days = _parse_days(updates["date"])
+    for row, day in zip(updates.itertuples(index=False), update_days):
         key = row.milestone
         if row.task_id not in seen:
             bad(row, "task_id", row.task_id, "Mã nhiệm vụ không có trong tasks.csv", "unknown task id")
@@ -345,7 +345,7 @@ def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
         elif (row.task_id, key) not in keys:
             bad(row, "milestone", key, f"Nhiệm vụ {row.task_id} không có mốc này (có: {', '.join(by_task.get(row.task_id, []))})",
                 "the task has no such milestone")
-        if _parse_day(row.date) is None:
+        if day is None:
             bad(row, "date", row.date, "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)")
         if STATUSES.get(" ".join(row.status.lower().split())) is None:
             bad(row, "status", row.status, "Trạng thái phải là: chưa thực hiện, đang thực hiện, hoàn thành",
@@ -353,7 +353,7 @@ def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
         resolved_keys.append(key)
     updates = updates.assign(
         milestone=resolved_keys if len(updates) else updates["milestone"],
-        day=[_parse_day(d) for d in updates["date"]],
+        day=update_days,
         state=[STATUSES.get(" ".join(s.lower().split())) for s in updates["status"]],
     )
     known_kpis = set(DOSSIER_KPIS) | set(indicators["indicator"]) | set(INDICATOR_NAMES_VI)

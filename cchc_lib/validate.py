@@ -304,6 +304,14 @@ def load_dossiers(data_dir: Path, skip_invalid: bool = False) -> DossierData:
     return _load_checked(_input_signature(folder), folder, skip_invalid)
 
 
+def release_dossiers() -> None:
+    """Forget the dossiers this process has read (a process that only dispatches the reports)."""
+    import gc
+
+    _load_checked.cache_clear()
+    gc.collect()
+
+
 def _input_signature(data_dir: Path) -> tuple:
     files = [data_dir / UNIT_FILE, *find_dossier_files(data_dir), find_catalogue(data_dir)]
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f is not None and f.is_file())

@@ -262,3 +262,33 @@ def test_an_explicit_milestone_replaces_a_timing_not_understood(tmp_path):
                         milestones=["C-1,15/05/2023,date,15/05/2023,Nộp báo cáo,Ghi rõ ngày"])
     plan = load_plan(folder)
     assert [(m.key, m.due) for m in plan.milestones] == [("15/05/2023", D(2023, 5, 15))]
+
+
+def test_a_plan_workbook_saved_from_excel_with_typed_dates_reads_as_its_csv(tmp_path):
+    import shutil
+
+    import openpyxl
+    import pandas as pd
+
+    folder = tmp_path / "unit"
+    shutil.copytree(SAMPLE_DATA_DIR / "plan", folder / "plan")
+    updates_csv = folder / "plan" / "updates.csv"
+    frame = pd.read_csv(updates_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        cells = list(row)
+        day, month, year = (int(p) for p in cells[2].split("/"))
+        cells[2] = dt.datetime(year, month, day)  # a date cell, as Excel saves a typed date
+        sheet.append(cells)
+    for cell in sheet["C"][1:]:
+        cell.number_format = "DD/MM/YYYY"
+    book.save(folder / "plan" / "updates.xlsx")
+    updates_csv.unlink()
+    from_xlsx = load_plan(folder)
+    assert from_xlsx.problems.empty
+    from_csv = load_plan(SAMPLE_DATA_DIR)
+    assert len(frame) > 50
+    assert from_xlsx.updates["day"].tolist() == from_csv.updates["day"].tolist()
+    assert from_xlsx.updates["source_row"].tolist() == from_csv.updates["source_row"].tolist()
