@@ -82,12 +82,13 @@ def classify_dossiers(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> p
     >>> c[["received_online", "resolved_late", "pending_overdue"]].sum().tolist()
     [1, 1, 1]
     """
-    kept = dossiers.loc[dossiers[S.OUTCOME] != S.REFUSED]
+    kept = dossiers
+    taken_in = (dossiers[S.OUTCOME] != S.REFUSED).fillna(True).astype(bool)
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     received, due, resolved = _days(kept[S.RECEIVED_AT]), _days(kept[S.DUE_AT]), _days(kept[S.RESOLVED_AT])
     channel = kept[S.CHANNEL]
-    received_in = received.between(first, last)
-    carried_over = (received < first) & ~(resolved < first)
+    received_in = taken_in & received.between(first, last)
+    carried_over = taken_in & (received < first) & ~(resolved < first)
     in_scope = received_in | carried_over
     finished = in_scope & resolved.between(first, last)
     always_on_time = kept[S.OUTCOME].isin([S.WITHDRAWN, S.RETURNED])
@@ -109,7 +110,7 @@ def classify_dossiers(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> p
         },
         index=kept.index,
     )
-    return kept.join(flags).loc[in_scope]
+    return pd.concat([kept.loc[in_scope], flags.loc[in_scope]], axis=1)
 
 
 def tthc_table(classified: pd.DataFrame) -> pd.DataFrame:
@@ -119,9 +120,12 @@ def tthc_table(classified: pd.DataFrame) -> pd.DataFrame:
     Where some dossiers received in the window have no known channel, that row's (4) and (5)
     are missing (NA): the report says "không rõ" rather than a wrong split.
     """
-    fields = classified[S.FIELD].fillna(UNKNOWN_FIELD).replace("", UNKNOWN_FIELD)
     columns = [*COUNT_KEYS, CHANNEL_UNKNOWN]
-    by_field = classified[columns].astype("int64").groupby(fields).sum()
+    by_field = classified[columns].astype("int64").groupby(classified[S.FIELD], observed=True, dropna=False).sum()
+    # a field the data does not give is counted as "Không rõ lĩnh vực"
+    names = pd.Series(by_field.index.astype(object), index=by_field.index)
+    by_field.index = names.where(names.notna() & (names != ""), UNKNOWN_FIELD).astype(str).tolist()
+    by_field = by_field.groupby(level=0).sum()
     by_field = by_field.sort_index().sort_values("received_total", ascending=False, kind="stable")
     total = by_field.sum().to_frame(TOTAL_LABEL).T
     table = pd.concat([by_field, total]).astype("Int64")
@@ -175,7 +179,8 @@ def late_dossiers(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     """Dossiers finished late in the window or pending past their due date at its end: code,
     procedure, field, status, due date, working days late (to the result, or to the end of the
     window), apology yes/no. Most days late first."""
-    late = classified.loc[classified["resolved_late"] | classified["pending_overdue"]]
+    late = classified.loc[classified["resolved_late"] | classified["pending_overdue"],
+                          [S.DOSSIER_ID, S.PROCEDURE, S.FIELD, S.DUE_AT, S.RESOLVED_AT, S.APOLOGY_AT, "resolved_late"]]
     finished = late["resolved_late"].to_numpy(dtype=bool)
     until = np.where(finished, late[S.RESOLVED_AT].to_numpy().astype("datetime64[D]"), np.datetime64(end, "D"))
     frame = pd.DataFrame({
@@ -193,7 +198,7 @@ def late_dossiers(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
 def backlog_by_age(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     """Dossiers pending at the end of the window by age (working days since receipt), with
     how many of them are overdue."""
-    pending = classified.loc[classified["pending_total"]]
+    pending = classified.loc[classified["pending_total"], [S.RECEIVED_AT, "pending_overdue"]]
     ages = pd.Series(working_days_between_days(pending[S.RECEIVED_AT], np.datetime64(end, "D")), index=pending.index)
     rows = []
     for label, low, high in AGE_BANDS:
@@ -206,7 +211,8 @@ def backlog_by_age(classified: pd.DataFrame, end: dt.date) -> pd.DataFrame:
 def processing_days(classified: pd.DataFrame) -> dict:
     """Processing time in working days of the dossiers resolved in the window (outcome
     resolved): count, mean and 90th percentile (None when there are none)."""
-    done = classified.loc[classified["resolved_total"] & (classified[S.OUTCOME] == S.RESOLVED)]
+    done = classified.loc[classified["resolved_total"] & (classified[S.OUTCOME] == S.RESOLVED),
+                          [S.RECEIVED_AT, S.RESOLVED_AT]]
     days = pd.Series(working_days_between_days(done[S.RECEIVED_AT], done[S.RESOLVED_AT]), dtype="float64")
     if days.empty:
         return {"count": 0, "mean": None, "p90": None}

@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str | None, str, str]] = {
 }
 VOCABULARY_COLUMNS = tuple(S.VOCABULARIES)
 NEEDS_NO_DUE = (S.REFUSED, S.WITHDRAWN, S.RETURNED)
+CATEGORICAL_COLUMNS = (S.PROCEDURE, S.FIELD, S.OUTCOME, S.CHANNEL, S.ONLINE_LEVEL, S.SATISFACTION, S.SOURCE_FILE)
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,9 @@ def finalize_dossiers(typed: pd.DataFrame) -> pd.DataFrame:
     flags = [DUPLICATE, *(column + UNPARSED for column in S.DATE_COLUMNS)]
     result = typed.drop(columns=flags)
     result[S.E_RESULT] = map_values(result[S.E_RESULT], {"true": True, "false": False}).astype("boolean")
+    # columns of a few distinct values are categorical: a period's selection then moves codes, not text
+    for column in CATEGORICAL_COLUMNS:
+        result[column] = result[column].astype("category")
     return result.reset_index(drop=True)
 
 
