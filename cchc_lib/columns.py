@@ -6,7 +6,7 @@ once (Arrow compute kernels, or one call per distinct value), never a Python cal
 a province's export of a million rows holds a few dozen distinct procedure names, statuses
 or channels, and dates are parsed by format over the whole column.
 
-Dates (docs/rules.md, "Dates"): day first, always: ``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM``,
+Dates (README, "Dates"): day first, always: ``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM``,
 ``dd/mm/yyyy HH:MM:SS``, ISO ``yyyy-mm-dd`` with an optional time (space or ``T``), one-digit
 day, month or hour too (``1/3/2023 8:05``), and Excel's serial day numbers (``44986``, the days
 since 30/12/1899, between :data:`SERIAL_FIRST` and :data:`SERIAL_LAST`). Anything else, or a
@@ -50,7 +50,7 @@ def pa_text(values: pd.Series) -> pa.Array:
     array = pa.array(values.astype("str").array if not isinstance(values.dtype, pd.StringDtype) else values.array)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return array.cast(pa.large_string()) if array.type == pa.large_string() else array.cast(pa.string())
+    return array if array.type in (pa.string(), pa.large_string()) else array.cast(pa.string())
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -105,7 +105,7 @@ def fold_key(values: pd.Series) -> pd.Series:
     """
     from .schema import normalize_header
 
-    return map_distinct(normalize_text(values), normalize_header, dtype="str")
+    return map_distinct(values, normalize_header, dtype="str")
 
 
 def map_values(keys: pd.Series, table: Mapping[str, object], dtype: object = object) -> pd.Series:
@@ -163,8 +163,11 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         days = values.astype(DATETIME_DTYPE)
         return days, pd.Series(False, index=values.index)
     typed = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
-    text = normalize_text(values)
-    array = pa_text(text)
+    # dates are ASCII: trimming is all the normalising they need
+    array = pa_text(values)
+    array = pc.utf8_trim_whitespace(array)
+    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
+    text = pd.Series(pd.array(array, dtype="str"), index=values.index, copy=False)
     fast = pd.Series(_parse_fast(array).to_numpy(zero_copy_only=False), index=values.index).astype(DATETIME_DTYPE)
     typed = typed.fillna(fast)
     rest = text.notna() & typed.isna()

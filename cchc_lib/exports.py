@@ -205,12 +205,8 @@ def _csv_frame(path: Path) -> pd.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     # a blank line is a row of its own (row numbers must be the file's): pandas keeps them
-    if b"\n\n" in data or b"\n\r\n" in data or not data.strip():
+    if b"\n\n" in data or b"\n\r\n" in data or (len(data) < 4096 and not data.strip()):
         return _csv_frame_pandas(path)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        _refuse_encoding(path, exc)
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
@@ -222,7 +218,8 @@ def _csv_frame(path: Path) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid:
-        return _csv_frame_pandas(path)  # ragged rows and the like: pandas names the line
+        # bytes that are not UTF-8, ragged rows and the like: pandas names the byte or the line
+        return _csv_frame_pandas(path)
     frame = table.to_pandas()
     frame.columns = range(frame.shape[1])
     return frame
@@ -379,23 +376,29 @@ def _first_values(body: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def drop_reasons(body: pd.DataFrame, id_col: int | None) -> pd.Series:
     """Why each row of the table is not a dossier ('' when it is one): empty, a total row, a
-    per-agency group row. Whole columns: the first cells of each row are compared, not each row."""
+    per-agency group row. Whole columns: the first cells of each row are compared, not each row;
+    the rows whose first cell is empty (few) are looked at further."""
     import pyarrow.compute as pc
 
     reasons = pd.Series("", index=body.index, dtype=object)
+    if body.empty:
+        return reasons
     filled = body.notna().any(axis=1)
     reasons[~filled] = "empty"
-    first, second = _first_values(body)
+    first = body[body.columns[0]].copy()
+    late_start = first.isna() & filled
+    if late_start.any():
+        first[late_start] = _first_values(body.loc[late_start])[0]
     id_value = body[id_col] if id_col is not None and id_col in body.columns else pd.Series(pd.NA, index=body.index)
     # a title cell spanning the row repeats its text, into the code's column too
-    id_is_label = filled & (id_value.isna() | (id_value == first)).fillna(False)
+    id_is_label = filled & (id_value.isna() | (id_value == first)).fillna(False).astype(bool)
     labels = pa_text(first.where(id_is_label))
     # the words of a total, and a "( N )" at the end of a group's label: few rows come this far
     maybe_total = _bool(pc.match_substring_regex(labels, "(?i)(t[ổỔ]ng|c[ộỘ]ng)"), body.index)
     if maybe_total.any():
-        total_words = (fold_key(first.where(maybe_total)).isin(_TOTAL_WORDS)
-                       | fold_key(second.where(maybe_total)).isin(_TOTAL_WORDS))
-        maybe_total &= total_words.fillna(False).astype(bool)
+        firsts, seconds = _first_values(body.loc[maybe_total])
+        words = fold_key(firsts).isin(_TOTAL_WORDS) | fold_key(seconds).isin(_TOTAL_WORDS)
+        maybe_total[maybe_total] = words.fillna(False).astype(bool).to_numpy()
     looks_group = ~maybe_total & _bool(pc.match_substring_regex(labels, _GROUP_ROW.pattern), body.index)
     if looks_group.any():
         looks_group &= body.loc[looks_group].nunique(axis=1).reindex(body.index).fillna(99) <= 2

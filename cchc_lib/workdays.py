@@ -13,7 +13,8 @@ Conventions (domain.md, Nghị định 61/2018/NĐ-CP):
 - Working days between two dates count the days after the first up to and including the
   second: a dossier received and finished on the same day took 0 days.
 
-Whole columns are computed from one table per range of years, built once from the calendar:
+Whole columns (README, "How working days are counted over a whole column") are computed
+from one table per range of years, built once from the calendar:
 for each calendar day, the number of working days from the table's first day up to and
 including it (its working-day ordinal), and the list of working days. Working days between
 two dates are then a difference of ordinals, and the N-th working day after a date a lookup
@@ -32,7 +33,7 @@ import pandas as pd
 
 SAME_DAY_CUTOFF = dt.time(15, 0)
 _SAME_DAY_CUTOFF_SECONDS = 15 * 3600
-_FIRST_YEAR, _LAST_YEAR = 2000, 2040  # the table's usual range; grown when dates fall outside
+_DEFAULT_YEARS = (2023, 2024)  # the table's range when no date is given
 
 
 @lru_cache(maxsize=1)
@@ -70,10 +71,10 @@ def _table(first_year: int, last_year: int) -> WorkdayTable:
 def workday_table(days: np.ndarray, beyond: int = 0) -> WorkdayTable:
     """The table covering ``days`` (datetime64[D], NaT ignored) and ``beyond`` more working days."""
     known = days[~np.isnat(days)]
-    first, last = _FIRST_YEAR, _LAST_YEAR
+    first, last = _DEFAULT_YEARS
     if known.size:
         years = known.astype("datetime64[Y]").astype("int64") + 1970
-        first, last = min(first, int(years.min()) - 1), max(last, int(years.max()) + 1)
+        first, last = int(years.min()) - 1, int(years.max()) + 1
     last += beyond // 200 + 1  # fewer than 250 working days a year: room for the N-th after the last
     return _table(first, last)
 
