@@ -32,6 +32,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_year.py
+	$(BIN)/python benchmarks/bench_province.py
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Canonical dossier columns (domain.md, "Dossiers").
+# Canonical dossier columns (README, "Dossier exports").
 DOSSIER_ID = "dossier_id"
 PROCEDURE = "procedure"
 FIELD = "field"

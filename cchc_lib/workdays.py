@@ -4,7 +4,7 @@ The calendar is the ``holidays`` package's Vietnam (Tết by the lunar calendar,
 Vương, 30/4, 1/5, 2/9 and its neighbour, observed days, and the Saturdays worked in exchange
 for a bridge holiday).
 
-Conventions (domain.md, Nghị định 61/2018/NĐ-CP):
+Conventions (README, "The procedure catalogue"; Nghị định 61/2018/NĐ-CP):
 
 - A dossier received on a day that is not a working day counts as received on the next one.
 - A same-day procedure ("trong ngày") is due on the day of receipt, or on the next working
