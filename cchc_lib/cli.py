@@ -61,8 +61,6 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .params import check_parameters
     from .render import build_reports, parse_formats
-    from .plan import load_plan
-    from .validate import load_dossiers, release_dossiers
 
     if args.year and args.periods:
         raise CchcError("give either PERIOD ... or --year, not both")
@@ -72,11 +70,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     periods = list(dict.fromkeys(periods))
     formats = parse_formats(args.format)
     ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
-    # refuse bad data before any notebook starts; then let it go: this process only dispatches,
-    # and each kernel reads and checks the data once for its periods
-    load_dossiers(ctx.data_dir, skip_invalid=args.skip_invalid)
-    load_plan(ctx.data_dir)
-    release_dossiers()
     started = time.perf_counter()
     published = build_reports(
         periods, cutoff=args.cutoff, data_dir=ctx.data_dir, out_dir=args.out, formats=formats, unit=args.unit,

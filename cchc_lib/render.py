@@ -42,7 +42,9 @@ from .errors import ReportError
 from .params import check_parameters
 from .pdf_resources import project_url_fetcher
 from .periods import Period, parse_period
+from .plan import load_plan
 from .publish import write_index
+from .validate import CHECKED_DATA_ENV, hand_over_dossiers, load_dossiers, release_dossiers
 from .views import SUMMARY_MIME
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "json")
@@ -251,13 +253,23 @@ def build_reports(
     if not periods:
         raise ReportError("no period given")
     contexts = [check_parameters(p.id, cutoff, str(data_dir), unit, skip_invalid) for p in periods]
+    # the data is read and checked here, once: bad data is refused before any notebook starts,
+    # and the kernels load the checked dossiers from the staging folder instead of reading the
+    # exports again; this process then lets its copy go
+    load_dossiers(contexts[0].data_dir, skip_invalid=skip_invalid)
+    load_plan(contexts[0].data_dir)
     out = Path(out_dir) if out_dir else paths.default_out_dir(contexts[0].unit.slug)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"--out: cannot use {str(out)!r} as the output folder: {exc.strerror or exc}") from None
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    handover = staging / ".checked-dossiers.pickle"
+    previous = os.environ.get(CHECKED_DATA_ENV)
     try:
+        hand_over_dossiers(contexts[0].data_dir, skip_invalid, handover)
+        release_dossiers()
+        os.environ[CHECKED_DATA_ENV] = str(handover)
         job_list = [
             PeriodJob(ctx.period.id, cutoff, str(ctx.data_dir), unit, skip_invalid, str(Path(notebook).resolve()),
                       str(staging), formats)
@@ -284,6 +296,10 @@ def build_reports(
         write_index(out)
         return published
     finally:
+        if previous is None:
+            os.environ.pop(CHECKED_DATA_ENV, None)
+        else:
+            os.environ[CHECKED_DATA_ENV] = previous
         shutil.rmtree(staging, ignore_errors=True)
 
 

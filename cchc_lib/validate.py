@@ -308,6 +308,39 @@ def load_dossiers(data_dir: Path, skip_invalid: bool = False) -> DossierData:
     return _load_checked(_input_signature(folder), folder, skip_invalid)
 
 
+CHECKED_DATA_ENV = "CCHC_CHECKED_DATA"  # a file of checked dossiers handed to the report kernels
+
+
+def hand_over_dossiers(data_dir: Path, skip_invalid: bool, target: Path) -> None:
+    """Write this process's checked dossiers of ``data_dir`` to ``target``, for the report
+    kernels of a batch to load instead of reading and checking the exports again (a kernel
+    takes it only while the inputs keep the size and time of change they had when checked)."""
+    import pickle
+
+    folder = Path(data_dir).resolve()
+    signature = _input_signature(folder)
+    data = _load_checked(signature, folder, skip_invalid)
+    with open(target, "wb") as handle:
+        pickle.dump((signature, skip_invalid, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _handed_over(signature: tuple, skip_invalid: bool) -> DossierData | None:
+    """The checked dossiers handed over by the process that started this one, if they are
+    those of the same inputs."""
+    import os
+    import pickle
+
+    path = os.environ.get(CHECKED_DATA_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            given, given_skip, data = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    return data if given == signature and given_skip == skip_invalid else None
+
+
 def release_dossiers() -> None:
     """Forget the dossiers this process has read (a process that only dispatches the reports)."""
     import gc
@@ -323,6 +356,9 @@ def _input_signature(data_dir: Path) -> tuple:
 
 @lru_cache(maxsize=4)
 def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> DossierData:
+    handed = _handed_over(signature, skip_invalid)
+    if handed is not None:
+        return handed
     unit = read_unit(data_dir)
     raw, read_problems, readings = read_raw_dossiers(data_dir, unit.dossier_sheet, unit.mapping)
     catalogue, catalogue_problems = read_catalogue(data_dir)

@@ -155,3 +155,29 @@ def test_files_of_the_same_name_in_two_places_are_told_apart(tmp_path):
     data = load_dossiers(folder, skip_invalid=True)
     assert data.dossiers[S.DOSSIER_ID].tolist() == ["G1"]  # the good row of the top-level file stays
     assert data.excluded[["file", "row"]].values.tolist() == [["dossiers/dossiers.csv", 2]]
+
+
+def test_a_batch_kernel_takes_the_checked_dossiers_handed_over_while_the_inputs_are_unchanged(
+        tiny_data, tmp_path, monkeypatch):
+    from cchc_lib import validate
+
+    handover = tmp_path / "checked.pickle"
+    validate.hand_over_dossiers(tiny_data, False, handover)
+    expected = load_dossiers(tiny_data).dossiers
+    validate.release_dossiers()
+    monkeypatch.setenv(validate.CHECKED_DATA_ENV, str(handover))
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the exports were read again")
+
+    monkeypatch.setattr(validate, "read_raw_dossiers", no_reading)
+    pd.testing.assert_frame_equal(load_dossiers(tiny_data).dossiers, expected)
+    validate.release_dossiers()
+    with pytest.raises(AssertionError, match="read again"):  # asked with other options: read anew
+        load_dossiers(tiny_data, skip_invalid=True)
+    (tiny_data / "dossiers.csv").write_text((tiny_data / "dossiers.csv").read_text(encoding="utf-8") + "\n",
+                                            encoding="utf-8")
+    validate.release_dossiers()
+    with pytest.raises(AssertionError, match="read again"):  # an export changed since: read anew
+        load_dossiers(tiny_data)
+    validate.release_dossiers()
