@@ -125,23 +125,33 @@ def _cell(value: object) -> object:
     return text or None
 
 
+def _cell_text(cell: object) -> str:
+    """A table cell's text (its own, or all of its descendants' when it holds markup)."""
+    return (cell.text or "") if not len(cell) else "".join(cell.itertext())
+
+
 def _html_grid(path: Path) -> list[list[object]]:
     """The largest table of an HTML document, spans expanded, as rows of cells."""
-    import lxml.html
+    from lxml import etree
 
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: HTML export that is not UTF-8 (byte {exc.start})") from exc
-    tables = lxml.html.document_fromstring(text).xpath("//table")
+    root = etree.fromstring(text, etree.HTMLParser(encoding="utf-8", huge_tree=True)) if text.strip() else None
+    tables = root.xpath("//table") if root is not None else []
     if not tables:
         raise DataError(f"{path}: looks like HTML but holds no table")
-    table = max(tables, key=lambda t: len(t.xpath(".//tr")))
+    table = max(tables, key=lambda t: int(t.xpath("count(.//tr)")))
     grid: list[list[object]] = []
     pending: dict[int, tuple[int, object]] = {}  # column → (rows left, value) of a rowspan
-    for tr in table.xpath(".//tr"):
+    spanned = set(table.xpath(".//tr[td[@colspan or @rowspan] or th[@colspan or @rowspan]]"))
+    for tr in table.iter("tr"):
+        if not pending and tr not in spanned:  # most rows: no span to spread, the cells as they are
+            grid.append([_cell_text(cell) for cell in tr if cell.tag in ("td", "th")])
+            continue
         row: list[object] = []
-        cells = iter(tr.xpath("./td|./th"))
+        cells = iter(cell for cell in tr if cell.tag in ("td", "th"))
         col = 0
         while True:
             if col in pending:
@@ -155,8 +165,8 @@ def _html_grid(path: Path) -> list[list[object]]:
             cell = next(cells, None)
             if cell is None:
                 break
-            value = cell.text_content()
-            span, down = int(cell.get("colspan", 1) or 1), int(cell.get("rowspan", 1) or 1)
+            value = _cell_text(cell)
+            span, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
             for _ in range(span):
                 row.append(value)
                 if down > 1:
@@ -170,6 +180,13 @@ def _html_grid(path: Path) -> list[list[object]]:
             col += 1
         grid.append(row)
     return grid
+
+
+_MAX_SPAN = 1000  # a span beyond any real export's width or height is taken as this
+
+
+def _span(value: str | None) -> int:
+    return min(int(value), _MAX_SPAN) if value and value.strip().isdigit() and int(value) > 0 else 1
 
 
 def _text_column(values: pd.Series) -> pd.Series:
