@@ -114,7 +114,8 @@ def reusable_kernel(cwd: Path) -> KernelManager:
         try:
             client.wait_for_ready(timeout=60)
             reply = client.execute_interactive(
-                _CLEAR_NAMESPACE, store_history=False, timeout=60, output_hook=lambda msg: None
+                _CLEAR_NAMESPACE + _environment_update(), store_history=False, timeout=60,
+                output_hook=lambda msg: None,
             )
         finally:
             client.stop_channels()
@@ -126,6 +127,15 @@ def reusable_kernel(cwd: Path) -> KernelManager:
     # a pool worker ends through multiprocessing's exit path, which runs finalizers, not atexit
     Finalize(None, shutdown_kernel, exitpriority=10)
     return _kernel
+
+
+def _environment_update() -> str:
+    """Code giving a reused kernel this process's current hand-over of checked dossiers (a
+    kernel started for an earlier batch would otherwise look for that batch's)."""
+    value = os.environ.get(CHECKED_DATA_ENV)
+    if value is None:
+        return f"\nimport os as _os\n_os.environ.pop({CHECKED_DATA_ENV!r}, None)\ndel _os"
+    return f"\nimport os as _os\n_os.environ[{CHECKED_DATA_ENV!r}] = {value!r}\ndel _os"
 
 
 def shutdown_kernel() -> None:
@@ -242,13 +252,15 @@ def build_reports(
     skip_invalid: bool = False,
     notebook: Path = paths.PERIOD_REPORT_NOTEBOOK,
     jobs: int | None = None,
+    keep_kernel: bool = False,
 ) -> list[Path]:
     """Build and publish the reports of ``periods``; returns the published files.
 
     All periods are built first (in a small pool of processes, one kernel each);
     only when every one succeeded are the files moved into ``out_dir`` and the
     index rewritten. Raises :class:`ReportError` naming the period, the failing
-    step and the error otherwise.
+    step and the error otherwise. With ``jobs=1`` the periods run in this process's kernel,
+    kept for the next call when ``keep_kernel`` (a worker building one unit after another).
     """
     if not periods:
         raise ReportError("no period given")
@@ -275,7 +287,7 @@ def build_reports(
                       str(staging), formats)
             for ctx in contexts
         ]
-        results = _run_jobs(job_list, jobs)
+        results = _run_jobs(job_list, jobs, keep_kernel)
         failures = [r for r in results if r.failed_step]
         if failures:
             kept = _keep_failed(failures, staging, out)
@@ -303,7 +315,7 @@ def build_reports(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_jobs(job_list: list[PeriodJob], jobs: int | None) -> list[PeriodResult]:
+def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = False) -> list[PeriodResult]:
     """Build every period: in this process when one worker is asked for, else in a pool of
     forked processes (each with its own reusable kernel) that inherit the imports done here."""
     workers = max(1, min(len(job_list), jobs or os.cpu_count() or 1))
@@ -311,7 +323,8 @@ def _run_jobs(job_list: list[PeriodJob], jobs: int | None) -> list[PeriodResult]
         try:
             return [build_period(job) for job in job_list]
         finally:
-            shutdown_kernel()
+            if not keep_kernel:
+                shutdown_kernel()
     # the longest windows make the longest reports: start them first so no worker is left
     # alone with a year's report at the end
     order = sorted(range(len(job_list)), key=lambda i: -_window_days(job_list[i]))
