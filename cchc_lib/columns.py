@@ -133,11 +133,19 @@ def _parse_fast(text: pa.Array) -> pa.Array:
             continue
         candidates = pc.if_else(matches, text, None)
         parsed = pc.strptime(candidates, format=fmt, unit="us", error_is_null=True)
-        # strptime rolls 31/02 over into March: keep only days that exist as written
-        written_day = pc.cast(pc.utf8_slice_codeunits(candidates, day_at, day_at + 2), pa.int64())
-        exists = pc.fill_null(pc.equal(pc.cast(pc.day(parsed), pa.int64()), written_day), False)
-        result = pc.if_else(exists, parsed, result)
+        # strptime rolls 31/02 over into March and 14:59:60 into 15:00: keep only what exists as written
+        exists = _same(candidates, day_at, pc.day(parsed))
+        for start, part in ((11, pc.hour), (14, pc.minute), (17, pc.second)):
+            if width > start:
+                exists = pc.and_kleene(exists, _same(candidates, start, part(parsed)))
+        result = pc.if_else(pc.fill_null(exists, False), parsed, result)
     return result
+
+
+def _same(text: pa.Array, start: int, parsed: pa.Array) -> pa.Array:
+    """Whether the two digits of ``text`` at ``start`` are the parsed value."""
+    written = pc.cast(pc.utf8_slice_codeunits(text, start, start + 2), pa.int64())
+    return pc.equal(pc.cast(parsed, pa.int64()), written)
 
 
 def _parse_slow(text: str) -> dt.datetime | None:
@@ -172,7 +180,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     typed = typed.fillna(fast)
     rest = text.notna() & typed.isna()
     if rest.any():
-        numbers = pd.to_numeric(text.where(rest), errors="coerce")
+        plain = text.where(rest).str.fullmatch(r"\d+(\.\d+)?").fillna(False).astype(bool)
+        numbers = pd.to_numeric(text.where(rest & plain), errors="coerce")
         serial = rest & numbers.between(SERIAL_FIRST, SERIAL_LAST)
         if serial.any():
             offsets = (numbers.where(serial).to_numpy() * 86_400_000_000).round()

@@ -116,7 +116,7 @@ def _cell(value: object) -> object:
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, dt.datetime | dt.date):
-        return pd.Timestamp(value).isoformat()
+        return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%S")  # to the second, as the dates are read
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -134,11 +134,13 @@ def _html_grid(path: Path) -> list[list[object]]:
     """The largest table of an HTML document, spans expanded, as rows of cells."""
     from lxml import etree
 
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: HTML export that is not UTF-8 (byte {exc.start})") from exc
-    root = etree.fromstring(text, etree.HTMLParser(encoding="utf-8", huge_tree=True)) if text.strip() else None
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8", huge_tree=True)) if data.strip() else None
     tables = root.xpath("//table") if root is not None else []
     if not tables:
         raise DataError(f"{path}: looks like HTML but holds no table")
@@ -222,7 +224,8 @@ def _csv_frame(path: Path) -> pd.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     # a blank line is a row of its own (row numbers must be the file's): pandas keeps them
-    if b"\n\n" in data or b"\n\r\n" in data or (len(data) < 4096 and not data.strip()):
+    if (b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data or data.startswith((b"\n", b"\r"))
+            or (b"\r" in data and b"\r\n" not in data) or (len(data) < 4096 and not data.strip())):
         return _csv_frame_pandas(path)
     try:
         table = pa_csv.read_csv(
@@ -273,13 +276,22 @@ def _workbook_frame(path: Path, kind: str, sheet: str) -> pd.DataFrame:
         workbook = CalamineWorkbook.from_path(str(path))
         if sheet and sheet not in workbook.sheet_names:
             raise DataError(f"{path}: cannot be read as {kind}: Worksheet named '{sheet}' not found")
-        rows = (workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)).to_python()
+        # empty rows above the table stay: rows are numbered as in the file
+        rows = (workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)).to_python(
+            skip_empty_area=False)
     except DataError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine's own errors: a damaged or foreign file
         raise DataError(f"{path}: cannot be read as {kind}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
                         ) from exc
-    return pd.DataFrame(rows, dtype=object)
+    frame = pd.DataFrame(rows, dtype=object)
+    # a workbook's text cells that only say "no value" are empty, as spreadsheet readers take them
+    return frame.mask(frame.isin(_WORKBOOK_EMPTY_TEXTS))
+
+
+# pandas' default missing-value markers, which workbook exports have always been read with
+_WORKBOOK_EMPTY_TEXTS = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                         "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 
 
 def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
@@ -394,7 +406,7 @@ def _first_values(body: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def drop_reasons(body: pd.DataFrame, id_col: int | None) -> pd.Series:
     """Why each row of the table is not a dossier ('' when it is one): empty, a total row, a
     per-agency group row. Whole columns: the first cells of each row are compared, not each row;
-    the rows whose first cell is empty (few) are looked at further."""
+    the few rows that may be a total or a group are looked at further."""
     import pyarrow.compute as pc
 
     reasons = pd.Series("", index=body.index, dtype=object)
@@ -408,20 +420,35 @@ def drop_reasons(body: pd.DataFrame, id_col: int | None) -> pd.Series:
         first[late_start] = _first_values(body.loc[late_start])[0]
     id_value = body[id_col] if id_col is not None and id_col in body.columns else pd.Series(pd.NA, index=body.index)
     # a title cell spanning the row repeats its text, into the code's column too
-    id_is_label = filled & (id_value.isna() | (id_value == first)).fillna(False).astype(bool)
-    labels = pa_text(first.where(id_is_label))
-    # the words of a total, and a "( N )" at the end of a group's label: few rows come this far
-    maybe_total = _bool(pc.match_substring_regex(labels, "(?i)(t[ổỔ]ng|c[ộỘ]ng)"), body.index)
-    if maybe_total.any():
-        firsts, seconds = _first_values(body.loc[maybe_total])
-        words = fold_key(firsts).isin(_TOTAL_WORDS) | fold_key(seconds).isin(_TOTAL_WORDS)
-        maybe_total[maybe_total] = words.fillna(False).astype(bool).to_numpy()
-    looks_group = ~maybe_total & _bool(pc.match_substring_regex(labels, _GROUP_ROW.pattern), body.index)
-    if looks_group.any():
-        looks_group &= body.loc[looks_group].nunique(axis=1).reindex(body.index).fillna(99) <= 2
-    reasons[maybe_total] = "total"
+    no_code = id_value.isna() & filled
+    same = (id_value == first).fillna(False).astype(bool)
+    texts = pa_text(first.where(filled))
+    word = _bool(pc.match_substring_regex(texts, _TOTAL_PATTERN), body.index)
+    group = _bool(pc.match_substring_regex(texts, _GROUP_PATTERN), body.index)
+    # a label whose first cell is a short number or mark ("I", "1") may carry the words in its second
+    short_first = no_code & ~word & ~group & (first.str.len() <= 12).fillna(False).astype(bool)
+    candidates = ((no_code | same) & (word | group)) | ((word | group) & ~same & id_value.notna()) | short_first
+    total = pd.Series(False, index=body.index)
+    looks_group = pd.Series(False, index=body.index)
+    if candidates.any():
+        rows = body.loc[candidates]
+        firsts, seconds = _first_values(rows)
+        label = fold_key(firsts)
+        code = fold_key(id_value.loc[candidates])
+        is_label = (code.isna() | (code == label)).fillna(False).astype(bool)
+        words = label.isin(_TOTAL_WORDS) | fold_key(seconds).isin(_TOTAL_WORDS)
+        total[candidates] = (is_label & words.fillna(False).astype(bool)).to_numpy()
+        grouped = is_label & ~total[candidates] & firsts.str.match(_GROUP_ROW).fillna(False).astype(bool)
+        if grouped.any():
+            grouped &= rows.nunique(axis=1) <= 2
+        looks_group[candidates] = grouped.to_numpy()
+    reasons[total] = "total"
     reasons[looks_group] = "group"
     return reasons
+
+
+_TOTAL_PATTERN = "(?i)(t[ổỔ]ng|c[ộỘ]ng)"
+_GROUP_PATTERN = r"\(\s*\p{Nd}+\s*\)$"
 
 
 def _bool(array: object, index: pd.Index) -> pd.Series:
@@ -452,7 +479,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
     kind, table = read_table(path, sheet)
     if table.empty:
         raise DataError(f"{path}: the export is empty")
-    head = _rows(table.head(_HEADER_SCAN_ROWS + 1))
+    head = _rows(table.head(_HEADER_SCAN_ROWS + 3))  # a two-row header at the last row scanned, and the row under it
     try:
         start, depth, names = find_header(head, mapping)
     except DataError as exc:

@@ -120,7 +120,7 @@ def _read_with_aliases(
     ]
     body = table.iloc[1:]
     body = body.loc[body.notna().any(axis=1)]
-    chosen = {t: i for i, t in reversed(list(enumerate(targets))) if t}  # the first column of a name
+    chosen = {t: i for i, t in enumerate(targets) if t}  # of two columns naming one thing, the last
     frame = pd.DataFrame({t: body[i] for t, i in sorted(chosen.items(), key=lambda kv: kv[1])}, index=body.index)
     frame = frame.assign(**{S.SOURCE_FILE: path.name, S.SOURCE_ROW: (body.index + 1).astype("int64")})
     return frame.reset_index(drop=True), problems

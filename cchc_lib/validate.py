@@ -45,7 +45,7 @@ from .plan import load_plan
 from .workdays import due_dates, working_days_between_days
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
-UNPARSED = "__unparsed"  # suffix of the typed frame's flags: the date cell holds something else
+UNPARSED = "__unparsed"  # suffix of the typed frame's columns holding a date cell's text that is not a date
 DUPLICATE = "__duplicate"  # flag of the typed frame: another row has the same code and other content
 
 # check name -> (column it concerns, Vietnamese, English)
@@ -99,11 +99,12 @@ class DossierData:
 
 def type_dossiers(raw: pd.DataFrame) -> pd.DataFrame:
     """Raw cells to typed ones, a whole column at a time: dates parsed (NaT where empty or not
-    a date, with a ``<column>__unparsed`` flag for the checks to name the cell), vocabularies
+    a date, its text kept in ``<column>__unparsed`` for the checks to name the cell), vocabularies
     mapped to canonical values (unknown text kept for the checks)."""
     typed = raw.copy()
     for column in S.DATE_COLUMNS:
-        typed[column], typed[column + UNPARSED] = parse_dates(raw[column])
+        typed[column], unparsed = parse_dates(raw[column])
+        typed[column + UNPARSED] = raw[column].where(unparsed)
     for column in VOCABULARY_COLUMNS:
         typed[column] = map_values(fold_key(raw[column]), S.VALUE_ALIASES[column], "str").fillna(raw[column])
     return typed
@@ -113,7 +114,7 @@ def merge_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Rows of the same dossier (same code) from several exports become one: each column takes
     the value the rows give (one export may give the field, another the channel; dates are
     compared as calendar dates, as the figures use them). Rows that give different values for
-    a column, or a date that cannot be read, are kept apart, for the checks to name them.
+    a column are kept apart, for the checks to name them.
     Returns the rows and how many were merged away."""
     ids = typed[S.DOSSIER_ID]
     repeated = ids.notna() & ids.duplicated(keep=False)
@@ -123,10 +124,11 @@ def merge_rows(typed: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     by_id = group[S.DOSSIER_ID]
     conflict = pd.Series(False, index=pd.Index(by_id.unique()))
     for column in S.DOSSIER_COLUMNS:
-        values = group[column].dt.normalize() if column in S.DATE_COLUMNS else group[column]
+        values = group[column]
+        if column in S.DATE_COLUMNS:  # the calendar day, or the text that is not a date
+            days = values.dt.normalize()
+            values = days.astype("str").where(days.notna()).fillna(group[column + UNPARSED])
         conflict |= values.groupby(by_id, sort=False).nunique() > 1
-    for column in S.DATE_COLUMNS:
-        conflict |= group[column + UNPARSED].groupby(by_id, sort=False).any()
     apart = by_id.map(conflict).astype(bool)
     joined = group.loc[~apart]
     merged = joined.groupby(S.DOSSIER_ID, sort=False, as_index=False).first()
@@ -143,7 +145,7 @@ def fill_from_catalogue(typed: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Data
     named = catalogue.loc[catalogue[S.FIELD].notna() & (catalogue[S.FIELD] != "")]
     fields = map_values(keys, dict(zip(named["key"], named[S.FIELD])), "str")
     legal_days = map_values(keys, dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS])), "Int64")
-    missing = (typed[S.DUE_AT].isna() & ~typed[S.DUE_AT + UNPARSED] & typed[S.RECEIVED_AT].notna()
+    missing = (typed[S.DUE_AT].isna() & typed[S.DUE_AT + UNPARSED].isna() & typed[S.RECEIVED_AT].notna()
                & legal_days.notna())
     computed = due_dates(typed[S.RECEIVED_AT].where(missing), legal_days.where(missing))
     return typed.assign(**{S.FIELD: typed[S.FIELD].fillna(fields), S.DUE_AT: typed[S.DUE_AT].fillna(computed),
@@ -155,7 +157,7 @@ def _row_check(name: str, passes) -> pa.Check:
 
 
 def _date_format(column: str) -> pa.Check:
-    return _row_check(f"date_format:{column}", lambda df: ~df[column + UNPARSED])
+    return _row_check(f"date_format:{column}", lambda df: df[column + UNPARSED].isna())
 
 
 def _day(df: pd.DataFrame, column: str) -> pd.Series:
@@ -163,7 +165,7 @@ def _day(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _received_missing(df: pd.DataFrame) -> pd.Series:
-    return df[S.RECEIVED_AT].notna() | df[S.RECEIVED_AT + UNPARSED]
+    return df[S.RECEIVED_AT].notna() | df[S.RECEIVED_AT + UNPARSED].notna()
 
 
 def _resolved_before_received(df: pd.DataFrame) -> pd.Series:
@@ -176,7 +178,7 @@ def _due_before_received(df: pd.DataFrame) -> pd.Series:
 
 def _given(df: pd.DataFrame, column: str) -> pd.Series:
     """A date given: parsed, or written but not a date (which the format check names)."""
-    return df[column].notna() | df[column + UNPARSED]
+    return df[column].notna() | df[column + UNPARSED].notna()
 
 
 def _finished_without_date(df: pd.DataFrame) -> pd.Series:
@@ -200,7 +202,8 @@ def _due_far_beyond_legal(df: pd.DataFrame) -> pd.Series:
     known = df[S.RECEIVED_AT].notna() & df[S.DUE_AT].notna() & df[S.LEGAL_DAYS].notna()
     legal_due = due_dates(df[S.RECEIVED_AT].where(known), df[S.LEGAL_DAYS].where(known))
     beyond = working_days_between_days(legal_due, df[S.DUE_AT].where(known))
-    return pd.Series(~known.to_numpy() | (beyond <= FAR_DUE_SLACK), index=df.index)
+    # -1: a date the working-day calendar does not reach (31/12/9999 and the like) is far beyond too
+    return pd.Series(~known.to_numpy() | ((beyond >= 0) & (beyond <= FAR_DUE_SLACK)), index=df.index)
 
 
 ERROR_SCHEMA = pa.DataFrameSchema(

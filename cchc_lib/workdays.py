@@ -34,6 +34,7 @@ import pandas as pd
 SAME_DAY_CUTOFF = dt.time(15, 0)
 _SAME_DAY_CUTOFF_SECONDS = 15 * 3600
 _DEFAULT_YEARS = (2023, 2024)  # the table's range when no date is given
+_YEAR_LIMITS = (1901, 2199)  # beyond these (placeholders such as 01/01/0001 or 31/12/9999) no day is counted
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +77,13 @@ def workday_table(days: np.ndarray, beyond: int = 0) -> WorkdayTable:
         years = known.astype("datetime64[Y]").astype("int64") + 1970
         first, last = int(years.min()) - 1, int(years.max()) + 1
     last += beyond // 200 + 1  # fewer than 250 working days a year: room for the N-th after the last
-    return _table(first, last)
+    return _table(max(first, _YEAR_LIMITS[0]), min(max(last, first), _YEAR_LIMITS[1] + 2))
+
+
+def _outside(table: WorkdayTable, days: np.ndarray) -> np.ndarray:
+    """Days the table does not cover (NaT included): the arithmetic leaves them missing."""
+    index = (days - table.origin).astype("int64")
+    return np.isnat(days) | (index < 0) | (index >= table.ordinal.size)
 
 
 def _as_days(values: object) -> np.ndarray:
@@ -90,8 +97,8 @@ def working_days_between_days(first: object, last: object) -> np.ndarray:
     """Whole-column :func:`working_days_between`: int64 per pair (both given), 0 when
     ``last`` ≤ ``first``; -1 where either is missing."""
     a, b = np.broadcast_arrays(_as_days(first), _as_days(last))
-    missing = np.isnat(a) | np.isnat(b)
     table = workday_table(np.concatenate([a.ravel(), b.ravel()]))
+    missing = _outside(table, a) | _outside(table, b)
     ia = table.index(np.where(missing, table.origin, a))
     ib = table.index(np.where(missing, table.origin, b))
     count = np.maximum(table.ordinal[ib] - table.ordinal[ia], 0)
@@ -105,11 +112,12 @@ def add_working_days_days(days: object, n: object) -> np.ndarray:
     steps = np.broadcast_to(np.asarray(n, dtype="int64"), d.shape)
     if (steps < 0).any():
         raise ValueError("n must be 0 or more")
-    missing = np.isnat(d)
     table = workday_table(d, int(steps.max()) if steps.size else 0)
+    missing = _outside(table, d)
     i = table.index(np.where(missing, table.origin, d))
-    k = np.where(steps == 0, table.ordinal[i] - table.working[i], table.ordinal[i] + steps - 1)
-    result = table.origin + table.days[k].astype("timedelta64[D]")
+    k = np.where(missing, 0, np.where(steps == 0, table.ordinal[i] - table.working[i], table.ordinal[i] + steps - 1))
+    missing |= k >= table.days.size
+    result = table.origin + table.days[np.where(missing, 0, k)].astype("timedelta64[D]")
     return np.where(missing, np.datetime64("NaT", "D"), result)
 
 
@@ -124,6 +132,8 @@ def due_dates(received: pd.Series, legal_days: object) -> pd.Series:
     day = stamps.astype("datetime64[D]")
     seconds = (stamps - day.astype(stamps.dtype)).astype("timedelta64[s]").astype("int64")
     table = workday_table(np.where(missing, np.datetime64("NaT", "D"), day), int(n.max()) if n.size else 0)
+    missing |= _outside(table, day)
+    day = np.where(missing, np.datetime64("NaT", "D"), day)
     i = table.index(np.where(np.isnat(day), table.origin, day))
     same_day = table.working[i] & (seconds < _SAME_DAY_CUTOFF_SECONDS)
     first = add_working_days_days(np.where(missing, np.datetime64("NaT", "D"), day), np.where(n == 0, 1, 0))
@@ -141,6 +151,8 @@ def is_working_day(day: dt.date) -> bool:
     """
     days = _as_days([day])
     table = workday_table(days)
+    if _outside(table, days)[0]:
+        raise ValueError(f"{day} is outside the working-day calendar ({_YEAR_LIMITS[0]}–{_YEAR_LIMITS[1]})")
     return bool(table.working[table.index(days)][0])
 
 
