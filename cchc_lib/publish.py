@@ -1,4 +1,5 @@
-"""The report folder's index page, and writing files so a reader never sees half of one."""
+"""The report folder's index page, the output folder's page of units, and writing files so a
+reader never sees half of one."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -62,6 +64,11 @@ def list_reports(out_dir: Path) -> list[dict]:
         )
         entry["generated_vi"] = dt.datetime.fromisoformat(entry["generated"]).strftime("%H:%M %d/%m/%Y")
         entry["unit"] = summary.get("unit", "")
+        # a roll-up's JSON (``kind: rollup``) tells how many units it sums and which are missing
+        entry["kind"] = summary.get("kind", "unit")
+        entry["unit_count"] = summary.get("unit_count")
+        entry["missing_units"] = [m.get("unit_slug", "") for m in summary.get("missing_units") or []
+                                  if isinstance(m, dict)]
     return sorted(found.values(), key=lambda e: e["period"].sort_key())
 
 
@@ -69,14 +76,71 @@ def _vi_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
-def write_index(out_dir: Path) -> Path:
-    """Rewrite ``out_dir/index.html``: a page listing every report in the folder."""
-    reports = list_reports(out_dir)
-    units = sorted({r["unit"] for r in reports if r["unit"]})
-    env = jinja2.Environment(
+def _site_environment() -> jinja2.Environment:
+    """The index pages' templates; every value is escaped (autoescape)."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR / "site"), autoescape=True, keep_trailing_newline=True
     )
-    page = env.get_template("index.html.j2").render(reports=reports, units=units)
+
+
+def write_index(out_dir: Path, title: str | None = None, parent_link: bool = False) -> Path:
+    """Rewrite ``out_dir/index.html``: a page listing every report in the folder.
+
+    ``title`` replaces the heading "Báo cáo cải cách hành chính" (the roll-up's folder);
+    ``parent_link`` adds a link to the page of units one folder up.
+    """
+    reports = list_reports(out_dir)
+    units = sorted({r["unit"] for r in reports if r["unit"]})
+    page = _site_environment().get_template("index.html.j2").render(
+        reports=reports, units=units, title=title, parent_link=parent_link
+    )
+    target = out_dir / INDEX_FILE
+    write_atomic(target, page)
+    return target
+
+
+def list_units(out_dir: Path, units: list[dict] | None = None) -> list[dict]:
+    """The units of an output folder: those of ``units`` (``slug``, and optionally ``name``,
+    ``folder``, ``failed``, ``error`` from a run), in their order, then every other sub-folder
+    not starting with ``_`` or ``.`` that holds reports, by name. Each: ``slug``, ``name``,
+    ``district``, ``province`` (from its newest report's JSON), ``periods`` (names of the
+    periods reported), ``href`` (its index page, or None), ``failed``, ``error``, ``folder``."""
+    given = {str(u["slug"]): u for u in units or []}
+    found = sorted(
+        f.name for f in out_dir.iterdir()
+        if f.is_dir() and not f.name.startswith(("_", ".")) and f.name not in given
+        and ((f / INDEX_FILE).is_file() or list_reports(f))
+    ) if out_dir.is_dir() else []
+    result = []
+    for slug in [*given, *found]:
+        folder = out_dir / slug
+        reports = list_reports(folder) if folder.is_dir() else []
+        newest = max(reports, key=lambda r: r["generated"], default={"summary": {}})["summary"]
+        run = given.get(slug, {})
+        result.append({
+            "slug": slug,
+            "name": run.get("name") or newest.get("unit") or slug,
+            "district": newest.get("district") or "",
+            "province": newest.get("province") or "",
+            "periods": [r["name"] for r in reports],
+            "href": f"{quote(slug, safe='')}/{INDEX_FILE}" if (folder / INDEX_FILE).is_file() else None,
+            "failed": bool(run.get("failed")),
+            "error": str(run.get("error") or "").strip().split("\n")[0],
+            "folder": run.get("folder") or "",
+        })
+    return result
+
+
+def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
+    """Rewrite ``out_dir/index.html`` of a many-unit output folder: the roll-up's reports
+    (``_tong-hop/``) and every unit, with a link to its own index page (see :func:`list_units`
+    for ``units``; a unit that failed is shown with its error)."""
+    rollup_dir = out_dir / paths.ROLLUP_DIR_NAME
+    rollups = list_reports(rollup_dir) if rollup_dir.is_dir() else []
+    page = _site_environment().get_template("units_index.html.j2").render(
+        units=list_units(out_dir, units), rollups=rollups, rollup_dir=quote(paths.ROLLUP_DIR_NAME),
+        rollup_index=(rollup_dir / INDEX_FILE).is_file(),
+    )
     target = out_dir / INDEX_FILE
     write_atomic(target, page)
     return target

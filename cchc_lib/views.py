@@ -244,3 +244,99 @@ def show_figure(fig: Figure) -> SVG:
 def show_summary(summary: dict) -> JSON:
     """The period's JSON summary (the cell is left out of the HTML and PDF, and read back to publish)."""
     return JSON(summary, expanded=False, root="summary")
+
+
+# ---------------------------------------------------------------------------------------------
+# The roll-up of many units (``rollup.build_rollup_summary``): its own sections; the Biểu II.06a
+# table is the unit report's (``show_tthc_table`` reads the same ``dossiers`` keys).
+# ---------------------------------------------------------------------------------------------
+
+COLUMN_WIDTHS.update({
+    "cchc-rollup-kpis": [34, 11, 17, 22, 16],
+    "cchc-rollup-rank": [8, 34, 13, 19, 26],
+    "cchc-rollup-units": [5, 21, 12, 12, 11, 11, 10, 18],
+})
+_COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+
+
+def _comparison(sign: str) -> str:
+    return _COMPARISON_SIGNS.get(sign, sign)
+
+
+def _place_of(units: list[dict]) -> list[str]:
+    """The area the units share: their district and province, or the province alone."""
+    districts = {(u["district"], u["province"]) for u in units}
+    provinces = {u["province"] for u in units}
+    if len(districts) == 1:
+        return [p for p in next(iter(districts)) if p]
+    if len(provinces) == 1:
+        return [p for p in provinces if p]
+    return []
+
+
+def show_rollup_header(summary: dict) -> HTML:
+    """Title block of the roll-up: area, period, window and cut-off, the units summed and,
+    prominently, the units missing (left out of every figure, not counted as zero)."""
+    generated = dt.datetime.fromisoformat(summary["generated_at"]).strftime("%H:%M ngày %d/%m/%Y")
+    units = summary["units"]
+    return _render(
+        "rollup_header",
+        place=_place_of(units), period_name=summary["period_name"], start=summary["start"], end=summary["end"],
+        cutoff_name=CUTOFF_NAMES_VI[summary["cutoff"]], generated=generated, unit_count=summary["unit_count"],
+        expected_count=summary["unit_count"] + len(summary["missing_units"]),
+        unit_names=[u["unit"] for u in units], missing=summary["missing_units"],
+    )
+
+
+_VERDICT_VI = {True: "Đạt", False: "Chưa đạt", None: "—"}
+
+
+def show_rollup_ranking(summary: dict) -> HTML:
+    """The KPIs over all units (recomputed from the summed parts) against the plans' targets,
+    then per KPI the units ranked best first, those below a target marked "Chưa đạt"."""
+    from .dossiers import KPI_NAMES_VI
+
+    kpis = []
+    for key, ranking in summary["ranking"].items():
+        entries = ranking["units"]
+        kpis.append({
+            "name": KPI_NAMES_VI.get(key, key), "value": ranking["value"], **summary["kpi_parts"][key],
+            "targets": [{**t, "comparison": _comparison(t["comparison"])} for t in ranking["targets"]],
+            "below": sum(1 for e in entries if e["met"] is False),
+            "judged": sum(1 for e in entries if e["met"] is not None),
+            "units": [{**e, "met": str(e["met"]).lower(), "verdict": _VERDICT_VI[e["met"]]} for e in entries],
+        })
+    return _render("rollup_ranking", kpis=kpis)
+
+
+def show_rollup_units(summary: dict) -> HTML:
+    """Each unit's figures side by side (received, resolved, on-time and online rates, overdue
+    milestones of its plan, targets not met), the missing units among them, and the total."""
+    from .dossiers import KPI_NAMES_VI
+    from .plan import INDICATOR_NAMES_VI
+
+    parts = {(key, e["unit_slug"]): e for key, r in summary["ranking"].items() for e in r["units"]}
+
+    def rate(key: str, slug: str | None) -> dict:
+        part = summary["kpi_parts"][key] if slug is None else parts[(key, slug)]
+        value = summary["kpis"][key] if slug is None else part["value"]
+        return {"value": value, "unknown": value is None and part["denominator"] is None}
+
+    rows = [
+        {"unit": u["unit"], "slug": u["unit_slug"], "received": u["dossiers"]["received_total"],
+         "resolved": u["dossiers"]["resolved_total"], "on_time": rate("on_time_rate", u["unit_slug"]),
+         "online": rate("online_rate", u["unit_slug"]),
+         "overdue": u["tasks"]["overdue"] if u["tasks"] else None, "has_plan": bool(u["tasks"]),
+         "below_target": u["below_target"]}
+        for u in summary["units"]
+    ]
+    overdue = [u["tasks"]["overdue"] if u["tasks"] else None for u in summary["units"]]
+    total = {"received": summary["dossiers"]["total"]["received_total"],
+             "resolved": summary["dossiers"]["total"]["resolved_total"],
+             "on_time": rate("on_time_rate", None), "online": rate("online_rate", None),
+             "overdue": None if any(v is None for v in overdue) else sum(overdue)}
+    names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
+    legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": _comparison(t["comparison"])}
+              for t in summary["target_levels"]]
+    return _render("rollup_units", rows=rows, missing=summary["missing_units"], total=total,
+                   unit_count=summary["unit_count"], legend=legend)

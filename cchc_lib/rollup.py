@@ -1,0 +1,480 @@
+"""The roll-up of many units: one period's figures of every unit of an output folder, summed.
+
+After a many-unit run, ``OUT`` holds one folder per unit, ``OUT/<unit-slug>/<PERIOD>.json``
+(the unit report's JSON summary). The roll-up reads those files, never the units' data:
+
+- :func:`load_unit_summaries` reads the expected units' JSON of a period; a unit whose file is
+  missing, unreadable, of another period or cut-off, or not a unit report is *missing*, with
+  the reason; it is named in the roll-up, never counted as zero;
+- :func:`build_rollup_summary` sums them (pure: no file is read or written): the counts of
+  Biểu II.06a per field and in total, the KPIs recomputed from the summed numerators and
+  denominators, each unit's own figures, and per KPI the units ranked best first against the
+  plan's targets;
+- :func:`publish_rollup` runs ``notebooks/rollup_report.ipynb`` per period and publishes
+  ``OUT/_tong-hop/<PERIOD>.html``, ``.pdf`` and ``.json`` the way unit reports are published
+  (staged, moved into place only when every period succeeded), then the index pages.
+
+A sum holds only what every unit knows: where one unit cannot tell a count or a KPI's part
+(``null`` in its JSON: channels unknown, say), the sum is ``null`` too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .dossiers import COUNT_KEYS
+from .errors import ParameterError, ReportError
+from .periods import Period, PeriodError, check_cutoff, parse_period
+
+SCHEMA_VERSION = 1
+KIND = "rollup"
+KPI_KEYS: tuple[str, ...] = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate",
+                             "satisfaction_rate", "apology_coverage", "progress_766")
+TASK_STATES: tuple[str, ...] = ("due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous",
+                                "no_fixed_date")
+_PERIOD_FILE = re.compile(r"^\d{4}-(Q[1-4]|H1|9M|Y)\.json$")
+
+
+@dataclass(frozen=True)
+class RollupContext:
+    """What a roll-up is about: the period and its window, the output folder, the units expected."""
+
+    period: Period
+    cutoff: str
+    start: dt.date
+    end: dt.date
+    reports_dir: Path
+    units: list[str]
+
+
+def check_slug(slug: str) -> str:
+    """A unit's folder name as the roll-up accepts it: one folder of the output folder.
+
+    >>> check_slug(" xa-hoang-giang ")
+    'xa-hoang-giang'
+    >>> check_slug("../etc")
+    Traceback (most recent call last):
+    ...
+    cchc_lib.errors.ParameterError: units: '../etc' is not a unit folder name (no '/', '\\\\', and not starting with '.' or '_')
+    """
+    name = str(slug).strip()
+    if not name or "/" in name or "\\" in name or name.startswith((".", "_")):
+        raise ParameterError(
+            f"units: {name!r} is not a unit folder name (no '/', '\\\\', and not starting with '.' or '_')"
+        )
+    return name
+
+
+def parse_units(units: str | list[str] | tuple[str, ...]) -> list[str]:
+    """The expected units: comma-separated folder names (or a list), in order, each once.
+
+    >>> parse_units("xa-b, xa-a,,xa-b")
+    ['xa-b', 'xa-a']
+    """
+    items = units.split(",") if isinstance(units, str) else list(units)
+    seen: dict[str, None] = {}
+    for item in items:
+        if str(item).strip():
+            seen.setdefault(check_slug(item), None)
+    return list(seen)
+
+
+def unit_folders(reports_dir: Path) -> list[str]:
+    """The unit folders of an output folder, by name: sub-folders not starting with ``_`` or
+    ``.`` that hold a period report's JSON (``<PERIOD>.json``) of any period."""
+    return sorted(
+        folder.name for folder in Path(reports_dir).iterdir()
+        if folder.is_dir() and not folder.name.startswith(("_", "."))
+        and any(_PERIOD_FILE.match(f.name) for f in folder.iterdir() if f.is_file())
+    )
+
+
+def check_rollup_parameters(period: str, cutoff: str = "decree09", reports_dir: str | Path = "",
+                            units: str | list[str] = "") -> RollupContext:
+    """Validate the roll-up notebook's parameters into a :class:`RollupContext`.
+
+    ``reports_dir`` empty means the project's ``reports/`` folder; ``units`` empty means every
+    unit folder of it (see :func:`unit_folders`): a folder holding reports of other periods but
+    not this one is then a missing unit. Raises :class:`ParameterError` naming the bad value.
+
+    >>> check_rollup_parameters("2023-Q5")
+    Traceback (most recent call last):
+    ...
+    cchc_lib.errors.ParameterError: period: invalid period id '2023-Q5'; valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
+    """
+    if isinstance(period, int) and not isinstance(period, bool):
+        period = str(period)  # papermill's "-p period 2023" hands over a number
+    for name, value in (("period", period), ("cutoff", cutoff), ("reports_dir", reports_dir)):
+        if not isinstance(value, (str, Path)):
+            raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+    if not isinstance(units, (str, list, tuple)):
+        raise ParameterError(f"units: expected comma-separated folder names, got {type(units).__name__} {units!r}")
+    try:
+        parsed = parse_period(str(period))
+    except PeriodError as exc:
+        raise ParameterError(f"period: {exc}") from None
+    try:
+        check_cutoff(cutoff)
+    except PeriodError as exc:
+        raise ParameterError(f"cutoff: {exc}") from None
+    folder = Path(reports_dir) if str(reports_dir).strip() else paths.REPORTS_DIR
+    if not folder.is_dir():
+        raise ParameterError(f"reports_dir: {str(folder)!r} is not a folder (the output folder of the units' reports)")
+    expected = parse_units(units)
+    if not expected:
+        expected = unit_folders(folder)
+        if not any((folder / slug / f"{parsed.id}.json").is_file() for slug in expected):
+            raise ParameterError(
+                f"units: no folder of {str(folder)!r} holds a report of {parsed.id} (<unit>/{parsed.id}.json)"
+            )
+    start, end = parsed.window(cutoff)
+    return RollupContext(parsed, cutoff, start, end, folder.resolve(), expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading the units' summaries
+# ---------------------------------------------------------------------------------------------
+
+
+def _summary_problem(summary: object, period_id: str, cutoff: str | None) -> str:
+    """Why ``summary`` cannot be summed into the roll-up of ``period_id`` (in Vietnamese), or ""."""
+    if not isinstance(summary, dict):
+        return "tệp JSON không phải bản tóm tắt báo cáo của đơn vị"
+    if summary.get("kind", "unit") != "unit":  # a unit report's JSON has no "kind"; a roll-up's has
+        return "tệp JSON không phải báo cáo của một đơn vị"
+    if summary.get("period") != period_id:
+        return f"tệp là báo cáo kỳ {summary.get('period')!s}, không phải kỳ {period_id}"
+    if cutoff is not None and summary.get("cutoff") != cutoff:
+        return f"báo cáo chốt số liệu theo cách khác ({summary.get('cutoff')!s}, không phải {cutoff})"
+    dossiers = summary.get("dossiers")
+    total = dossiers.get("total") if isinstance(dossiers, dict) else None
+    by_field = dossiers.get("by_field") if isinstance(dossiers, dict) else None
+    kpi_parts = summary.get("kpi_parts")
+    if (not isinstance(total, dict) or not isinstance(by_field, dict) or not isinstance(kpi_parts, dict)
+            or any(key not in total for key in COUNT_KEYS)
+            or any(not isinstance(counts, dict) or any(key not in counts for key in COUNT_KEYS)
+                   for counts in by_field.values())
+            or any(not isinstance(kpi_parts.get(key), dict) for key in KPI_KEYS)):
+        return "tệp JSON thiếu số liệu hồ sơ (dossiers.total, dossiers.by_field, kpi_parts)"
+    return ""
+
+
+def load_unit_summaries(out_dir: Path, period_id: str, expected: list[str],
+                        cutoff: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Each expected unit's ``out_dir/<slug>/<period_id>.json``, in the order of ``expected``.
+
+    Returns ``(summaries, missing)``: a unit whose file is absent or unreadable, of another
+    period (or, when ``cutoff`` is given, of another cut-off), or without the figures to sum
+    is *missing*: ``{"unit_slug", "reason"}`` (the reason in Vietnamese, for the report).
+    A summary's ``unit_slug`` is its folder's name (the name the page of units links).
+    """
+    summaries: list[dict] = []
+    missing: list[dict] = []
+    for slug in expected:
+        path = Path(out_dir) / slug / f"{period_id}.json"
+        relative = f"{slug}/{period_id}.json"
+        if not path.is_file():
+            missing.append({"unit_slug": slug, "reason": f"chưa có báo cáo kỳ này (không có tệp {relative})"})
+            continue
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            missing.append({"unit_slug": slug, "reason": f"không đọc được tệp {relative} ({detail})"})
+            continue
+        problem = _summary_problem(summary, period_id, cutoff)
+        if problem:
+            missing.append({"unit_slug": slug, "reason": f"{problem} ({relative})"})
+            continue
+        summaries.append({**summary, "unit_slug": slug})
+    return summaries, missing
+
+
+# ---------------------------------------------------------------------------------------------
+# the sums
+# ---------------------------------------------------------------------------------------------
+
+
+def sum_known(values: list[int | None]) -> int | None:
+    """The sum of counts every unit knows; None (unknown) as soon as one of them is unknown.
+
+    >>> sum_known([3, 4]), sum_known([3, None]), sum_known([])
+    (7, None, 0)
+    """
+    return None if any(v is None for v in values) else int(sum(values))
+
+
+def sum_counts(count_dicts: list[dict]) -> dict[str, int | None]:
+    """The eleven counts of Biểu II.06a summed key by key (None where a unit has None)."""
+    return {key: sum_known([c[key] for c in count_dicts]) for key in COUNT_KEYS}
+
+
+def _rate(numerator: int | None, denominator: int | None) -> float | None:
+    return numerator / denominator if numerator is not None and denominator else None
+
+
+def _sorted_fields(by_field: dict[str, dict]) -> dict[str, dict]:
+    """Fields as the unit report orders them: most dossiers received first, then by name."""
+    order = sorted(by_field, key=lambda f: (-(by_field[f]["received_total"] or 0), f))
+    return {field: by_field[field] for field in order}
+
+
+def _task_counts(tasks: dict | None) -> dict | None:
+    """A unit's plan in numbers: the number of tasks and the milestones summed by state over the areas."""
+    if not tasks:
+        return None
+    areas = list((tasks.get("by_area") or {}).values())
+    return {"total": tasks.get("total"),
+            **{state: int(sum(area.get(state, 0) for area in areas)) for state in TASK_STATES}}
+
+
+def _unit_targets(summary: dict) -> list[dict]:
+    return [t for t in summary.get("targets") or [] if isinstance(t, dict)]
+
+
+def rank_units(units: list[dict], kpi: str) -> list[dict]:
+    """The units ordered best first on ``kpi`` (every rate is better higher), equal values
+    sharing a rank (1, 2, 2, 4); units without a value last, without rank.
+
+    >>> rows = rank_units([{"unit_slug": "a", "unit": "A", "value": 0.5, "numerator": 1, "denominator": 2,
+    ...                     "below_target": []},
+    ...                    {"unit_slug": "b", "unit": "B", "value": None, "numerator": None, "denominator": None,
+    ...                     "below_target": []},
+    ...                    {"unit_slug": "c", "unit": "C", "value": 0.9, "numerator": 9, "denominator": 10,
+    ...                     "below_target": []}], "on_time_rate")
+    >>> [(r["unit_slug"], r["rank"]) for r in rows]
+    [('c', 1), ('a', 2), ('b', None)]
+    """
+    known = sorted((u for u in units if u["value"] is not None), key=lambda u: (-u["value"], u["unit"], u["unit_slug"]))
+    ranked, previous, rank = [], None, 0
+    for position, unit in enumerate(known, start=1):
+        if unit["value"] != previous:
+            rank, previous = position, unit["value"]
+        ranked.append({"rank": rank, **unit})
+    unknown = sorted((u for u in units if u["value"] is None), key=lambda u: (u["unit"], u["unit_slug"]))
+    return ranked + [{"rank": None, **unit} for unit in unknown]
+
+
+def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: str, cutoff: str,
+                         now: dt.datetime | None = None) -> dict:
+    """The roll-up's JSON summary over the units' ``summaries`` (from :func:`load_unit_summaries`).
+
+    Keys shared with the unit report keep their meaning there: ``period``, ``period_name``,
+    ``cutoff``, ``start``, ``end``, ``previous_period``, ``generated_at``, ``dossiers.total``,
+    ``dossiers.by_field``, ``dossiers.received_in_period``, ``kpis``, ``kpi_parts``. Added:
+    ``units`` (each unit's own figures), ``missing_units``, ``ranking`` (per KPI), ``target_levels``
+    (the plans' targets), ``unit_count``, ``kind`` ("rollup") and ``schema_version`` (of the
+    roll-up's JSON). A count or a KPI part
+    some unit cannot tell is null in the sum, never taken as zero; with no unit at all, the
+    counts are null too.
+    """
+    period = parse_period(period_id)
+    start, end = period.window(cutoff)
+    for summary in summaries:
+        if summary.get("period") != period.id:
+            raise ValueError(f"{summary.get('unit_slug')}: a report of {summary.get('period')}, not {period.id}")
+    present = bool(summaries)
+
+    total = sum_counts([s["dossiers"]["total"] for s in summaries]) if present else dict.fromkeys(COUNT_KEYS)
+    fields: dict[str, list[dict]] = {}
+    for summary in summaries:
+        for field, counts in summary["dossiers"]["by_field"].items():
+            fields.setdefault(field, []).append(counts)
+    by_field = _sorted_fields({field: sum_counts(counts) for field, counts in fields.items()})
+    in_period = [s["dossiers"].get("received_in_period") for s in summaries]
+    kpi_parts = {
+        key: {part: (sum_known([s["kpi_parts"][key][part] for s in summaries]) if present else None)
+              for part in ("numerator", "denominator")}
+        for key in KPI_KEYS
+    }
+    kpis = {key: _rate(p["numerator"], p["denominator"]) for key, p in kpi_parts.items()}
+
+    units = []
+    for s in summaries:
+        targets = _unit_targets(s)
+        units.append({
+            "unit_slug": s["unit_slug"], "unit": s.get("unit") or s["unit_slug"],
+            "district": s.get("district") or "", "province": s.get("province") or "",
+            "dossiers": {key: s["dossiers"]["total"][key] for key in COUNT_KEYS},
+            "kpis": {key: (s.get("kpis") or {}).get(key) for key in KPI_KEYS},
+            "tasks": _task_counts(s.get("tasks")),
+            "below_target": [t["target_id"] for t in targets if t.get("met") is False],
+        })
+
+    ranking = {}
+    for key in KPI_KEYS:
+        levels: dict[tuple, dict] = {}
+        entries = []
+        for s, unit in zip(summaries, units, strict=True):
+            own = [t for t in _unit_targets(s) if t.get("kpi") == key]
+            for t in own:
+                levels.setdefault((t["target_id"], t["comparison"], t["value"]),
+                                  {"target_id": t["target_id"], "comparison": t["comparison"], "value": t["value"]})
+            part = s["kpi_parts"][key]
+            below = [t["target_id"] for t in own if t.get("met") is False]
+            met = False if below else (True if own and all(t.get("met") is True for t in own) else None)
+            entries.append({"unit_slug": unit["unit_slug"], "unit": unit["unit"], "value": unit["kpis"][key],
+                            "numerator": part["numerator"], "denominator": part["denominator"],
+                            "met": met, "below_target": below})
+        ranking[key] = {
+            "value": kpis[key],
+            "targets": sorted(levels.values(), key=lambda t: (_natural(t["target_id"]), t["value"])),
+            "units": rank_units(entries, key),
+        }
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": KIND,
+        "period": period.id,
+        "period_name": period.name_vi,
+        "cutoff": cutoff,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "previous_period": period.previous().id,
+        "generated_at": (now or dt.datetime.now()).astimezone().isoformat(timespec="seconds"),
+        "unit_count": len(summaries),
+        "dossiers": {
+            "total": total,
+            "by_field": by_field,
+            "received_in_period": sum_known(in_period) if present else None,
+        },
+        "kpis": kpis,
+        "kpi_parts": kpi_parts,
+        "units": units,
+        "missing_units": [{"unit_slug": m["unit_slug"], "reason": m["reason"]} for m in missing],
+        "ranking": ranking,
+        "target_levels": _target_levels(summaries),
+    }
+
+
+def _target_levels(summaries: list[dict]) -> list[dict]:
+    """Every target of the units' plans, once per ``target_id, kpi, comparison, value``, by id."""
+    levels: dict[tuple, dict] = {}
+    for summary in summaries:
+        for t in _unit_targets(summary):
+            key = (t.get("target_id"), t.get("kpi"), t.get("comparison"), t.get("value"))
+            levels.setdefault(key, dict(zip(("target_id", "kpi", "comparison", "value"), key, strict=True)))
+    return sorted(levels.values(), key=lambda t: (_natural(t["target_id"]), str(t["kpi"]), t["value"] or 0))
+
+
+def _natural(text: str) -> tuple:
+    """``T2`` before ``T10``."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(text)))
+
+
+# ---------------------------------------------------------------------------------------------
+# publishing
+# ---------------------------------------------------------------------------------------------
+
+FAILED_DIR = "_failed"
+
+
+def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutoff: str = "decree09",
+                   formats: tuple[str, ...] = ("html", "pdf", "json"),
+                   notebook: Path = paths.ROLLUP_NOTEBOOK) -> list[Path]:
+    """Build and publish the roll-up of ``periods`` over the units ``expected`` (folder names of
+    ``out_dir``; empty: every unit folder) into ``out_dir/_tong-hop/``; returns the published files.
+
+    Every period is built into a staging folder first; only when all succeeded are the files
+    moved into place and the index pages written (``_tong-hop/index.html`` and the units'
+    page ``out_dir/index.html``). Otherwise nothing published changes: a :class:`ReportError`
+    names the period, the failing step and the error, and the executed notebook is kept as
+    ``_tong-hop/_failed/<PERIOD>.ipynb``.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    from .publish import write_index, write_units_index
+    from .render import (FORMATS, execute_notebook, html_to_pdf, notebook_to_html, shutdown_kernel,
+                         summary_from_notebook)
+
+    if not periods:
+        raise ReportError("no period given")
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise ReportError(f"--format: unknown {', '.join(unknown) or '(none)'}; choose from html,pdf,json")
+    out = Path(out_dir).resolve()
+    units = ",".join(parse_units(list(expected)))
+    contexts = [check_rollup_parameters(p, cutoff, out, units) for p in periods]
+    target = out / paths.ROLLUP_DIR_NAME
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"roll-up: cannot use {str(target)!r}: {exc.strerror or exc}") from None
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+    try:
+        built: list[str] = []
+        for ctx in contexts:
+            period_id = ctx.period.id
+            executed = staging / f"{period_id}.ipynb"
+            step = "notebook"
+            try:
+                nb = execute_notebook(Path(notebook), executed, {
+                    "period": period_id, "cutoff": cutoff, "reports_dir": str(out), "units": units,
+                })
+                step = "summary"
+                summary = summary_from_notebook(nb)
+                if summary.get("kind") != KIND or summary.get("period") != period_id:
+                    raise ReportError(f"the notebook's summary is not the roll-up of {period_id}")
+                if "html" in formats or "pdf" in formats:
+                    step = "html"
+                    html = notebook_to_html(
+                        nb, f"Báo cáo tổng hợp CCHC {summary['period_name']} - {summary['unit_count']} đơn vị"
+                    )
+                    if "html" in formats:
+                        (staging / f"{period_id}.html").write_text(html, encoding="utf-8")
+                        built.append(f"{period_id}.html")
+                    if "pdf" in formats:
+                        step = "pdf"
+                        html_to_pdf(html, staging / f"{period_id}.pdf")
+                        built.append(f"{period_id}.pdf")
+                if "json" in formats:
+                    step = "json"
+                    text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+                    (staging / f"{period_id}.json").write_text(text, encoding="utf-8")
+                    built.append(f"{period_id}.json")
+            except Exception as exc:  # noqa: BLE001 - any failure is reported with its period and step
+                if isinstance(exc, PapermillExecutionError):
+                    step, error = f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {_first_line(exc.evalue)}"
+                else:
+                    error = f"{type(exc).__name__}: {_first_line(exc)}"
+                kept = _keep_failed(executed, target)
+                where = f"executed notebook kept at {kept}" if kept else "the notebook did not start"
+                raise ReportError(f"roll-up {period_id}: {step} failed: {error}; {where}; no report was changed") from None
+        published = []
+        for name in built:
+            os.replace(staging / name, target / name)
+            published.append(target / name)
+        for ctx in contexts:
+            (target / FAILED_DIR / f"{ctx.period.id}.ipynb").unlink(missing_ok=True)
+        if (target / FAILED_DIR).is_dir() and not any((target / FAILED_DIR).iterdir()):
+            (target / FAILED_DIR).rmdir()
+        write_index(target, title="Báo cáo tổng hợp kết quả cải cách hành chính", parent_link=True)
+        write_units_index(out, [{"slug": slug} for slug in contexts[0].units])
+        return published
+    finally:
+        shutdown_kernel()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _first_line(message: object) -> str:
+    lines = str(message).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _keep_failed(executed: Path, target: Path) -> Path | None:
+    """Move a failing period's executed notebook to ``_tong-hop/_failed/`` (None if none was written)."""
+    if not executed.exists():
+        return None
+    failed_dir = target / FAILED_DIR
+    failed_dir.mkdir(exist_ok=True)
+    kept = failed_dir / executed.name
+    os.replace(executed, kept)
+    return kept

@@ -1,0 +1,398 @@
+"""The roll-up of many units: sums of the units' JSON summaries, missing units named and never
+counted, KPIs from the summed parts, the ranking against the plans' targets, and publishing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from cchc_lib import paths, rollup, views
+from cchc_lib.errors import ParameterError, ReportError
+from cchc_lib.publish import list_units, write_units_index
+
+from .test_views import assert_no_live_markup, hostile, shown_escaped
+
+COUNT_KEYS = ("received_total", "received_online", "received_direct_postal", "carried_over", "resolved_total",
+              "resolved_early", "resolved_on_time", "resolved_late", "pending_total", "pending_in_term",
+              "pending_overdue")
+KPIS = rollup.KPI_KEYS
+STATES = ("due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date")
+
+
+def _counts(*values: int | None) -> dict:
+    return dict(zip(COUNT_KEYS, values, strict=True))
+
+
+def _parts(**given: tuple[int | None, int | None]) -> dict:
+    """KPI parts: every KPI 1/2 unless given."""
+    return {key: dict(zip(("numerator", "denominator"), given.get(key, (1, 2)), strict=True)) for key in KPIS}
+
+
+def _target(target_id: str, kpi: str, value: float, actual: float | None) -> dict:
+    met = None if actual is None else actual >= value
+    return {"target_id": target_id, "kpi": kpi, "comparison": ">=", "value": value, "actual": actual, "met": met,
+            "actual_source": "hồ sơ TTHC", "where": "Mục II", "sentence": "…", "conflict": False}
+
+
+def _unit(slug: str, name: str, by_field: dict[str, dict], parts: dict, targets: list[dict] | None = None,
+          overdue: int = 0, period: str = "2023-Q1") -> dict:
+    """A unit's summary as ``build_summary`` shapes it (the keys the roll-up reads)."""
+    total = {key: (None if any(c[key] is None for c in by_field.values()) else sum(c[key] for c in by_field.values()))
+             for key in COUNT_KEYS}
+    kpis = {key: (p["numerator"] / p["denominator"] if p["denominator"] else None) for key, p in parts.items()}
+    return {
+        "schema_version": 3, "unit": name, "unit_slug": slug, "district": "Huyện Hoằng Hóa",
+        "province": "Tỉnh Thanh Hóa", "period": period, "period_name": "Quý I năm 2023", "cutoff": "decree09",
+        "start": "2022-12-15", "end": "2023-03-14", "generated_at": "2023-03-20T08:00:00+07:00",
+        "dossiers": {"total": total, "by_field": by_field, "received_in_period": total["received_total"],
+                     "source_files": ["dossiers.csv"]},
+        "kpis": kpis, "kpi_parts": parts,
+        "tasks": {"total": 5, "by_area": {"1": dict(zip(STATES, (3, 1, 1, 1, 0, 0, 0), strict=True)),
+                                          "2": dict(zip(STATES, (overdue, 0, 0, overdue, 2, 1, 0), strict=True))},
+                  "by_owner": {}},
+        "targets": targets or [],
+    }
+
+
+@pytest.fixture
+def units() -> list[dict]:
+    """Three units: A and B know every channel; C does not know the channels of Hộ tịch."""
+    a = _unit("xa-a", "Xã A", {"Chứng thực": _counts(10, 4, 5, 1, 9, 3, 5, 1, 1, 1, 0),
+                                "Hộ tịch": _counts(6, 2, 4, 0, 6, 6, 0, 0, 0, 0, 0)},
+              _parts(on_time_rate=(14, 15), online_rate=(6, 15), satisfaction_rate=(9, 10)),
+              [_target("T1", "on_time_rate", 0.99, 14 / 15), _target("T4", "satisfaction_rate", 0.95, 0.9),
+               _target("T6", "satisfaction_rate", 1.0, 0.9)], overdue=2)
+    b = _unit("xa-b", "Xã B", {"Chứng thực": _counts(20, 10, 10, 0, 20, 20, 0, 0, 0, 0, 0)},
+              _parts(on_time_rate=(20, 20), online_rate=(10, 20), satisfaction_rate=(19, 19)),
+              [_target("T1", "on_time_rate", 0.99, 1.0), _target("T4", "satisfaction_rate", 0.95, 1.0),
+               _target("T6", "satisfaction_rate", 1.0, 1.0)])
+    c = _unit("xa-c", "Xã C", {"Hộ tịch": _counts(7, None, None, 1, 5, 2, 2, 1, 2, 1, 1),
+                                "Đất đai": _counts(3, 1, 2, 0, 3, 3, 0, 0, 0, 0, 0)},
+              _parts(on_time_rate=(4, 5), online_rate=(None, None), satisfaction_rate=(0, 0)),
+              [_target("T1", "on_time_rate", 0.99, 0.8)], overdue=1)
+    return [a, b, c]
+
+
+def test_totals_are_the_sums_of_the_units_per_field_and_in_total(units):
+    a, b, _ = units
+    summary = rollup.build_rollup_summary([a, b], [], "2023-Q1", "decree09")
+    for key in COUNT_KEYS:
+        assert summary["dossiers"]["total"][key] == a["dossiers"]["total"][key] + b["dossiers"]["total"][key]
+    assert summary["dossiers"]["by_field"] == {
+        "Chứng thực": _counts(30, 14, 15, 1, 29, 23, 5, 1, 1, 1, 0),
+        "Hộ tịch": _counts(6, 2, 4, 0, 6, 6, 0, 0, 0, 0, 0),
+    }
+    assert list(summary["dossiers"]["by_field"]) == ["Chứng thực", "Hộ tịch"]  # most received first
+    assert summary["dossiers"]["total"] == _counts(36, 16, 19, 1, 35, 29, 5, 1, 1, 1, 0)
+    assert summary["dossiers"]["received_in_period"] == 36
+    assert (summary["kind"], summary["schema_version"], summary["unit_count"]) == ("rollup", 1, 2)
+    assert {k: summary[k] for k in ("period", "period_name", "cutoff", "start", "end", "previous_period")} == {
+        "period": "2023-Q1", "period_name": "Quý I năm 2023", "cutoff": "decree09", "start": "2022-12-15",
+        "end": "2023-03-14", "previous_period": "2022-Q4"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", summary["generated_at"])
+    assert json.loads(json.dumps(summary)) == summary  # plain JSON
+
+
+def test_a_channel_split_one_unit_cannot_tell_makes_the_sum_unknown(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    total = summary["dossiers"]["total"]
+    assert total["received_online"] is None and total["received_direct_postal"] is None
+    assert total["received_total"] == 16 + 20 + 10 and total["pending_overdue"] == 1
+    by_field = summary["dossiers"]["by_field"]
+    assert by_field["Hộ tịch"]["received_online"] is None  # C's Hộ tịch is unknown
+    assert by_field["Chứng thực"]["received_online"] == 14  # C has no Chứng thực: known
+    assert by_field["Đất đai"] == _counts(3, 1, 2, 0, 3, 3, 0, 0, 0, 0, 0)
+    assert summary["kpis"]["online_rate"] is None
+    assert summary["kpi_parts"]["online_rate"] == {"numerator": None, "denominator": None}
+
+
+def test_kpis_come_from_the_summed_parts_not_from_the_units_rates(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    # (14 + 20 + 4) / (15 + 20 + 5) = 38 / 40; the mean of the three rates would be 0.9111
+    assert summary["kpi_parts"]["on_time_rate"] == {"numerator": 38, "denominator": 40}
+    assert summary["kpis"]["on_time_rate"] == pytest.approx(0.95)
+    # C rated no dossier (0 / 0): the sum still holds A's and B's
+    assert summary["kpis"]["satisfaction_rate"] == pytest.approx(28 / 29)
+    zero = rollup.build_rollup_summary([units[2]], [], "2023-Q1", "decree09")
+    assert zero["kpi_parts"]["satisfaction_rate"] == {"numerator": 0, "denominator": 0}
+    assert zero["kpis"]["satisfaction_rate"] is None
+
+
+def test_each_unit_keeps_its_own_figures_tasks_and_targets_not_met(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    a, b, c = summary["units"]
+    assert [u["unit_slug"] for u in summary["units"]] == ["xa-a", "xa-b", "xa-c"]
+    assert a["dossiers"] == units[0]["dossiers"]["total"] and a["kpis"] == units[0]["kpis"]
+    assert (a["unit"], a["district"], a["province"]) == ("Xã A", "Huyện Hoằng Hóa", "Tỉnh Thanh Hóa")
+    assert a["tasks"] == {"total": 5, "due": 5, "done_on_time": 1, "done_late": 1, "overdue": 3, "not_yet_due": 2,
+                          "continuous": 1, "no_fixed_date": 0}
+    assert a["below_target"] == ["T1", "T4", "T6"] and b["below_target"] == [] and c["below_target"] == ["T1"]
+    no_plan = {**units[1], "tasks": None, "targets": []}
+    assert rollup.build_rollup_summary([no_plan], [], "2023-Q1", "decree09")["units"][0]["tasks"] is None
+
+
+def test_ranking_orders_units_best_first_and_marks_those_below_target(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    on_time = summary["ranking"]["on_time_rate"]
+    assert on_time["value"] == pytest.approx(0.95)
+    assert on_time["targets"] == [{"target_id": "T1", "comparison": ">=", "value": 0.99}]
+    assert [(u["unit_slug"], u["rank"], u["met"], u["below_target"]) for u in on_time["units"]] == [
+        ("xa-b", 1, True, []), ("xa-a", 2, False, ["T1"]), ("xa-c", 3, False, ["T1"])]
+    assert on_time["units"][1]["value"] == pytest.approx(14 / 15)
+    assert (on_time["units"][1]["numerator"], on_time["units"][1]["denominator"]) == (14, 15)
+    satisfaction = summary["ranking"]["satisfaction_rate"]
+    assert [t["target_id"] for t in satisfaction["targets"]] == ["T4", "T6"]
+    # C has no value (0 rated): last, without rank, without verdict
+    assert [(u["unit_slug"], u["rank"], u["met"]) for u in satisfaction["units"]] == [
+        ("xa-b", 1, True), ("xa-a", 2, False), ("xa-c", None, None)]
+    online = summary["ranking"]["online_rate"]
+    assert online["targets"] == []
+    # no target for the online rate: ranked, never marked; C's channels unknown: last
+    assert [(u["unit_slug"], u["rank"]) for u in online["units"]] == [("xa-b", 1), ("xa-a", 2), ("xa-c", None)]
+    assert [t["target_id"] for t in summary["target_levels"]] == ["T1", "T4", "T6"]
+
+
+def test_equal_values_share_a_rank():
+    same = [_unit(slug, name, {"Hộ tịch": _counts(2, 1, 1, 0, 2, 2, 0, 0, 0, 0, 0)}, _parts(on_time_rate=parts))
+            for slug, name, parts in (("xa-a", "Xã A", (1, 2)), ("xa-b", "Xã B", (2, 4)), ("xa-c", "Xã C", (3, 4)))]
+    ranked = rollup.build_rollup_summary(same, [], "2023-Q1", "decree09")["ranking"]["on_time_rate"]["units"]
+    assert [(u["unit_slug"], u["rank"]) for u in ranked] == [("xa-c", 1), ("xa-a", 2), ("xa-b", 2)]
+
+
+def _write_json(folder, slug, summary):
+    (folder / slug).mkdir(parents=True, exist_ok=True)
+    (folder / slug / f"{summary['period']}.json").write_text(json.dumps(summary, ensure_ascii=False),
+                                                               encoding="utf-8")
+
+
+def test_a_missing_unit_is_named_with_its_reason_and_never_counted(units, tmp_path):
+    a, b, c = units
+    _write_json(tmp_path, "xa-a", a)
+    _write_json(tmp_path, "xa-b", b)
+    _write_json(tmp_path, "xa-cu", {**c, "period": "2022-Q4"})  # only an older report
+    (tmp_path / "xa-hong").mkdir()
+    (tmp_path / "xa-hong" / "2023-Q1.json").write_text('{"period": "2023-Q1", "dossiers": ', encoding="utf-8")
+    _write_json(tmp_path, "xa-lich", {**c, "cutoff": "calendar"})
+    _write_json(tmp_path, "xa-thieu", {"period": "2023-Q1", "cutoff": "decree09", "unit": "Xã Thiếu"})
+    expected = ["xa-a", "xa-b", "xa-cu", "xa-hong", "xa-lich", "xa-thieu", "xa-khong-co"]
+    summaries, missing = rollup.load_unit_summaries(tmp_path, "2023-Q1", expected, cutoff="decree09")
+    assert [s["unit_slug"] for s in summaries] == ["xa-a", "xa-b"]
+    reasons = {m["unit_slug"]: m["reason"] for m in missing}
+    assert list(reasons) == ["xa-cu", "xa-hong", "xa-lich", "xa-thieu", "xa-khong-co"]
+    assert "chưa có báo cáo kỳ này" in reasons["xa-cu"] and "xa-cu/2023-Q1.json" in reasons["xa-cu"]
+    assert reasons["xa-hong"].startswith("không đọc được tệp xa-hong/2023-Q1.json")
+    assert "chốt số liệu theo cách khác" in reasons["xa-lich"]
+    assert "thiếu số liệu hồ sơ" in reasons["xa-thieu"]
+    assert "xa-khong-co/2023-Q1.json" in reasons["xa-khong-co"]
+    # without a cut-off to check, the calendar report is read; any other period never is
+    assert [s["unit_slug"] for s in rollup.load_unit_summaries(tmp_path, "2023-Q1", ["xa-lich", "xa-cu"])[0]] == [
+        "xa-lich"]
+
+    summary = rollup.build_rollup_summary(summaries, missing, "2023-Q1", "decree09")
+    assert summary["unit_count"] == 2
+    assert summary["missing_units"] == missing
+    assert summary["dossiers"]["total"] == rollup.build_rollup_summary([a, b], [], "2023-Q1", "decree09")[
+        "dossiers"]["total"]
+    assert {u["unit_slug"] for u in summary["units"]} == {"xa-a", "xa-b"}
+    assert all(u["unit_slug"] in ("xa-a", "xa-b") for r in summary["ranking"].values() for u in r["units"])
+
+
+def test_no_unit_at_all_gives_unknown_counts_not_zeros():
+    summary = rollup.build_rollup_summary([], [{"unit_slug": "xa-a", "reason": "…"}], "2023-Y", "calendar")
+    assert summary["dossiers"]["total"] == dict.fromkeys(COUNT_KEYS)
+    assert summary["dossiers"]["by_field"] == {} and summary["dossiers"]["received_in_period"] is None
+    assert set(summary["kpis"].values()) == {None}
+    assert (summary["start"], summary["end"]) == ("2023-01-01", "2023-12-31")
+    html = views.show_rollup_header(summary).data
+    assert "Chưa có số liệu của 1 đơn vị." in html
+
+
+def test_parameters_are_checked_with_clear_messages(units, tmp_path):
+    with pytest.raises(ParameterError, match=r"^period: invalid period id '2023-Q5'"):
+        rollup.check_rollup_parameters("2023-Q5", reports_dir=tmp_path)
+    with pytest.raises(ParameterError, match=r"^cutoff: unknown cut-off 'monthly'"):
+        rollup.check_rollup_parameters("2023-Q1", "monthly", tmp_path)
+    with pytest.raises(ParameterError, match=r"^reports_dir: .* is not a folder"):
+        rollup.check_rollup_parameters("2023-Q1", reports_dir=tmp_path / "nowhere")
+    with pytest.raises(ParameterError, match=r"^units: '\.\./x' is not a unit folder name"):
+        rollup.check_rollup_parameters("2023-Q1", reports_dir=tmp_path, units="xa-a, ../x")
+    with pytest.raises(ParameterError, match=r"^units: no folder of .* holds a report of 2023-Q1"):
+        rollup.check_rollup_parameters("2023-Q1", reports_dir=tmp_path)
+    _write_json(tmp_path, "xa-b", units[1])
+    _write_json(tmp_path, "xa-a", units[0])
+    _write_json(tmp_path, "xa-cu", {**units[2], "period": "2022-Q4"})
+    (tmp_path / "_tong-hop").mkdir()
+    (tmp_path / ".staging-x").mkdir()
+    (tmp_path / "ghi-chu").mkdir()  # holds no report: not a unit
+    ctx = rollup.check_rollup_parameters(2023, reports_dir=str(tmp_path), units="xa-a")
+    assert (ctx.period.id, ctx.units) == ("2023-Y", ["xa-a"])  # papermill hands "-p period 2023" as a number
+    ctx = rollup.check_rollup_parameters("2023-q1", reports_dir=str(tmp_path))
+    assert (ctx.period.id, ctx.units, ctx.reports_dir) == ("2023-Q1", ["xa-a", "xa-b", "xa-cu"], tmp_path.resolve())
+    assert rollup.check_rollup_parameters("2023-Q1", reports_dir=tmp_path, units=" xa-b ,xa-a,xa-b").units == [
+        "xa-b", "xa-a"]
+
+
+# ---------------------------------------------------------------------------------------------
+# what the reader sees
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_views_show_the_ranking_the_marks_and_the_missing_units(units):
+    summary = rollup.build_rollup_summary(units, [{"unit_slug": "xa-d", "reason": "chưa có báo cáo kỳ này"}],
+                                          "2023-Q1", "decree09")
+    header = views.show_rollup_header(summary).data
+    assert "<h1>Báo cáo tổng hợp kết quả cải cách hành chính<br>Quý I năm 2023</h1>" in header
+    assert "Huyện Hoằng Hóa, Tỉnh Thanh Hóa" in header
+    assert "Tổng hợp số liệu của <strong>3</strong> trong số 4 đơn vị: Xã A, Xã B, Xã C." in header
+    assert '<div class="cchc-notice"><p><strong>Chưa có số liệu của 1 đơn vị.</strong>' in header
+    assert "<li><strong>xa-d</strong>: chưa có báo cáo kỳ này</li>" in header
+    tthc = views.show_tthc_table(summary).data  # the unit report's table, on the sums
+    assert '<td class="num">46</td><td class="num unknown">không rõ</td>' in tthc
+    ranking = views.show_rollup_ranking(summary).data
+    assert "<h3>2.1. Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn</h3>" in ranking
+    assert re.search(r"<td class=\"num\">1</td><td>Xã B</td><td class=\"num\"><strong>100%</strong></td>"
+                     r"<td class=\"num\">20 / 20</td>\s*<td class=\"verdict-true\">Đạt</td>", ranking)
+    assert '<td class="verdict-false">Chưa đạt (T4, T6)</td>' in ranking
+    assert "≥ 99% (T1)" in ranking and '<td class="num verdict-false">2 / 3</td>' in ranking
+    table = views.show_rollup_units(summary).data
+    assert '<td colspan="6" class="unknown">Không tổng hợp: chưa có báo cáo kỳ này</td>' in table
+    assert re.search(r'<td class="total">Toàn địa bàn \(3 đơn vị\)</td><td class="num">46</td><td class="num">43</td>'
+                     r'<td class="num">95%</td><td class="num unknown">không rõ</td><td class="num">6</td>', table)
+    assert '<td class="verdict-false">3: T1, T4, T6</td>' in table
+    for html in (header, tthc, ranking, table):
+        assert_no_live_markup(html)
+
+
+def test_names_from_the_units_are_shown_as_text(units):
+    a, b, _ = units
+    a = {**a, "unit": hostile("unit name"), "district": hostile("district"),
+         "targets": [{**a["targets"][0], "target_id": hostile("target id")}]}
+    a["dossiers"] = {**a["dossiers"], "by_field": {hostile("field"): a["dossiers"]["by_field"]["Chứng thực"]}}
+    missing = [{"unit_slug": hostile("missing slug"), "reason": hostile("reason")}]
+    summary = rollup.build_rollup_summary([a, b], missing, "2023-Q1", "decree09")
+    html = "".join(view(summary).data for view in (views.show_rollup_header, views.show_tthc_table,
+                                                   views.show_rollup_ranking, views.show_rollup_units))
+    assert_no_live_markup(html)
+    for name in ("unit name", "target id", "field", "missing slug", "reason"):
+        assert shown_escaped(name, html), name
+
+
+def test_the_page_of_units_links_each_unit_and_the_rollup(units, tmp_path):
+    _write_json(tmp_path, "xa-a", units[0])
+    (tmp_path / "xa-a" / "index.html").write_text("x", encoding="utf-8")
+    hostile_folder = 'xa "b" <i>'
+    _write_json(tmp_path, hostile_folder, {**units[1], "unit": hostile("unit")})
+    (tmp_path / hostile_folder / "index.html").write_text("x", encoding="utf-8")
+    (tmp_path / "_tong-hop").mkdir()
+    summary = rollup.build_rollup_summary([units[0]], [{"unit_slug": "xa-z", "reason": "…"}], "2023-Q1", "decree09")
+    (tmp_path / "_tong-hop" / "2023-Q1.json").write_text(json.dumps(summary), encoding="utf-8")
+    (tmp_path / "_tong-hop" / "2023-Q1.html").write_text("x", encoding="utf-8")
+    (tmp_path / "_tong-hop" / "index.html").write_text("x", encoding="utf-8")
+    page = write_units_index(tmp_path, [{"slug": "xa-z", "name": "Xã Z", "failed": True, "error": "boom\nmore"}]
+                             ).read_text(encoding="utf-8")
+    assert '<a href="_tong-hop/index.html">Danh sách báo cáo tổng hợp</a>' in page
+    assert '<a href="_tong-hop/2023-Q1.html">HTML</a>' in page and "Thiếu 1: xa-z" in page
+    assert '<a href="xa-a/index.html">Danh sách báo cáo</a>' in page
+    assert 'href="xa%20%22b%22%20%3Ci%3E/index.html"' in page
+    assert "<i>" not in page and shown_escaped("unit", page) and "<script" not in page
+    assert "Lần chạy gần nhất bị lỗi: boom<" in page
+    assert [u["slug"] for u in list_units(tmp_path, [{"slug": "xa-z"}])] == ["xa-z", hostile_folder, "xa-a"]
+    assert list_units(tmp_path)[0]["periods"] == ["Quý I năm 2023"]
+
+
+def test_the_notebook_is_thin_and_tagged():
+    nb = nbformat.read(paths.ROLLUP_NOTEBOOK, as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    assert tags[0] == ["remove"] and ["parameters"] in tags and tags[-1] == ["summary-json"]
+    parameters = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for line in ('period = "2023-Y"', 'cutoff = "decree09"', 'reports_dir = ""', 'units = ""'):
+        assert line in parameters
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "check_rollup_parameters" in code and "def " not in code and "<" not in code
+
+
+# ---------------------------------------------------------------------------------------------
+# publishing, through the notebook
+# ---------------------------------------------------------------------------------------------
+
+ROLLUP_PERIOD = "2023-Q1"
+
+
+@pytest.fixture(scope="module")
+def units_out(tmp_path_factory):
+    """Two units' JSON of 2023-Q1 made by the unit report: the sample, and half its dossiers
+    under another name."""
+    from cchc_lib.periods import parse_period
+    from cchc_lib.render import build_reports
+
+    base = tmp_path_factory.mktemp("rollup")
+    other = base / "data-hoang-dong"
+    shutil.copytree(paths.SAMPLE_DATA_DIR, other)
+    dossiers = pd.read_csv(other / "dossiers.csv", dtype=str, keep_default_na=False)
+    dossiers.iloc[::2].to_csv(other / "dossiers.csv", index=False)
+    (other / "unit.yaml").write_text("name: Xã Hoằng Đông\nslug: hoang-dong\ndistrict: Huyện Hoằng Hóa\n"
+                                     "province: Tỉnh Thanh Hóa\n", encoding="utf-8")
+    out = base / "out"
+    period = [parse_period(ROLLUP_PERIOD)]
+    build_reports(period, out_dir=out / "hoang-giang", formats=("json",), jobs=1)
+    build_reports(period, data_dir=other, out_dir=out / "hoang-dong", formats=("json",), jobs=1)
+    return out
+
+
+@pytest.mark.notebook
+def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, tmp_path):
+    expected = ["hoang-giang", "hoang-dong", "hoang-khong-co"]
+    published = rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("html", "pdf", "json"))
+    folder = units_out / paths.ROLLUP_DIR_NAME
+    assert published == [folder / f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")] + ["index.html"])
+
+    summary = json.loads((folder / f"{ROLLUP_PERIOD}.json").read_text(encoding="utf-8"))
+    unit_json = [json.loads((units_out / slug / f"{ROLLUP_PERIOD}.json").read_text(encoding="utf-8"))
+                 for slug in expected[:2]]
+    assert summary["kind"] == "rollup" and summary["unit_count"] == 2
+    for key in COUNT_KEYS:
+        assert summary["dossiers"]["total"][key] == sum(u["dossiers"]["total"][key] for u in unit_json)
+    assert summary["dossiers"]["total"]["received_total"] > unit_json[0]["dossiers"]["total"]["received_total"] > 0
+    assert summary["missing_units"][0]["unit_slug"] == "hoang-khong-co"
+
+    html = (folder / f"{ROLLUP_PERIOD}.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "Báo cáo tổng hợp kết quả cải cách hành chính" in html and "Quý I năm 2023" in html
+    assert "Xã Hoằng Giang" in html and "Xã Hoằng Đông" in html and "hoang-khong-co" in html
+    for code in ("check_rollup_parameters", "load_unit_summaries", "reports_dir"):
+        assert code not in html
+    text = unicodedata.normalize("NFC", "\n".join(
+        page.extract_text() for page in PdfReader(folder / f"{ROLLUP_PERIOD}.pdf").pages))
+    assert "Báo cáo tổng hợp kết quả cải cách hành chính" in text and "Chưa đạt" in text
+    assert "Quý I năm 2023" in (folder / "index.html").read_text(encoding="utf-8")
+    units_page = (units_out / "index.html").read_text(encoding="utf-8")
+    assert 'href="_tong-hop/index.html"' in units_page and "Xã Hoằng Đông" in units_page
+
+    before = {p: p.read_bytes() for p in [*folder.iterdir(), units_out / "index.html"] if p.is_file()}
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(ReportError, match=rf"^roll-up {ROLLUP_PERIOD}: notebook failed: .*no report was changed"):
+        rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=broken)
+    failing = tmp_path / "failing.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('period = ""\nreports_dir = ""\nunits = ""', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('raise RuntimeError("boom in the roll-up")')]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, failing)
+    with pytest.raises(ReportError) as excinfo:
+        rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=failing)
+    assert str(excinfo.value).startswith(
+        f"roll-up {ROLLUP_PERIOD}: notebook cell In [3] failed: RuntimeError: boom in the roll-up;")
+    after = {p: p.read_bytes() for p in [*folder.iterdir(), units_out / "index.html"] if p.is_file()}
+    assert after == before
+    assert (folder / "_failed" / f"{ROLLUP_PERIOD}.ipynb").is_file()
+    assert not list(folder.glob(".staging-*"))
