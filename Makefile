@@ -33,6 +33,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_year.py
 	$(BIN)/python benchmarks/bench_province.py
+	$(BIN)/python benchmarks/bench_units.py
 
 clean:
-	rm -rf $(VENV) reports/*/ .pytest_cache
+	rm -rf $(VENV) reports/*/ reports/index.html .pytest_cache

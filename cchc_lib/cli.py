@@ -6,6 +6,8 @@
     cchc validate [--data DIR]
     cchc inspect FILE [--data DIR]        # how one export is read
     cchc report ... --skip-invalid        # leave rows with errors out, listed in the report
+    cchc report --units ROOT --year 2023 [--out OUT] [--scheduler tcp://HOST:8786]
+    cchc split FILE --by COLUMN --out ROOT [--template DIR]
 
 Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage.
 """
@@ -42,7 +44,22 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--unit", default="", help="the unit's display name (default: from unit.yaml)")
     report.add_argument("--skip-invalid", action="store_true",
                         help="leave rows with errors out (listed in the report and JSON) instead of refusing to run")
-    report.add_argument("--jobs", type=int, default=None, help="periods built at once (default: the number of cores)")
+    report.add_argument("--jobs", type=int, default=None,
+                        help="periods (with --units: units) built at once (default: the number of cores)")
+    report.add_argument("--units", type=Path, default=None, metavar="ROOT",
+                        help="report every unit folder of ROOT into OUT/<unit-slug>/, then the roll-up into "
+                             "OUT/_tong-hop/ (OUT default: reports/)")
+    report.add_argument("--scheduler", default="", metavar="ADDRESS",
+                        help="with --units: run the units on this dask.distributed scheduler (tcp://host:8786)")
+
+    split = commands.add_parser("split", help="split an export of many units into one data folder per unit")
+    split.add_argument("file", type=Path, metavar="FILE")
+    split.add_argument("--by", required=True, metavar="COLUMN", help="the header of the column naming the unit")
+    split.add_argument("--out", type=Path, required=True, metavar="ROOT", help="where the unit folders are written")
+    split.add_argument("--template", type=Path, default=None, metavar="DIR",
+                       help="a unit data folder whose catalogue, plan and unit.yaml district/province are copied")
+    split.add_argument("--overwrite", action="store_true", help="replace unit folders that already exist")
+    split.add_argument("--skip-unassigned", action="store_true", help="leave out rows naming no unit (counted)")
 
     periods = commands.add_parser("periods", help="list a year's periods and their windows")
     periods.add_argument("year", type=_year)
@@ -69,6 +86,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     periods = periods_of_year(args.year) if args.year else [parse_period(p) for p in args.periods]
     periods = list(dict.fromkeys(periods))
     formats = parse_formats(args.format)
+    if args.units:
+        return _report_units(args, [p.id for p in periods], formats)
+    if args.scheduler:
+        raise CchcError("--scheduler runs units: give --units ROOT")
     ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
     started = time.perf_counter()
     published = build_reports(
@@ -80,6 +101,35 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for path in published:
         print(f"  {path}")
     print(f"  {out_dir / 'index.html'}")
+    return 0
+
+
+def _report_units(args: argparse.Namespace, periods: list[str], formats: tuple[str, ...]) -> int:
+    from .units import build_units
+
+    if args.data or args.unit:
+        raise CchcError("--units reads every unit folder of ROOT: --data and --unit do not apply")
+    started = time.perf_counter()
+    outcome = build_units(args.units, periods, cutoff=args.cutoff, out_dir=args.out, formats=formats,
+                          skip_invalid=args.skip_invalid, workers=args.jobs, scheduler=args.scheduler,
+                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    done = [r for r in outcome.results if not r.failed]
+    print(f"{len(done)} of {len(outcome.results)} unit(s), {sum(len(r.files) for r in done)} file(s), "
+          f"roll-up: {len(outcome.rollup)} file(s) ({time.perf_counter() - started:.1f} s)")
+    problems = [f"{r.slug} (folder {Path(r.folder).name}): {r.error}" for r in outcome.failed]
+    if outcome.rollup_error:
+        problems.append(f"roll-up: {outcome.rollup_error}")
+    if problems:
+        raise CchcError(f"{len(outcome.failed)} unit(s) failed: " + "; ".join(problems))
+    return 0
+
+
+def _cmd_split(args: argparse.Namespace) -> int:
+    from .split import split_export
+
+    result = split_export(args.file, args.by, args.out, template=args.template, overwrite=args.overwrite,
+                          unassigned="skip" if args.skip_unassigned else "error")
+    print(result.describe())
     return 0
 
 
@@ -133,7 +183,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
-               "inspect": _cmd_inspect}[args.command]
+               "inspect": _cmd_inspect, "split": _cmd_split}[args.command]
     try:
         return command(args)
     except (CchcError, PeriodError) as exc:
