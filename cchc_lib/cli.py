@@ -88,8 +88,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     if args.units:
         return _report_units(args, [p.id for p in periods], formats)
-    if args.scheduler:
-        raise CchcError("--scheduler runs units: give --units ROOT")
     ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
     started = time.perf_counter()
     published = build_reports(
@@ -107,8 +105,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _report_units(args: argparse.Namespace, periods: list[str], formats: tuple[str, ...]) -> int:
     from .units import build_units
 
-    if args.data or args.unit:
-        raise CchcError("--units reads every unit folder of ROOT: --data and --unit do not apply")
     started = time.perf_counter()
     outcome = build_units(args.units, periods, cutoff=args.cutoff, out_dir=args.out, formats=formats,
                           skip_invalid=args.skip_invalid, workers=args.jobs, scheduler=args.scheduler,
@@ -180,8 +176,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that do not go together: a usage error (exit status 2)."""
+    if args.command != "report":
+        return
+    if args.units and (args.data or args.unit):
+        parser.error("--units reads every unit folder of ROOT: --data and --unit do not apply")
+    if args.scheduler and not args.units:
+        parser.error("--scheduler runs units: give --units ROOT")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs: expected 1 or more, got {args.jobs}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_usage(parser, args)
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
                "inspect": _cmd_inspect, "split": _cmd_split}[args.command]
     try:

@@ -139,6 +139,17 @@ def check_rollup_parameters(period: str, cutoff: str = "decree09", reports_dir: 
     return RollupContext(parsed, cutoff, start, end, folder.resolve(), expected)
 
 
+def check_failed(failed: object) -> dict[str, str]:
+    """The ``failed`` parameter: unit folder → why its reports failed in this run.
+
+    >>> check_failed({"xa-b": "1 problem(s)"}), check_failed({})
+    ({'xa-b': '1 problem(s)'}, {})
+    """
+    if not isinstance(failed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in failed.items()):
+        raise ParameterError(f"failed: expected {{unit folder: reason}}, got {failed!r}")
+    return dict(failed)
+
+
 # ---------------------------------------------------------------------------------------------
 # reading the units' summaries
 # ---------------------------------------------------------------------------------------------
@@ -168,17 +179,22 @@ def _summary_problem(summary: object, period_id: str, cutoff: str | None) -> str
 
 
 def load_unit_summaries(out_dir: Path, period_id: str, expected: list[str],
-                        cutoff: str | None = None) -> tuple[list[dict], list[dict]]:
+                        cutoff: str | None = None, failed: dict[str, str] | None = None) -> tuple[list[dict], list[dict]]:
     """Each expected unit's ``out_dir/<slug>/<period_id>.json``, in the order of ``expected``.
 
     Returns ``(summaries, missing)``: a unit whose file is absent or unreadable, of another
     period (or, when ``cutoff`` is given, of another cut-off), or without the figures to sum
     is *missing*: ``{"unit_slug", "reason"}`` (the reason in Vietnamese, for the report).
-    A summary's ``unit_slug`` is its folder's name (the name the page of units links).
+    A summary's ``unit_slug`` is its folder's name (the name the page of units links). A unit
+    of ``failed`` (slug → why its reports failed in the run that asks for the roll-up) is
+    missing with that reason, whatever an earlier run left in its folder.
     """
     summaries: list[dict] = []
     missing: list[dict] = []
     for slug in expected:
+        if failed and slug in failed:
+            missing.append({"unit_slug": slug, "reason": f"báo cáo của lần chạy này bị lỗi: {failed[slug]}"})
+            continue
         path = Path(out_dir) / slug / f"{period_id}.json"
         relative = f"{slug}/{period_id}.json"
         if not path.is_file():
@@ -379,7 +395,7 @@ FAILED_DIR = "_failed"
 
 def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutoff: str = "decree09",
                    formats: tuple[str, ...] = ("html", "pdf", "json"),
-                   notebook: Path = paths.ROLLUP_NOTEBOOK) -> list[Path]:
+                   notebook: Path = paths.ROLLUP_NOTEBOOK, failed: dict[str, str] | None = None) -> list[Path]:
     """Build and publish the roll-up of ``periods`` over the units ``expected`` (folder names of
     ``out_dir``; empty: every unit folder) into ``out_dir/_tong-hop/``; returns the published files.
 
@@ -387,7 +403,8 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
     moved into place and the index pages written (``_tong-hop/index.html`` and the units'
     page ``out_dir/index.html``). Otherwise nothing published changes: a :class:`ReportError`
     names the period, the failing step and the error, and the executed notebook is kept as
-    ``_tong-hop/_failed/<PERIOD>.ipynb``.
+    ``_tong-hop/_failed/<PERIOD>.ipynb``. ``failed``: units whose reports failed in this run
+    (slug → reason), missing from the roll-up even where an earlier report of theirs remains.
     """
     from papermill.exceptions import PapermillExecutionError
 
@@ -418,6 +435,7 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
             try:
                 nb = execute_notebook(Path(notebook), executed, {
                     "period": period_id, "cutoff": cutoff, "reports_dir": str(out), "units": units,
+                    "failed": {str(k): str(v) for k, v in (failed or {}).items()},
                 })
                 step = "summary"
                 summary = summary_from_notebook(nb)

@@ -107,7 +107,9 @@ def build_unit(job: UnitJob) -> UnitResult:
                               keep_kernel=job.keep_kernel)
     except Exception as exc:  # noqa: BLE001 - one unit's failure never stops the others
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
-        return UnitResult(job.folder, job.name, job.slug, error=lines[0], seconds=time.perf_counter() - started)
+        # "N problem(s) in the dossier data:" is followed by the first problem: keep it
+        error = f"{lines[0]} {lines[1].strip()}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+        return UnitResult(job.folder, job.name, job.slug, error=error, seconds=time.perf_counter() - started)
     return UnitResult(job.folder, job.name, job.slug, tuple(str(f) for f in files),
                       seconds=time.perf_counter() - started)
 
@@ -131,10 +133,16 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
     # each worker keeps one kernel for the units it builds; workers start afresh ("spawn"): a
     # forked copy of a process that already ran a kernel client or Arrow's thread pool can wait
     # forever on a thread that was not copied
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
+    try:
         futures = [pool.submit(build_unit, job) for job in jobs]
         for future in as_completed(futures):
             yield future.result()
+    except BaseException:
+        # interrupted (Ctrl-C) or failing: the units not yet started are not started
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _run_on_cluster(jobs: list[UnitJob], scheduler: str) -> Iterator[UnitResult]:
@@ -145,9 +153,10 @@ def _run_on_cluster(jobs: list[UnitJob], scheduler: str) -> Iterator[UnitResult]
     from distributed import Client, as_completed as dask_completed
 
     try:
-        client = Client(scheduler, timeout="30s")
-    except (OSError, TimeoutError) as exc:
-        raise ReportError(f"--scheduler: no dask scheduler answers at {scheduler!r}: {exc}") from None
+        client = Client(scheduler, timeout="10s")
+    except Exception as exc:  # noqa: BLE001 - a bad address or no scheduler: one clear line
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ReportError(f"--scheduler: no dask scheduler answers at {scheduler!r}: {detail}") from None
     try:
         futures = client.map(build_unit, [replace(job, keep_kernel=False) for job in jobs], pure=False)
         for future in dask_completed(futures):
@@ -224,7 +233,8 @@ def _rollup(results: list[UnitResult], periods: list[str], out: Path, cutoff: st
 
     expected = [r.slug for r in results]
     try:
-        files = publish_rollup(periods, out, expected, cutoff, formats)
+        files = publish_rollup(periods, out, expected, cutoff, formats,
+                               failed={r.slug: r.error for r in results if r.failed})
     except CchcError as exc:
         files, error = [], str(exc).strip().splitlines()[0]
     else:

@@ -111,3 +111,34 @@ def test_split_on_the_command_line_writes_one_folder_per_unit(tmp_path, capsys):
     assert [f.name for f in find_units(tmp_path / "units")] == ["xa-a", "xa-b"]
     assert main(["split", str(source), "--by", "unit", "--out", str(tmp_path / "units")]) == 1  # never overwritten
     assert "xa-a" in capsys.readouterr().err
+
+
+def test_a_unit_that_failed_in_this_run_is_missing_from_the_roll_up_whatever_an_earlier_run_left(tmp_path):
+    from cchc_lib.rollup import load_unit_summaries
+
+    stale = tmp_path / "xa-b"
+    stale.mkdir()
+    (stale / "2023-Q2.json").write_text('{"period": "2023-Q2"}', encoding="utf-8")
+    summaries, missing = load_unit_summaries(tmp_path, "2023-Q2", ["xa-b"], failed={"xa-b": "1 problem(s): row 3"})
+    assert summaries == [] and missing == [{"unit_slug": "xa-b", "reason": "báo cáo của lần chạy này bị lỗi: 1 problem(s): row 3"}]
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "--units", "ROOT", "--data", "x", "2023-Q2"],
+    ["report", "--units", "ROOT", "--unit", "X", "2023-Q2"],
+    ["report", "--scheduler", "tcp://127.0.0.1:8786", "2023-Q2"],
+    ["report", "--jobs", "0", "2023-Q2"],
+])
+def test_options_that_do_not_go_together_are_usage_errors(argv, capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(argv)
+    assert excinfo.value.code == 2
+
+
+def test_a_scheduler_address_that_answers_nothing_is_one_clear_line(tmp_path, capsys):
+    root = units_root(tmp_path, broken=False)
+    code = main(["report", "--units", str(root), "2023-Q2", "--format", "json", "--out", str(tmp_path / "o"),
+                 "--scheduler", "not-an-address"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("cchc: error: --scheduler: no dask scheduler answers at 'not-an-address'")
+    assert "Traceback" not in err
