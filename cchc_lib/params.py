@@ -50,14 +50,7 @@ def check_parameters(
             raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
     if not isinstance(skip_invalid, bool):
         raise ParameterError(f"skip_invalid: expected True or False, got {skip_invalid!r}")
-    try:
-        parsed = parse_period(period)
-    except PeriodError as exc:
-        raise ParameterError(f"period: {exc}") from None
-    try:
-        check_cutoff(cutoff)
-    except PeriodError as exc:
-        raise ParameterError(f"cutoff: {exc}") from None
+    parsed = check_period_and_cutoff(period, cutoff)
     folder = resolve_data_dir(data_dir)
     if not find_dossier_files(folder):
         raise ParameterError(
@@ -73,6 +66,20 @@ def check_parameters(
         data_dir=folder,
         skip_invalid=skip_invalid,
     )
+
+
+def check_period_and_cutoff(period: str, cutoff: str) -> Period:
+    """The period a notebook's ``period`` parameter names, its ``cutoff`` checked too; a
+    :class:`ParameterError` naming the bad one otherwise."""
+    try:
+        parsed = parse_period(str(period))
+    except PeriodError as exc:
+        raise ParameterError(f"period: {exc}") from None
+    try:
+        check_cutoff(cutoff)
+    except PeriodError as exc:
+        raise ParameterError(f"cutoff: {exc}") from None
+    return parsed
 
 
 def resolve_data_dir(data_dir: str | Path = "") -> Path:

@@ -32,7 +32,8 @@ from pathlib import Path
 from . import paths
 from .dossiers import COUNT_KEYS
 from .errors import ParameterError, ReportError
-from .periods import Period, PeriodError, check_cutoff, parse_period
+from .params import check_period_and_cutoff
+from .periods import Period, parse_period
 
 SCHEMA_VERSION = 1
 KIND = "rollup"
@@ -117,14 +118,7 @@ def check_rollup_parameters(period: str, cutoff: str = "decree09", reports_dir: 
             raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
     if not isinstance(units, (str, list, tuple)):
         raise ParameterError(f"units: expected comma-separated folder names, got {type(units).__name__} {units!r}")
-    try:
-        parsed = parse_period(str(period))
-    except PeriodError as exc:
-        raise ParameterError(f"period: {exc}") from None
-    try:
-        check_cutoff(cutoff)
-    except PeriodError as exc:
-        raise ParameterError(f"cutoff: {exc}") from None
+    parsed = check_period_and_cutoff(period, cutoff)
     folder = Path(reports_dir) if str(reports_dir).strip() else paths.REPORTS_DIR
     if not folder.is_dir():
         raise ParameterError(f"reports_dir: {str(folder)!r} is not a folder (the output folder of the units' reports)")
