@@ -200,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         more = " (run 'cchc validate' for the full list)" if len(lines) > 1 and args.command == "report" else ""
         print(f"cchc: error: {lines[0]}{more}", file=sys.stderr)
+        for line in lines[1:6]:  # the first problems, each naming its file, row and column
+            print(f"  {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("cchc: interrupted", file=sys.stderr)

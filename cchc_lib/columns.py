@@ -16,7 +16,6 @@ day that does not exist (``31/02/2023``), is left unparsed for the checks to nam
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Mapping
 
 import numpy as np

@@ -308,12 +308,6 @@ def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
     return kind, pd.DataFrame({c: _text_column(frame[c]) for c in frame.columns}, index=frame.index)
 
 
-def read_grid(path: Path, sheet: str = "") -> tuple[str, list[list[object]]]:
-    """The export's format and all its rows of cells as lists (row 1 of the file first)."""
-    kind, frame = read_table(path, sheet)
-    return kind, _rows(frame)
-
-
 def _rows(frame: pd.DataFrame) -> list[list[object]]:
     """A few rows of a table as lists of cells, None where empty (for the header search)."""
     return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]

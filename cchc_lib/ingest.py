@@ -15,7 +15,6 @@ any other column, personal data included, is never loaded. Each row keeps its or
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable

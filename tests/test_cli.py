@@ -51,6 +51,7 @@ def test_report_refuses_bad_data_before_any_notebook_runs(tmp_path, capsys):
     assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("cchc: error: 1 problem(s) in the dossier data: (run 'cchc validate' for the full list)")
+    assert "dossiers.csv, dòng/row 2, cột/column received_at: '31/02/2023'" in err
     assert not out.exists()
 
 

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 import xlwt
 
