@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 YEAR ?= 2023
 PYTEST_ARGS ?=
 
-.PHONY: report test test-core lab bench clean
+.PHONY: report test test-core lint lab bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 # the quick tests only: no notebook runs
 test-core: $(STAMP)
 	$(BIN)/python -m pytest -m "not notebook" $(PYTEST_ARGS)
+
+# ruff, configured in pyproject.toml ([tool.ruff]); not part of make test
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -7,11 +7,11 @@ The public face, used by the report notebook::
     summary = build_summary(ctx, dossiers)
 """
 
-from .validate import DossierData, load_dossiers, validate_data
 from .params import ReportContext, check_parameters
-from .plan import Plan, load_plan
 from .periods import Period, parse_period, periods_of_year
+from .plan import Plan, load_plan
 from .summary import build_summary
+from .validate import DossierData, load_dossiers, validate_data
 
 __all__ = [
     "Period",
