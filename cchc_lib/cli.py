@@ -9,19 +9,23 @@
     cchc report --units ROOT --year 2023 [--out OUT] [--scheduler tcp://HOST:8786]
     cchc split FILE --by COLUMN --out ROOT [--template DIR]
 
-Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage.
+Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage;
+130 after Ctrl-C and 143 after SIGTERM (the run is cancelled and leaves nothing changed).
+Every check of the parameters is the library's: the command only parses and calls.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 from .errors import CchcError
 from . import schema as S
-from .periods import CUTOFFS, PeriodError, parse_period, periods_of_year
+from .periods import CUTOFFS, PeriodError, periods_of_year
 
 
 def _year(text: str) -> int:
@@ -51,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                              "OUT/_tong-hop/ (OUT default: reports/)")
     report.add_argument("--scheduler", default="", metavar="ADDRESS",
                         help="with --units: run the units on this dask.distributed scheduler (tcp://host:8786)")
+    report.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress line on stderr as each period (with --units: unit) finishes")
 
     split = commands.add_parser("split", help="split an export of many units into one data folder per unit")
     split.add_argument("file", type=Path, metavar="FILE")
@@ -75,40 +81,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .params import check_parameters
-    from .render import build_reports, parse_formats
+def _progress(args: argparse.Namespace):  # noqa: ANN202 - a line printer, or None with --quiet
+    if args.quiet:
+        return None
+    return lambda line: print(line, file=sys.stderr, flush=True)
 
-    if args.year and args.periods:
-        raise CchcError("give either PERIOD ... or --year, not both")
-    if not args.year and not args.periods:
-        raise CchcError("give at least one PERIOD (e.g. 2023-Q1) or --year YYYY")
-    periods = periods_of_year(args.year) if args.year else [parse_period(p) for p in args.periods]
-    periods = list(dict.fromkeys(periods))
-    formats = parse_formats(args.format)
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .render import build_reports
+
     if args.units:
-        return _report_units(args, [p.id for p in periods], formats)
-    ctx = check_parameters(periods[0].id, args.cutoff, args.data or "", args.unit)
+        return _report_units(args)
     started = time.perf_counter()
     published = build_reports(
-        periods, cutoff=args.cutoff, data_dir=ctx.data_dir, out_dir=args.out, formats=formats, unit=args.unit,
-        skip_invalid=args.skip_invalid, jobs=args.jobs,
+        args.periods, year=args.year, cutoff=args.cutoff, data_dir=args.data or "", out_dir=args.out,
+        formats=args.format, unit=args.unit, skip_invalid=args.skip_invalid, jobs=args.jobs,
+        progress=_progress(args),
     )
     out_dir = published[0].parent if published else args.out
-    print(f"{len(periods)} period(s), {len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
+    count = len({p.stem for p in published})
+    print(f"{count} period(s), {len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
     for path in published:
         print(f"  {path}")
     print(f"  {out_dir / 'index.html'}")
     return 0
 
 
-def _report_units(args: argparse.Namespace, periods: list[str], formats: tuple[str, ...]) -> int:
+def _report_units(args: argparse.Namespace) -> int:
     from .units import build_units
 
     started = time.perf_counter()
-    outcome = build_units(args.units, periods, cutoff=args.cutoff, out_dir=args.out, formats=formats,
-                          skip_invalid=args.skip_invalid, workers=args.jobs, scheduler=args.scheduler,
-                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    outcome = build_units(args.units, args.periods, year=args.year, cutoff=args.cutoff, out_dir=args.out,
+                          formats=args.format, skip_invalid=args.skip_invalid, workers=args.jobs,
+                          scheduler=args.scheduler, progress=_progress(args))
     done = [r for r in outcome.results if not r.failed]
     print(f"{len(done)} of {len(outcome.results)} unit(s), {sum(len(r.files) for r in done)} file(s), "
           f"roll-up: {len(outcome.rollup)} file(s) ({time.perf_counter() - started:.1f} s)")
@@ -188,14 +193,29 @@ def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
         parser.error(f"--jobs: expected 1 or more, got {args.jobs}")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the run is cancelled, its staging folder removed."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _check_usage(parser, args)
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
                "inspect": _cmd_inspect, "split": _cmd_split}[args.command]
+    handler = None
     try:
-        return command(args)
+        handler = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave SIGTERM as it is
+        pass
+    try:
+        status = command(args)
+        sys.stdout.flush()
+        return status
     except (CchcError, PeriodError) as exc:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         more = " (run 'cchc validate' for the full list)" if len(lines) > 1 and args.command == "report" else ""
@@ -203,9 +223,29 @@ def main(argv: list[str] | None = None) -> int:
         for line in lines[1:6]:  # the first problems, each naming its file, row and column
             print(f"  {line}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader of stdout went away (``cchc periods 2023 | head -n 1``): stop quietly
+        _silence_stdout()
+        return 0
+    except Terminated:
+        print("cchc: stopped (SIGTERM); nothing was published by the unfinished run", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("cchc: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if handler is not None:
+            signal.signal(signal.SIGTERM, handler)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ParameterError
 from .ingest import Unit, find_dossier_files, read_unit
 from .paths import SAMPLE_DATA_DIR
-from .periods import Period, PeriodError, check_cutoff, parse_period
+from .periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,83 @@ def resolve_data_dir(data_dir: str | Path = "") -> Path:
     if not folder.is_dir():
         raise ParameterError(f"data_dir: {str(folder)!r} is not a folder")
     return folder.resolve()
+
+
+# ---------------------------------------------------------------------------------------------
+# The parameters of a run of many periods (``cchc report``, ``render.build_reports``,
+# ``units.build_units``): checked here, so a Python caller is refused exactly as the command is.
+# ---------------------------------------------------------------------------------------------
+
+FORMATS: tuple[str, ...] = ("html", "pdf", "json")
+
+
+def check_periods(periods: Iterable[str | Period] | str | None = None, year: int | str | None = None) -> list[Period]:
+    """The periods of a run, in the order given without repeats: ``periods`` (ids or
+    :class:`Period`) or every period of ``year``, not both. A :class:`ParameterError` otherwise.
+
+    >>> [p.id for p in check_periods(["2023-q1", "2023-Q1", "2023-Y"])]
+    ['2023-Q1', '2023-Y']
+    >>> len(check_periods(year=2023))
+    7
+    >>> check_periods(["2023-Q5"])
+    Traceback (most recent call last):
+    ...
+    cchc_lib.errors.ParameterError: invalid period id '2023-Q5'; valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
+    """
+    if isinstance(periods, (str, Period)):
+        periods = [periods]
+    periods = list(periods or [])
+    if year is not None and periods:
+        raise ParameterError("give either PERIOD ... or --year, not both")
+    if year is None and not periods:
+        raise ParameterError("give at least one PERIOD (e.g. 2023-Q1) or --year YYYY")
+    try:
+        if year is not None:
+            if isinstance(year, bool) or not str(year).isdigit() or len(str(year)) != 4:
+                raise ParameterError(f"year: expected a year such as 2023, got {year!r}")
+            return periods_of_year(int(year))
+        parsed = [p if isinstance(p, Period) else parse_period(_text("period", p)) for p in periods]
+    except PeriodError as exc:
+        raise ParameterError(str(exc)) from None
+    return list(dict.fromkeys(parsed))
+
+
+def _text(name: str, value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """The formats asked for (``"html,pdf,json"`` or a sequence), in canonical order.
+
+    >>> check_formats("json, html"), check_formats(["pdf"])
+    (('html', 'json'), ('pdf',))
+    """
+    parts = formats.split(",") if isinstance(formats, str) else list(formats)
+    asked = {_text("--format", part).strip().lower() for part in parts if _text("--format", part).strip()}
+    unknown = sorted(asked - set(FORMATS))
+    if not asked:
+        raise ParameterError("--format: no format given; choose from html,pdf,json")
+    if unknown:
+        raise ParameterError(f"--format: unknown {', '.join(unknown)}; choose from html,pdf,json")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def check_cutoff_name(cutoff: str) -> str:
+    """``cutoff`` if it is a known convention; a :class:`ParameterError` naming it otherwise."""
+    try:
+        return check_cutoff(_text("cutoff", cutoff))
+    except PeriodError as exc:
+        raise ParameterError(f"cutoff: {exc}") from None
+
+
+def check_jobs(jobs: int | None) -> int | None:
+    """``jobs`` (processes at once): None (one per core) or a whole number, 1 or more."""
+    if jobs is None:
+        return None
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"--jobs: expected 1 or more, got {jobs!r}")
+    return jobs

@@ -1,22 +1,117 @@
-"""The report folder's index page, the output folder's page of units, and writing files so a
-reader never sees half of one."""
+"""The report folder's index page, the output folder's page of units, writing files so a
+reader never sees half of one, and the lock that keeps two runs out of one output folder."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import shutil
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 
 from . import paths
+from .errors import ReportError
 from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 
 INDEX_FILE = "index.html"
 REPORT_SUFFIXES = (".html", ".pdf", ".json")
+LOCK_FILE = ".lock"
+STAGING_PREFIX = ".staging-"
+# an index page shows texts of the reports' JSON (unit names, ...): each is cut to this length
+INDEX_TEXT_LIMIT = 200
+
+
+def check_out_dir(out: Path, option: str = "--out", create: bool = True) -> Path:
+    """``out`` made (with its parents) if missing, and checked to be a folder this process can
+    write into; a :class:`ReportError` naming it otherwise. With ``create`` False, a missing
+    ``out`` is only checked to be makeable (its nearest existing parent a writable folder)."""
+    out = Path(out)
+
+    def refuse(reason: str) -> ReportError:
+        return ReportError(f"{option}: cannot use {str(out)!r} as the output folder: {reason}")
+
+    if not create and not out.exists():
+        parent = out.absolute().parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            raise refuse(f"{str(parent)!r} is not a folder")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise refuse(f"{str(parent)!r} is not writable")
+        return out
+    if create:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise refuse(str(exc.strerror or exc)) from None
+    if not out.is_dir():
+        raise refuse("it is not a folder")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise refuse("it is not writable")
+    return out
+
+
+@contextmanager
+def folder_lock(out: Path) -> Iterator[Path]:
+    """Hold ``out/.lock`` (``flock``, exclusive) while the block runs: a second run into the same
+    folder is refused at once with a :class:`ReportError` naming the folder. The lock belongs
+    to the open file: it ends with the process (and the children that share it) whatever
+    kills them, so no stale lock is ever left. Where the file system has no ``flock`` (or
+    on Windows) the folder is not locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield out
+        return
+    lock = out / LOCK_FILE
+    try:
+        handle = open(lock, "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise ReportError(f"--out: cannot lock {str(out)!r}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReportError(
+                f"{str(out)!r} is in use by another cchc run (it holds {LOCK_FILE}); "
+                "wait for it to finish or give another --out"
+            ) from None
+        except OSError:  # a file system without flock: run unlocked
+            pass
+        yield out
+    finally:
+        handle.close()
+
+
+def clear_stale_staging(out: Path) -> list[Path]:
+    """Remove what runs killed before they could clean up left in ``out``: staging folders
+    (``.staging-*``) and temporary files of :func:`write_atomic`. Call it only while holding
+    :func:`folder_lock`: no live run then owns them."""
+    removed = []
+    for path in out.iterdir() if out.is_dir() else []:
+        if path.name.startswith(STAGING_PREFIX) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(f".{INDEX_FILE}.") and path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(path)
+    return removed
+
+
+def warn(line: str) -> None:
+    """A line on stderr about something a run left out (a file it could not read)."""
+    try:
+        print(f"cchc: warning: {line}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # no stderr to write to
+        pass
 
 
 def write_atomic(target: Path, text: str) -> None:
@@ -32,27 +127,44 @@ def write_atomic(target: Path, text: str) -> None:
         raise
 
 
-def list_reports(out_dir: Path) -> list[dict]:
-    """One entry per period with a report in ``out_dir``: its name, window and files, in period order."""
+def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
+                 skipped: list[dict] | None = None) -> list[dict]:
+    """One entry per period with a report in ``out_dir``: its name, window and files, in period order.
+
+    ``staged`` (file name → path) are files about to replace or join those of ``out_dir``:
+    the entries then describe the folder as it will be once they are moved in. A JSON that
+    cannot be read as a report summary (not an object, a bad date, ...) is left out and
+    appended to ``skipped`` (``file``, ``reason``); the period is still listed with its other
+    files."""
+    files: dict[str, Path] = {p.name: p for p in out_dir.iterdir()} if out_dir.is_dir() else {}
+    files.update(staged or {})
     found: dict[str, dict] = {}
-    for path in out_dir.iterdir():
-        if path.suffix not in REPORT_SUFFIXES or not path.is_file():
+    for name, path in sorted(files.items()):
+        suffix = Path(name).suffix
+        stem = name[: -len(suffix)] if suffix else name
+        if suffix not in REPORT_SUFFIXES or not path.is_file():
             continue
         try:
-            period = parse_period(path.stem)
+            period = parse_period(stem)
         except PeriodError:
             continue
-        if period.id != path.stem:
+        if period.id != stem:
             continue
-        entry = found.setdefault(period.id, {"period": period, "files": {}, "summary": {}})
-        entry["files"][path.suffix[1:]] = path.name
-        if path.suffix == ".json":
+        summary: dict = {}
+        if suffix == ".json":
             try:
-                entry["summary"] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                entry["summary"] = {}
+                summary = read_summary(path)
+            except ValueError as exc:
+                if skipped is not None:
+                    skipped.append({"file": name, "reason": str(exc)})
+                continue
+        entry = found.setdefault(period.id, {"period": period, "files": {}, "paths": {}, "summary": {}})
+        entry["files"][suffix[1:]] = name
+        entry["paths"][suffix[1:]] = path
+        if suffix == ".json":
+            entry["summary"] = summary
     for entry in found.values():
-        newest = max((out_dir / name).stat().st_mtime for name in entry["files"].values())
+        newest = max(path.stat().st_mtime for path in entry.pop("paths").values())
         summary = entry["summary"]
         entry["name"] = entry["period"].name_vi
         entry["window"] = (
@@ -63,13 +175,73 @@ def list_reports(out_dir: Path) -> list[dict]:
             timespec="seconds"
         )
         entry["generated_vi"] = dt.datetime.fromisoformat(entry["generated"]).strftime("%H:%M %d/%m/%Y")
-        entry["unit"] = summary.get("unit", "")
+        entry["unit"] = clip(summary.get("unit") or "")
         # a roll-up's JSON (``kind: rollup``) tells how many units it sums and which are missing
         entry["kind"] = summary.get("kind", "unit")
         entry["unit_count"] = summary.get("unit_count")
-        entry["missing_units"] = [m.get("unit_slug", "") for m in summary.get("missing_units") or []
+        entry["missing_units"] = [clip(str(m.get("unit_slug", ""))) for m in summary.get("missing_units") or []
                                   if isinstance(m, dict)]
     return sorted(found.values(), key=lambda e: e["period"].sort_key())
+
+
+def read_summary(path: Path) -> dict:
+    """A report's JSON summary, with the keys an index page reads checked; a ``ValueError``
+    saying what is wrong otherwise.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.json").write_text('[1, 2]', encoding="utf-8")
+    >>> read_summary(folder / "a.json")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a report summary (a JSON list, not an object)
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except ValueError as exc:
+        raise ValueError(f"not valid JSON ({str(exc).splitlines()[0][:80]})") from None
+    if not isinstance(data, dict):
+        kind = {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(type(data), "null")
+        raise ValueError(f"not a report summary (a JSON {kind}, not an object)")
+    for key in ("start", "end"):
+        if key in data:
+            try:
+                dt.date.fromisoformat(data[key])
+            except (TypeError, ValueError):
+                raise ValueError(f"{key!r} is not an ISO date: {_short(data[key])}") from None
+    if data.get("generated_at") is not None:
+        try:
+            dt.datetime.fromisoformat(data["generated_at"])
+        except (TypeError, ValueError):
+            raise ValueError(f"'generated_at' is not an ISO date-time: {_short(data['generated_at'])}") from None
+    for key in ("cutoff", "unit", "kind", "district", "province"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValueError(f"{key!r} is not text: {_short(data[key])}")
+    if data.get("unit_count") is not None and (not isinstance(data["unit_count"], int)
+                                                or isinstance(data["unit_count"], bool)):
+        raise ValueError(f"'unit_count' is not a whole number: {_short(data['unit_count'])}")
+    if data.get("missing_units") is not None and not isinstance(data["missing_units"], list):
+        raise ValueError("'missing_units' is not a list")
+    return data
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip(value: object, limit: int = INDEX_TEXT_LIMIT) -> object:
+    """A text longer than ``limit`` characters cut, with an ellipsis; other values as they are.
+
+    >>> clip("abcdef", 4), clip(12, 4)
+    ('abc…', 12)
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
 
 
 def _vi_date(iso: str) -> str:
@@ -78,8 +250,27 @@ def _vi_date(iso: str) -> str:
 
 def _site_environment() -> jinja2.Environment:
     """The index pages' templates; every value is escaped (autoescape)."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR / "site"), autoescape=True, keep_trailing_newline=True
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR / "site"), autoescape=True, keep_trailing_newline=True,
+    )
+    env.filters["clip"] = clip
+    return env
+
+
+def render_index(out_dir: Path, title: str | None = None, parent_link: bool = False,
+                 staged: dict[str, Path] | None = None,
+                 on_skip: Callable[[str], None] | None = warn) -> str:
+    """The page listing every report of ``out_dir`` (with ``staged`` files, see
+    :func:`list_reports`). A JSON it cannot read is left out: a note on the page names it,
+    and ``on_skip`` receives a line saying so."""
+    skipped: list[dict] = []
+    reports = list_reports(out_dir, staged, skipped)
+    for item in skipped:
+        if on_skip is not None:
+            on_skip(f"index of {out_dir}: {item['file']} left out: {item['reason']}")
+    units = sorted({r["unit"] for r in reports if r["unit"]})
+    return _site_environment().get_template("index.html.j2").render(
+        reports=reports, units=units, title=title, parent_link=parent_link, skipped=skipped
     )
 
 
@@ -87,16 +278,31 @@ def write_index(out_dir: Path, title: str | None = None, parent_link: bool = Fal
     """Rewrite ``out_dir/index.html``: a page listing every report in the folder.
 
     ``title`` replaces the heading "Báo cáo cải cách hành chính" (the roll-up's folder);
-    ``parent_link`` adds a link to the page of units one folder up.
+    ``parent_link`` adds a link to the page of units one folder up. A JSON that cannot be
+    read is left out, with a note on the page and a line on stderr.
     """
-    reports = list_reports(out_dir)
-    units = sorted({r["unit"] for r in reports if r["unit"]})
-    page = _site_environment().get_template("index.html.j2").render(
-        reports=reports, units=units, title=title, parent_link=parent_link
-    )
     target = out_dir / INDEX_FILE
-    write_atomic(target, page)
+    write_atomic(target, render_index(out_dir, title, parent_link))
     return target
+
+
+def publish_staged(staging: Path, out: Path, names: list[str], title: str | None = None,
+                   parent_link: bool = False) -> list[Path]:
+    """Move the files ``names`` of ``staging`` into ``out`` and replace its index page.
+
+    The index is written into ``staging`` first, describing the folder as it will be: an
+    error in making it (or in anything before the first move) leaves ``out`` unchanged."""
+    staged = {name: staging / name for name in names}
+    page = render_index(out, title, parent_link, staged)
+    index = staging / INDEX_FILE
+    index.write_text(page, encoding="utf-8")
+    os.chmod(index, 0o644)
+    published = []
+    for name in names:
+        os.replace(staging / name, out / name)
+        published.append(out / name)
+    os.replace(index, out / INDEX_FILE)
+    return published
 
 
 def list_units(out_dir: Path, units: list[dict] | None = None) -> list[dict]:
@@ -119,13 +325,13 @@ def list_units(out_dir: Path, units: list[dict] | None = None) -> list[dict]:
         run = given.get(slug, {})
         result.append({
             "slug": slug,
-            "name": run.get("name") or newest.get("unit") or slug,
-            "district": newest.get("district") or "",
-            "province": newest.get("province") or "",
+            "name": clip(run.get("name") or newest.get("unit") or slug),
+            "district": clip(newest.get("district") or ""),
+            "province": clip(newest.get("province") or ""),
             "periods": [r["name"] for r in reports],
             "href": f"{quote(slug, safe='')}/{INDEX_FILE}" if (folder / INDEX_FILE).is_file() else None,
             "failed": bool(run.get("failed")),
-            "error": str(run.get("error") or "").strip().split("\n")[0],
+            "error": clip(str(run.get("error") or "").strip().split("\n")[0], 500),
             "folder": run.get("folder") or "",
         })
     return result

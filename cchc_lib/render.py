@@ -13,7 +13,16 @@ worker processes are forked, so each worker inherits them.
 Publishing is atomic: every file of every period is written into a staging folder
 inside the output folder and moved into place only when all of them succeeded. On a
 failure nothing already published is touched; the executed notebook of the failing
-period is kept as ``_failed/<PERIOD>.ipynb``.
+period is kept as ``_failed/<PERIOD>.ipynb``. The index page is made in the staging folder
+too, before the first file moves.
+
+Every step has a time limit: a notebook cell (``CCHC_CELL_TIMEOUT``, 900 s), the HTML export
+(``CCHC_HTML_TIMEOUT``, 300 s) and the PDF (``CCHC_PDF_TIMEOUT``, 600 s), the last two run in a
+forked child process that is killed at its limit. A run takes ``OUT/.lock`` (a second run into
+the same folder is refused at once) and clears the staging folders that killed runs left.
+The worker processes and their kernels stop with the process that started them, however it
+ends (SIGKILL included): each worker asks the kernel to send it SIGTERM when its parent dies
+(Linux) and watches its parent besides.
 """
 
 from __future__ import annotations
@@ -21,9 +30,16 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
+import select
 import shutil
+import signal
+import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
@@ -39,15 +55,14 @@ from weasyprint import HTML
 
 from . import paths
 from .errors import ReportError
-from .params import check_parameters
+from .params import FORMATS, check_cutoff_name, check_formats, check_jobs, check_parameters, check_periods
 from .pdf_resources import project_url_fetcher
 from .periods import Period, parse_period
 from .plan import load_plan
-from .publish import write_index
+from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
 from .validate import CHECKED_DATA_ENV, hand_over_dossiers, load_dossiers, release_dossiers
 from .views import SUMMARY_MIME
 
-FORMATS: tuple[str, ...] = ("html", "pdf", "json")
 FAILED_DIR = "_failed"
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "summary-json", "remove"}
 KERNEL_NAME = "python3"
@@ -75,6 +90,7 @@ class PeriodResult:
     files: tuple[str, ...] = ()
     failed_step: str = ""
     error: str = ""
+    seconds: float = 0.0
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -83,19 +99,18 @@ def parse_formats(text: str) -> tuple[str, ...]:
     >>> parse_formats("json, html")
     ('html', 'json')
     """
-    asked = {part.strip().lower() for part in text.split(",") if part.strip()}
-    unknown = sorted(asked - set(FORMATS))
-    if not asked:
-        raise ReportError("--format: no format given; choose from html,pdf,json")
-    if unknown:
-        raise ReportError(f"--format: unknown {', '.join(unknown)}; choose from html,pdf,json")
-    return tuple(f for f in FORMATS if f in asked)
+    return check_formats(text)
 
 
 # The kernel process's own log (start-up notices) says nothing to the analyst; errors in
 # cells reach the executed notebook and the command line.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 CELL_TIMEOUT = 900  # seconds: a cell still running after this is stopped and the period fails
+HTML_TIMEOUT = 300  # seconds for the HTML export of one period
+PDF_TIMEOUT = 600  # seconds for the PDF of one period
+TIME_LIMITS = {"notebook": ("CCHC_CELL_TIMEOUT", CELL_TIMEOUT), "html": ("CCHC_HTML_TIMEOUT", HTML_TIMEOUT),
+               "pdf": ("CCHC_PDF_TIMEOUT", PDF_TIMEOUT)}
+TITLE_LIMIT = 120  # characters of the unit's name in a page's title
 _CLEAR_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
 _kernel: KernelManager | None = None
 
@@ -117,11 +132,13 @@ def reusable_kernel(cwd: Path) -> KernelManager:
                 _CLEAR_NAMESPACE + _environment_update(), store_history=False, timeout=60,
                 output_hook=lambda msg: None,
             )
+        except Exception:  # noqa: BLE001 - a kernel that does not answer is replaced
+            reply = {"content": {"status": "error"}}
         finally:
             client.stop_channels()
         if reply["content"]["status"] == "ok":
             return _kernel
-        shutdown_kernel()
+        kill_kernel()
     _kernel = KernelManager(kernel_name=KERNEL_NAME)
     _kernel.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
     # a pool worker ends through multiprocessing's exit path, which runs finalizers, not atexit
@@ -142,8 +159,54 @@ def shutdown_kernel() -> None:
     """Stop this process's reusable kernel, if one runs."""
     global _kernel
     if _kernel is not None:
-        _kernel.shutdown_kernel(now=True)
+        try:
+            _kernel.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - a kernel that cannot be asked is killed
+            kill_kernel()
         _kernel = None
+
+
+def _kernel_pid() -> int | None:
+    process = getattr(getattr(_kernel, "provisioner", None), "process", None)
+    return getattr(process, "pid", None)
+
+
+def kill_kernel() -> None:
+    """Kill this process's kernel at once (SIGKILL to its process group: the kernel starts a
+    session of its own), without asking it: after a time limit, or when this process stops."""
+    global _kernel
+    pid = _kernel_pid()
+    _kernel = None
+    if pid:
+        _kill_group(pid)
+
+
+def _kill_group(pid: int) -> None:
+    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            kill()
+            return
+        except (ProcessLookupError, PermissionError, OSError):
+            continue
+
+
+def time_limit(step: str) -> float:
+    """The time limit of ``step`` (``notebook``: of each cell; ``html``, ``pdf``), in seconds:
+    its environment variable if set to a positive number, else the default."""
+    name, default = TIME_LIMITS[step]
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+class StepTimeout(ReportError):
+    """A step of a report ran past its time limit and was stopped."""
+
+
+def _limit_text(step: str, limit: float) -> str:
+    return f"stopped after its time limit of {limit:g} s ({TIME_LIMITS[step][0]})"
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
@@ -157,7 +220,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
         progress_bar=False,
         log_output=False,
         request_save_on_cell_execute=False,  # written once at the end (or on failure), not after every cell
-        execution_timeout=CELL_TIMEOUT,
+        execution_timeout=time_limit("notebook"),
         km=reusable_kernel(notebook.parent),
     )
 
@@ -188,6 +251,127 @@ def html_to_pdf(html: str, target: Path) -> None:
     HTML(string=html, base_url=str(paths.PROJECT_ROOT), url_fetcher=project_url_fetcher()).write_pdf(str(target))
 
 
+# --- a step in a child process, killed at its time limit ------------------------------------------
+# The child is forked: it shares what this process imported (WeasyPrint, nbconvert), so it
+# starts in a few milliseconds; it asks to be killed when this process dies, and this process
+# kills it when the limit is reached or when it is itself stopped.
+
+_children: set[int] = set()
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> bool:
+    """Ask Linux to send ``sig`` to this process when the thread that started it ends (the
+    process of its parent, here: each is started from its parent's main thread). False where
+    it cannot (not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def run_limited(step: str, function: Callable, *args: object, limit: float | None = None) -> object:
+    """``function(*args)`` run in a forked child process and its result returned; the child is
+    killed and :class:`StepTimeout` raised when it runs past ``limit`` seconds (default: the
+    step's :func:`time_limit`). An exception in the child is raised here as a ``ReportError``
+    with its type and first line."""
+    limit = time_limit(step) if limit is None else limit
+    if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): run here, without a limit
+        return function(*args)
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 1
+        try:
+            os.close(read_end)
+            die_with_parent(signal.SIGKILL)
+            if os.getppid() != parent:
+                os._exit(1)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                answer = ("ok", function(*args))
+            except BaseException as exc:  # noqa: BLE001 - sent to the parent
+                answer = ("error", f"{type(exc).__name__}: {_first_line(exc)}")
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    _children.add(pid)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + limit
+    try:
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StepTimeout(_limit_text(step, limit))
+                ready, _, _ = select.select([pipe], [], [], min(left, 1.0))
+                if ready:
+                    chunk = pipe.read(1 << 20)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        _children.discard(pid)
+    finally:
+        if pid in _children:  # stopped, timed out or interrupted: the child goes too
+            _kill_child(pid)
+    if not chunks:
+        raise ReportError(f"the {step} step's process ended without an answer (exit status {status})")
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind != "ok":
+        raise ReportError(value)
+    return value
+
+
+def _kill_child(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError, OSError):
+        pass
+    _children.discard(pid)
+
+
+def _html_file(nb: nbformat.NotebookNode, title: str, target: str) -> int:
+    html = notebook_to_html(nb, title)
+    Path(target).write_text(html, encoding="utf-8")
+    return len(html)
+
+
+def _pdf_file(html_path: str, target: str) -> int:
+    html_to_pdf(Path(html_path).read_text(encoding="utf-8"), Path(target))
+    return Path(target).stat().st_size
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, target: Path) -> None:
+    """The executed notebook's HTML written to ``target``, within the ``html`` step's limit."""
+    run_limited("html", _html_file, nb, title, str(target))
+
+
+def export_pdf(html_file: Path, target: Path) -> None:
+    """The PDF of the HTML page ``html_file`` written to ``target``, within the ``pdf`` step's limit."""
+    run_limited("pdf", _pdf_file, str(html_file), str(target))
+
+
+def page_title(kind: str, period_name: str, who: object) -> str:
+    """A report page's title, the unit's name cut to :data:`TITLE_LIMIT` characters."""
+    who = str(who)
+    if len(who) > TITLE_LIMIT:
+        who = who[: TITLE_LIMIT - 1] + "…"
+    return f"{kind} {period_name} - {who}"
+
+
 def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:
     """The JSON summary displayed by the notebook's ``summary-json`` cell."""
     for cell in nb.cells:
@@ -201,6 +385,9 @@ def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:
 
 def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
+    from nbclient.exceptions import CellTimeoutError
+
+    started = time.perf_counter()
     staging = Path(job.staging)
     executed = staging / f"{job.period}.ipynb"
     parameters = {
@@ -215,14 +402,16 @@ def build_period(job: PeriodJob) -> PeriodResult:
         files = []
         if "html" in job.formats or "pdf" in job.formats:
             step = "html"
-            html = notebook_to_html(nb, f"Báo cáo CCHC {summary['period_name']} - {summary['unit']}")
+            html_file = staging / f"{job.period}.html"
+            export_html(nb, page_title("Báo cáo CCHC", summary["period_name"], summary["unit"]), html_file)
             if "html" in job.formats:
-                (staging / f"{job.period}.html").write_text(html, encoding="utf-8")
-                files.append(f"{job.period}.html")
+                files.append(html_file.name)
             if "pdf" in job.formats:
                 step = "pdf"
-                html_to_pdf(html, staging / f"{job.period}.pdf")
+                export_pdf(html_file, staging / f"{job.period}.pdf")
                 files.append(f"{job.period}.pdf")
+            if "html" not in job.formats:
+                html_file.unlink()
         if "json" in job.formats:
             step = "json"
             text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
@@ -230,10 +419,17 @@ def build_period(job: PeriodJob) -> PeriodResult:
             files.append(f"{job.period}.json")
     except PapermillExecutionError as exc:
         return PeriodResult(job.period, failed_step=f"notebook cell In [{exc.exec_count}]",
-                            error=f"{exc.ename}: {_first_line(exc.evalue)}")
+                            error=f"{exc.ename}: {_first_line(exc.evalue)}", seconds=time.perf_counter() - started)
+    except CellTimeoutError:
+        kill_kernel()  # it may still be running the cell: the next period starts a fresh one
+        return PeriodResult(job.period, failed_step="notebook", error=_limit_text("notebook", time_limit("notebook")),
+                            seconds=time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - any failure is reported with its step
-        return PeriodResult(job.period, failed_step=step, error=f"{type(exc).__name__}: {_first_line(exc)}")
-    return PeriodResult(job.period, files=tuple(files))
+        error = str(exc) if isinstance(exc, StepTimeout) else f"{type(exc).__name__}: {_first_line(exc)}"
+        if isinstance(exc, ReportError) and not isinstance(exc, StepTimeout):
+            error = _first_line(exc)
+        return PeriodResult(job.period, failed_step=step, error=error, seconds=time.perf_counter() - started)
+    return PeriodResult(job.period, files=tuple(files), seconds=time.perf_counter() - started)
 
 
 def _first_line(message: object) -> str:
@@ -242,40 +438,66 @@ def _first_line(message: object) -> str:
 
 
 def build_reports(
-    periods: list[Period],
+    periods: Iterable[str | Period] | str | None = None,
     *,
+    year: int | None = None,
     cutoff: str = "decree09",
     data_dir: str | Path = "",
     out_dir: str | Path | None = None,
-    formats: tuple[str, ...] = FORMATS,
+    formats: str | Iterable[str] = FORMATS,
     unit: str = "",
     skip_invalid: bool = False,
     notebook: Path = paths.PERIOD_REPORT_NOTEBOOK,
     jobs: int | None = None,
     keep_kernel: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Build and publish the reports of ``periods``; returns the published files.
+    """Build and publish the reports of ``periods`` (ids or :class:`Period`; or every period of
+    ``year``); returns the published files.
 
-    All periods are built first (in a small pool of processes, one kernel each);
-    only when every one succeeded are the files moved into ``out_dir`` and the
-    index rewritten. Raises :class:`ReportError` naming the period, the failing
-    step and the error otherwise. With ``jobs=1`` the periods run in this process's kernel,
-    kept for the next call when ``keep_kernel`` (a worker building one unit after another).
+    The parameters are checked first, as ``cchc report`` checks them: a bad one raises
+    :class:`~cchc_lib.errors.ParameterError` (a ``CchcError``) before anything is read or
+    written. The output folder is then locked (``OUT/.lock``; a run already holding it makes
+    this one fail at once) and cleared of staging folders that killed runs left. All periods
+    are built (in a small pool of processes, one kernel each); only when every one succeeded
+    are the files and the index page (made beforehand) moved into ``out_dir``. Raises
+    :class:`ReportError` naming the period, the failing step and the error otherwise.
+    ``progress`` receives a line as each period finishes (``2023-Q2 done in 12.3 s (3/7)``).
+    With ``jobs=1`` the periods run in this process's kernel, kept for the next call when
+    ``keep_kernel`` (a worker building one unit after another).
     """
-    if not periods:
-        raise ReportError("no period given")
-    contexts = [check_parameters(p.id, cutoff, str(data_dir), unit, skip_invalid) for p in periods]
+    period_list = check_periods(periods, year)
+    formats = check_formats(formats)
+    cutoff = check_cutoff_name(cutoff)
+    jobs = check_jobs(jobs)
+    contexts = [check_parameters(p.id, cutoff, str(data_dir), unit, skip_invalid) for p in period_list]
+    out = Path(out_dir) if out_dir else paths.default_out_dir(contexts[0].unit.slug)
+    if not check_out_dir(out, create=False).exists():
+        # a new folder: the data is checked before it is made (bad data leaves no trace)
+        load_dossiers(contexts[0].data_dir, skip_invalid=skip_invalid)
+    check_out_dir(out)
+    with folder_lock(out):
+        clear_stale_staging(out)
+        return _build_locked(contexts, out, cutoff=cutoff, formats=formats, unit=unit, skip_invalid=skip_invalid,
+                             notebook=notebook, jobs=jobs, keep_kernel=keep_kernel, progress=progress)
+
+
+_staging_now: list[Path] = []  # this process's staging folder while a run builds (removed if it is stopped)
+
+
+def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str, ...], unit: str,
+                  skip_invalid: bool, notebook: Path, jobs: int | None, keep_kernel: bool,
+                  progress: Callable[[str], None] | None) -> list[Path]:
     # the data is read and checked here, once: bad data is refused before any notebook starts,
     # and the kernels load the checked dossiers from the staging folder instead of reading the
     # exports again; this process then lets its copy go
     load_dossiers(contexts[0].data_dir, skip_invalid=skip_invalid)
     load_plan(contexts[0].data_dir)
-    out = Path(out_dir) if out_dir else paths.default_out_dir(contexts[0].unit.slug)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     except OSError as exc:
-        raise ReportError(f"--out: cannot use {str(out)!r} as the output folder: {exc.strerror or exc}") from None
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        raise ReportError(f"--out: cannot write into {str(out)!r}: {exc.strerror or exc}") from None
+    _staging_now.append(staging)
     handover = staging / ".checked-dossiers.pickle"
     previous = os.environ.get(CHECKED_DATA_ENV)
     try:
@@ -287,7 +509,7 @@ def build_reports(
                       str(staging), formats)
             for ctx in contexts
         ]
-        results = _run_jobs(job_list, jobs, keep_kernel)
+        results = _run_jobs(job_list, jobs, keep_kernel, progress)
         failures = [r for r in results if r.failed_step]
         if failures:
             kept = _keep_failed(failures, staging, out)
@@ -297,15 +519,12 @@ def build_reports(
             raise ReportError(
                 f"{first.period}: {first.failed_step} failed: {first.error}; {where}; no report was changed{others}"
             )
-        published = []
-        for result in results:
-            for name in result.files:
-                os.replace(staging / name, out / name)
-                published.append(out / name)
-            (out / FAILED_DIR / f"{result.period}.ipynb").unlink(missing_ok=True)
-        if (out / FAILED_DIR).is_dir() and not any((out / FAILED_DIR).iterdir()):
-            (out / FAILED_DIR).rmdir()
-        write_index(out)
+        with signals_held():  # Ctrl-C or SIGTERM now waits for the files to be in place
+            published = publish_staged(staging, out, [name for r in results for name in r.files])
+            for result in results:
+                (out / FAILED_DIR / f"{result.period}.ipynb").unlink(missing_ok=True)
+            if (out / FAILED_DIR).is_dir() and not any((out / FAILED_DIR).iterdir()):
+                (out / FAILED_DIR).rmdir()
         return published
     finally:
         if previous is None:
@@ -313,28 +532,132 @@ def build_reports(
         else:
             os.environ[CHECKED_DATA_ENV] = previous
         shutil.rmtree(staging, ignore_errors=True)
+        _staging_now.remove(staging)
 
 
-def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = False) -> list[PeriodResult]:
+class signals_held:
+    """Within the block, SIGINT and SIGTERM wait (they take effect when it ends): the files of
+    a run are moved into place all together or not at all. Only in the main thread."""
+
+    def __enter__(self) -> "signals_held":
+        self.held = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+        if self.held:
+            self.before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.before)
+
+
+def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = False,
+              progress: Callable[[str], None] | None = None) -> list[PeriodResult]:
     """Build every period: in this process when one worker is asked for, else in a pool of
     forked processes (each with its own reusable kernel) that inherit the imports done here."""
     workers = max(1, min(len(job_list), jobs or os.cpu_count() or 1))
+    total = len(job_list)
+
+    def report(result: PeriodResult, done: int) -> None:
+        if progress is not None:
+            progress(progress_line(result, done, total))
+
     if workers == 1:
+        results = []
         try:
-            return [build_period(job) for job in job_list]
+            for job in job_list:
+                results.append(build_period(job))
+                report(results[-1], len(results))
+            return results
+        except BaseException:
+            kill_kernel()  # stopped: the kernel may be busy; no need to ask it
+            raise
         finally:
             if not keep_kernel:
                 shutdown_kernel()
     # the longest windows make the longest reports: start them first so no worker is left
     # alone with a year's report at the end
     order = sorted(range(len(job_list)), key=lambda i: -_window_days(job_list[i]))
+    done: dict[int, PeriodResult] = {}
     gc.freeze()  # the forked workers then share, rather than copy, what this process imported
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
+                               initializer=worker_started, initargs=(os.getpid(),))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            done = dict(zip(order, pool.map(build_period, [job_list[i] for i in order])))
+        futures = {pool.submit(build_period, job_list[i]): i for i in order}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done[futures[future]] = future.result()
+                report(done[futures[future]], len(done))
+    except BaseException:
+        stop_pool(pool)
+        raise
     finally:
         gc.unfreeze()
+    pool.shutdown(wait=True)
     return [done[i] for i in range(len(job_list))]
+
+
+def progress_line(result: PeriodResult, done: int, total: int) -> str:
+    """The line said as a period finishes.
+
+    >>> progress_line(PeriodResult("2023-Q2", ("2023-Q2.json",), seconds=12.34), 3, 7)
+    '2023-Q2 done in 12.3 s (3/7)'
+    >>> progress_line(PeriodResult("2023-Y", failed_step="pdf", error="x", seconds=2), 7, 7)
+    '2023-Y FAILED at pdf after 2.0 s (7/7)'
+    """
+    if result.failed_step:
+        return f"{result.period} FAILED at {result.failed_step} after {result.seconds:.1f} s ({done}/{total})"
+    return f"{result.period} done in {result.seconds:.1f} s ({done}/{total})"
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Stop a pool now: nothing more starts, its workers get SIGTERM (each kills its kernel
+    and its child processes, then exits), and SIGKILL after ``grace`` seconds."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+
+
+# --- pool workers: they stop with their parent ---------------------------------------------------
+
+def worker_started(parent: int) -> None:
+    """Initializer of a pool worker: it stops, with its kernel and children, when ``parent``
+    ends (SIGTERM from the kernel on Linux, and a thread watching the parent's id anywhere),
+    and when it is sent SIGTERM; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    die_with_parent(signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the line above
+        _stop_worker()
+    threading.Thread(target=_watch_parent, args=(parent,), name="cchc-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    _stop_worker()
+
+
+def _stop_worker(*_: object) -> None:
+    """End this worker now: its kernel and child processes killed, its own staging folder (a
+    unit's run in this process) removed."""
+    kill_kernel()
+    for pid in list(_children):
+        _kill_child(pid)
+    for staging in list(_staging_now):
+        shutil.rmtree(staging, ignore_errors=True)
+    os._exit(143)
 
 
 def _window_days(job: PeriodJob) -> int:

@@ -400,11 +400,8 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
     ``_tong-hop/_failed/<PERIOD>.ipynb``. ``failed``: units whose reports failed in this run
     (slug → reason), missing from the roll-up even where an earlier report of theirs remains.
     """
-    from papermill.exceptions import PapermillExecutionError
-
-    from .publish import write_index, write_units_index
-    from .render import (FORMATS, execute_notebook, html_to_pdf, notebook_to_html, shutdown_kernel,
-                         summary_from_notebook)
+    from .publish import folder_lock, write_units_index
+    from .render import FORMATS
 
     if not periods:
         raise ReportError("no period given")
@@ -419,7 +416,27 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"roll-up: cannot use {str(target)!r}: {exc.strerror or exc}") from None
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+    with folder_lock(target):
+        from .publish import clear_stale_staging
+
+        clear_stale_staging(target)
+        published = _publish_rollup_locked(contexts, target, out, units, cutoff, formats, notebook, failed)
+    write_units_index(out, [{"slug": slug} for slug in contexts[0].units])
+    return published
+
+
+def _publish_rollup_locked(contexts: list, target: Path, out: Path, units: str, cutoff: str,
+                           formats: tuple[str, ...], notebook: Path, failed: dict[str, str] | None) -> list[Path]:
+    from papermill.exceptions import PapermillExecutionError
+
+    from .publish import publish_staged
+    from .render import (StepTimeout, execute_notebook, export_html, export_pdf, page_title, shutdown_kernel,
+                         signals_held, summary_from_notebook)
+
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+    except OSError as exc:
+        raise ReportError(f"roll-up: cannot write into {str(target)!r}: {exc.strerror or exc}") from None
     try:
         built: list[str] = []
         for ctx in contexts:
@@ -437,16 +454,17 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
                     raise ReportError(f"the notebook's summary is not the roll-up of {period_id}")
                 if "html" in formats or "pdf" in formats:
                     step = "html"
-                    html = notebook_to_html(
-                        nb, f"Báo cáo tổng hợp CCHC {summary['period_name']} - {summary['unit_count']} đơn vị"
-                    )
+                    html_file = staging / f"{period_id}.html"
+                    export_html(nb, page_title("Báo cáo tổng hợp CCHC", summary["period_name"],
+                                               f"{summary['unit_count']} đơn vị"), html_file)
                     if "html" in formats:
-                        (staging / f"{period_id}.html").write_text(html, encoding="utf-8")
-                        built.append(f"{period_id}.html")
+                        built.append(html_file.name)
                     if "pdf" in formats:
                         step = "pdf"
-                        html_to_pdf(html, staging / f"{period_id}.pdf")
+                        export_pdf(html_file, staging / f"{period_id}.pdf")
                         built.append(f"{period_id}.pdf")
+                    if "html" not in formats:
+                        html_file.unlink()
                 if "json" in formats:
                     step = "json"
                     text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
@@ -455,21 +473,20 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
             except Exception as exc:  # noqa: BLE001 - any failure is reported with its period and step
                 if isinstance(exc, PapermillExecutionError):
                     step, error = f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {_first_line(exc.evalue)}"
+                elif isinstance(exc, StepTimeout):
+                    error = str(exc)
                 else:
                     error = f"{type(exc).__name__}: {_first_line(exc)}"
                 kept = _keep_failed(executed, target)
                 where = f"executed notebook kept at {kept}" if kept else "the notebook did not start"
                 raise ReportError(f"roll-up {period_id}: {step} failed: {error}; {where}; no report was changed") from None
-        published = []
-        for name in built:
-            os.replace(staging / name, target / name)
-            published.append(target / name)
-        for ctx in contexts:
-            (target / FAILED_DIR / f"{ctx.period.id}.ipynb").unlink(missing_ok=True)
-        if (target / FAILED_DIR).is_dir() and not any((target / FAILED_DIR).iterdir()):
-            (target / FAILED_DIR).rmdir()
-        write_index(target, title="Báo cáo tổng hợp kết quả cải cách hành chính", parent_link=True)
-        write_units_index(out, [{"slug": slug} for slug in contexts[0].units])
+        with signals_held():
+            published = publish_staged(staging, target, built, title="Báo cáo tổng hợp kết quả cải cách hành chính",
+                                       parent_link=True)
+            for ctx in contexts:
+                (target / FAILED_DIR / f"{ctx.period.id}.ipynb").unlink(missing_ok=True)
+            if (target / FAILED_DIR).is_dir() and not any((target / FAILED_DIR).iterdir()):
+                (target / FAILED_DIR).rmdir()
         return published
     finally:
         shutdown_kernel()

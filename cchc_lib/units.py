@@ -130,17 +130,22 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
         finally:
             shutdown_kernel()
         return
+    from .render import stop_pool, worker_started
+
     # each worker keeps one kernel for the units it builds; workers start afresh ("spawn"): a
     # forked copy of a process that already ran a kernel client or Arrow's thread pool can wait
-    # forever on a thread that was not copied
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
+    # forever on a thread that was not copied. A worker stops, with its kernel, when this
+    # process ends, however it ends.
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"),
+                               initializer=worker_started, initargs=(os.getpid(),))
     try:
         futures = [pool.submit(build_unit, job) for job in jobs]
         for future in as_completed(futures):
             yield future.result()
     except BaseException:
-        # interrupted (Ctrl-C) or failing: the units not yet started are not started
-        pool.shutdown(wait=True, cancel_futures=True)
+        # interrupted (Ctrl-C, SIGTERM) or failing: the units not yet started are not started,
+        # those running are stopped (each removes its staging folder)
+        stop_pool(pool)
         raise
     pool.shutdown(wait=True)
 
@@ -178,30 +183,37 @@ class UnitsOutcome:
         return [r for r in self.results if r.failed]
 
 
-def build_units(root: Path, periods: list[str], *, cutoff: str = "decree09", out_dir: Path | None = None,
-                formats: tuple[str, ...] = ("html", "pdf", "json"), skip_invalid: bool = False,
+def build_units(root: Path, periods: list[str] | None = None, *, year: int | None = None,
+                cutoff: str = "decree09", out_dir: Path | None = None,
+                formats: str | tuple[str, ...] = ("html", "pdf", "json"), skip_invalid: bool = False,
                 workers: int | None = None, scheduler: str = "",
                 progress: Callable[[str], None] | None = None) -> UnitsOutcome:
     """Every unit of ``root`` reported into ``out_dir/<unit-slug>/``, then the roll-up into
-    ``out_dir/_tong-hop/`` and the index page of ``out_dir``. ``progress`` receives a line
-    per finished unit (done/total, elapsed, estimated time left)."""
+    ``out_dir/_tong-hop/`` and the index page of ``out_dir``. ``periods`` (ids) or every period
+    of ``year``, checked as :func:`cchc_lib.render.build_reports` checks them. ``progress``
+    receives a line per finished unit (done/total, elapsed, estimated time left); None: no line.
+    ``out_dir`` is locked for the run (``OUT/.lock``): a second run into it is refused at once."""
     from . import paths
+    from .params import check_cutoff_name, check_formats, check_jobs, check_periods
+    from .publish import check_out_dir, folder_lock
 
+    period_ids = [p.id for p in check_periods(periods, year)]
+    formats = check_formats(formats)
+    cutoff = check_cutoff_name(cutoff)
+    workers = check_jobs(workers)
     out = Path(out_dir) if out_dir else paths.REPORTS_DIR
-    jobs = unit_jobs(find_units(root), periods, cutoff=cutoff, out_dir=out, formats=formats,
+    jobs = unit_jobs(find_units(root), period_ids, cutoff=cutoff, out_dir=out, formats=formats,
                      skip_invalid=skip_invalid)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"--out: cannot use {str(out)!r} as the output folder: {exc.strerror or exc}") from None
-    started = time.perf_counter()
-    finished: dict[str, UnitResult] = {}
-    for result in run_units(jobs, workers=workers, scheduler=scheduler):
-        finished[result.folder] = result
-        if progress is not None:
-            progress(progress_line(result, len(finished), len(jobs), time.perf_counter() - started))
-    results = [finished[job.folder] for job in jobs]
-    rollup, rollup_error = _rollup(results, periods, out, cutoff, formats)
+    check_out_dir(out)
+    with folder_lock(out):
+        started = time.perf_counter()
+        finished: dict[str, UnitResult] = {}
+        for result in run_units(jobs, workers=workers, scheduler=scheduler):
+            finished[result.folder] = result
+            if progress is not None:
+                progress(progress_line(result, len(finished), len(jobs), time.perf_counter() - started))
+        results = [finished[job.folder] for job in jobs]
+        rollup, rollup_error = _rollup(results, period_ids, out, cutoff, formats)
     return UnitsOutcome(results, rollup, rollup_error)
 
 

@@ -5,6 +5,10 @@ Vietnamese. The markup lives in the templates of ``templates/sections/``, render
 Jinja environment that escapes every value: the functions here hand the templates data
 (dicts, lists, numbers, plain strings), never HTML, so nothing read from the data folder
 can become markup in the report.
+
+Every text a section shows is cut to :data:`TEXT_LIMIT` characters (with an ellipsis): a
+cell holding a whole page of text, or a hundred thousand characters, would make the report
+unreadable and its PDF take minutes. The JSON keeps the texts whole.
 """
 
 from __future__ import annotations
@@ -21,6 +25,21 @@ from . import paths
 from .periods import CUTOFF_NAMES_VI
 
 SUMMARY_MIME = "application/json"  # the output type of show_summary
+TEXT_LIMIT = 300  # characters of one text shown in a report (a name, a cell, a sentence of the plan)
+
+
+def clip(value: object, limit: int = TEXT_LIMIT) -> object:
+    """A text longer than ``limit`` characters cut to ``limit`` (its last one an ellipsis);
+    markup made by the templates themselves and other values pass as they are.
+
+    >>> clip("Đăng ký khai sinh" * 100, 20)
+    'Đăng ký khai sinhĐă…'
+    >>> clip("ngắn"), clip(3), clip(None)
+    ('ngắn', 3, None)
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
 
 
 def vi_date(iso: str) -> str:
@@ -92,8 +111,9 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=clip,  # every {{ value }} a template shows; joined lists are clipped item by item
     )
-    env.filters.update(vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
+    env.filters.update(clip=clip, vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
                        vi_decimal=vi_decimal)
     env.globals["COLUMN_WIDTHS"] = COLUMN_WIDTHS
     return env
