@@ -16,6 +16,7 @@ day that does not exist (``31/02/2023``), is left unparsed for the checks to nam
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -105,6 +106,39 @@ def fold_key(values: pd.Series) -> pd.Series:
     from .schema import normalize_header
 
     return map_distinct(values, normalize_header, dtype="str")
+
+
+def _tidy(text: object) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def one_spelling(values: pd.Series, preferred: Mapping[str, str] | None = None) -> pd.Series:
+    """Names written several ways (``Hộ tịch``, ``HỘ TỊCH``, ``Hộ  tịch ``) under one spelling
+    per :func:`fold_key`: the ``preferred`` one for the key (the catalogue's), else the
+    spelling the column uses most (the first seen on a tie), its spaces folded. Missing cells
+    stay missing; the work is done once per distinct value.
+
+    >>> one_spelling(pd.Series(["hộ tịch", "Hộ tịch", "HỘ TỊCH", "Hộ  tịch ", "Hộ tịch", None])).tolist()
+    ['Hộ tịch', 'Hộ tịch', 'Hộ tịch', 'Hộ tịch', 'Hộ tịch', nan]
+    >>> one_spelling(pd.Series(["chứng thực"]), {"chứng thực": "Chứng thực"}).tolist()
+    ['Chứng thực']
+    """
+    from .schema import normalize_header
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return pd.Series(pd.array([pd.NA] * len(values), dtype="str"), index=values.index)
+    spellings = [_tidy(u) for u in uniques]
+    keys = [normalize_header(s) for s in spellings]
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    # the spelling used most per key (first seen on a tie: factorize keeps the order of appearance)
+    table = pd.DataFrame({"key": keys, "spelling": spellings, "count": counts})
+    table = table.groupby(["key", "spelling"], sort=False, as_index=False)["count"].sum()
+    best = table.sort_values("count", ascending=False, kind="stable").drop_duplicates("key")
+    chosen = dict(zip(best["key"], best["spelling"]))
+    chosen.update({k: v for k, v in (preferred or {}).items() if k in chosen})
+    result = [chosen[k] for k in keys]
+    return pd.Series(pd.array(result, dtype="str").take(codes, allow_fill=True), index=values.index)
 
 
 def map_values(keys: pd.Series, table: Mapping[str, object], dtype: object = object) -> pd.Series:

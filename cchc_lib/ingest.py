@@ -22,18 +22,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
+import pandera.pandas as pa
 
 from . import schema as S
-from .errors import DataError
 from .columns import fold_key
 from .exports import ExportMapping, ExportReading, read_export, read_table
 
+# the problems table lives in cchc_lib.problems; these names stay importable from here
+from .problems import (  # noqa: F401
+    ERROR,
+    PROBLEM_COLUMNS,
+    WARNING,
+    ProblemError,
+    format_problems,
+    load_yaml,
+    problem,
+    problem_table,
+    row_check,
+    schema_problems,
+)
+
 UNIT_FILE = "unit.yaml"
 _DOSSIER_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".htm")
-PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem_vi", "problem_en", "severity"]
-ERROR = "error"
-WARNING = "warning"
+_problem = problem  # the former name of cchc_lib.problems.problem
 
 
 @dataclass(frozen=True)
@@ -69,13 +80,8 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
     info: dict = {}
     path = data_dir / UNIT_FILE
     if path.exists():
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise DataError(f"{path}: not a valid UTF-8 YAML file: {exc}".splitlines()[0]) from exc
-        if loaded is not None and not isinstance(loaded, dict):
-            raise DataError(f"{path}: expected keys such as 'name:' and 'province:', found {type(loaded).__name__}")
-        info = loaded or {}
+        # the one safe YAML reader (README, "The data folder"): small, no anchors or aliases
+        info = load_yaml(path, UNIT_FILE)
     display = unicodedata.normalize("NFC", str(name or info.get("name") or data_dir.resolve().name))
     return Unit(
         name=display,
@@ -97,11 +103,6 @@ def find_dossier_files(data_dir: Path) -> list[Path]:
             f for f in folder.iterdir() if f.suffix.lower() in _DOSSIER_SUFFIXES and not f.name.startswith(("~$", "."))
         )
     return files
-
-
-def _problem(file: str, row: object, column: str, value: object, vi: str, en: str, severity: str = ERROR) -> dict:
-    """One row of the problems table."""
-    return dict(zip(PROBLEM_COLUMNS, (file, row, column, value, vi, en, severity)))
 
 
 def _read_with_aliases(
@@ -189,13 +190,32 @@ def find_catalogue(data_dir: Path) -> Path | None:
     return next((data_dir / name for name in CATALOGUE_NAMES if (data_dir / name).is_file()), None)
 
 
+CATALOGUE_MESSAGES = {
+    "legal_time_unread": (S.LEGAL_DAYS, "Thời hạn không đọc được (số ngày làm việc hoặc 'trong ngày')",
+                          "legal time not understood (working days, or 'trong ngày')"),
+    "legal_time_too_long": (S.LEGAL_DAYS,
+                            f"Thời hạn quá {S.MAX_LEGAL_DAYS} ngày làm việc: không có thủ tục nào dài như vậy",
+                            f"legal time above {S.MAX_LEGAL_DAYS} working days: no procedure takes that long"),
+    "duplicate_procedure": (S.PROCEDURE, "Thủ tục có hai dòng trong danh mục", "procedure listed twice in the catalogue"),
+}
+CATALOGUE_SCHEMA = pa.DataFrameSchema(
+    checks=[
+        row_check("legal_time_unread", lambda df: df[S.LEGAL_DAYS].notna() | df["__too_long"]),
+        row_check("legal_time_too_long", lambda df: ~df["__too_long"]),
+        row_check("duplicate_procedure", lambda df: ~df["key"].duplicated()),
+    ],
+    name="procedure catalogue",
+)
+
+
 def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The procedure catalogue: ``procedure``, ``field``, ``legal_days`` (working days, 0 = same
-    day; NA where not given), with a ``key`` column for matching names; and its problems."""
+    day; NA where not given or above :data:`schema.MAX_LEGAL_DAYS`), with a ``key`` column for
+    matching names; and its problems (checked with a pandera schema, every failure at once)."""
     path = find_catalogue(data_dir)
     columns = [*S.CATALOGUE_COLUMNS, "key", S.SOURCE_FILE, S.SOURCE_ROW]
     if path is None:
-        return pd.DataFrame(columns=columns), pd.DataFrame(columns=PROBLEM_COLUMNS)
+        return pd.DataFrame(columns=columns), problem_table()
 
     def alias(header: str) -> str | None:
         key = S.normalize_header(header)
@@ -203,36 +223,18 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     frame, problems = _read_with_aliases(path, alias, (S.PROCEDURE, S.LEGAL_DAYS))
     if problems:
-        return pd.DataFrame(columns=columns), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+        return pd.DataFrame(columns=columns), problem_table(problems)
     frame = frame.reindex(columns=[*S.CATALOGUE_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])
+    written = frame.copy()
     given = fold_key(frame[S.LEGAL_DAYS])
     text = given.str.replace(r"(ngày làm việc|ngày)$", "", regex=True).str.strip()
-    digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    digits = text.str.fullmatch(r"\d{1,9}").fillna(False).astype(bool)
     legal = pd.to_numeric(text.where(digits), errors="coerce").astype("Int64")
     legal = legal.mask(given.isin(S.SAME_DAY_WORDS).fillna(False).astype(bool), 0)
-    for row, value in zip(frame.loc[legal.isna(), S.SOURCE_ROW], given[legal.isna()]):
-        problems.append(
-            _problem(path.name, int(row), S.LEGAL_DAYS, "" if pd.isna(value) else value,
-                     "Thời hạn không đọc được (số ngày làm việc hoặc 'trong ngày')",
-                     "legal time not understood (working days, or 'trong ngày')")
-        )
-    frame[S.LEGAL_DAYS] = legal
+    too_long = (legal > S.MAX_LEGAL_DAYS).fillna(False).astype(bool)
+    # an absurd legal time is named, and never used: no due date is computed from it
+    frame[S.LEGAL_DAYS] = legal.mask(too_long)
     frame["key"] = fold_key(frame[S.PROCEDURE]).fillna("")
-    duplicated = frame["key"].duplicated()
-    for row, name in zip(frame.loc[duplicated, S.SOURCE_ROW], frame.loc[duplicated, S.PROCEDURE]):
-        problems.append(_problem(path.name, int(row), S.PROCEDURE, name,
-                                 "Thủ tục có hai dòng trong danh mục", "procedure listed twice in the catalogue"))
-    return frame[columns], pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
-
-
-def format_problems(problems: pd.DataFrame, limit: int | None = None) -> str:
-    """The problems table as text, one line a problem: file, row, column, value, what is wrong."""
-    shown = problems if limit is None else problems.head(limit)
-    lines = [
-        f"{'cảnh báo/warning: ' if p.severity == WARNING else ''}"
-        f"{p.file}, dòng/row {p.row}, cột/column {p.column or '-'}: {p.value!r}: {p.problem_vi} / {p.problem_en}"
-        for p in shown.itertuples(index=False)
-    ]
-    if limit is not None and len(problems) > limit:
-        lines.append(f"… and {len(problems) - limit} more (run 'cchc validate')")
-    return "\n".join(lines)
+    found = schema_problems(CATALOGUE_SCHEMA, frame.assign(__too_long=too_long.to_numpy()), CATALOGUE_MESSAGES,
+                            values=written)
+    return frame[columns], found.sort_values(["row", "column"], kind="stable").reset_index(drop=True)

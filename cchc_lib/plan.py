@@ -26,14 +26,25 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import yaml
+import pandera.pandas as pa
 
-from .columns import parse_dates
-from .errors import DataError
+from . import schema as S
+from .columns import fold_key, map_values, parse_dates
 from .exports import read_table
-from .ingest import ERROR, PROBLEM_COLUMNS, WARNING, _problem, format_problems
 from .periods import PeriodError, Period, parse_period
+from .problems import (
+    WARNING,
+    ProblemError,
+    concat_problems,
+    load_yaml,
+    problem,
+    problem_table,
+    raise_errors,
+    row_check,
+    schema_problems,
+)
 
 PLAN_DIR = "plan"
 DATE = "date"
@@ -208,6 +219,11 @@ class Plan:
         return self.tasks.loc[has_note, ["task_id", "timing", "timing_corrected", "correction_note"]]
 
 
+PLAN_FILES = ("tasks", "milestones", "updates", "targets", "indicators")  # CSV, or XLSX of the same name
+_COPY_MARKS = re.compile(r"(\s*\(\d+\)|\s*-\s*(copy|sao chép|bản sao)(\s*\(\d+\))?|^(copy of|bản sao của)\s+)",
+                         re.IGNORECASE)
+
+
 def _read_csv(path: Path, columns: list[str], required: list[str], problems: list[dict]) -> pd.DataFrame:
     """A plan file (``.csv``, else an ``.xlsx`` of the same name) as text cells (NFC, stripped;
     a workbook's typed dates as ISO text), read by the same table reader as the dossier
@@ -223,7 +239,7 @@ def _read_csv(path: Path, columns: list[str], required: list[str], problems: lis
         if len(table) else []
     for column in required:
         if column not in header:
-            problems.append(_problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing"))
+            problems.append(problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing"))
     body = table.iloc[1:]
     body = body.loc[body.notna().any(axis=1)]
     chosen = {name: i for i, name in reversed(list(enumerate(header))) if name in columns}
@@ -232,43 +248,168 @@ def _read_csv(path: Path, columns: list[str], required: list[str], problems: lis
     return frame.assign(source_row=(body.index + 1).astype("int64"), source_file=path.name).reset_index(drop=True)
 
 
-def _parse_days(texts: pd.Series) -> list[dt.date | None]:
-    """A column of date cells as days (None where empty or not a date), by the one date parser
+def _parse_days(texts: pd.Series) -> pd.Series:
+    """A column of date cells as days (NaT where empty or not a date), by the one date parser
     of every input (:func:`cchc_lib.columns.parse_dates`)."""
     days, _ = parse_dates(texts.replace("", None))
+    return days.dt.normalize()
+
+
+def _fractions(texts: pd.Series) -> pd.Series:
+    """``96%``, ``96``, ``0,96`` or ``0.96`` as 0.96; NaN when not a number in 0–100%."""
+    text = texts.astype(str)
+    number = pd.to_numeric(text.str.replace("%", "", regex=False).str.replace(",", ".", regex=False).str.strip(),
+                           errors="coerce")
+    value = number.where(~(text.str.contains("%", regex=False) | (number > 1)), number / 100)
+    return value.where(value.between(0, 1)).astype("float64")
+
+
+def _as_dates(days: pd.Series) -> list[dt.date | None]:
     return [None if pd.isna(d) else d.date() for d in days]
 
 
-def _parse_fraction(text: str) -> float | None:
-    """``96%``, ``96``, ``0,96`` or ``0.96`` as 0.96; None when not a number in 0–100%."""
-    cleaned = text.replace("%", "").replace(",", ".").strip()
+def _near_misses(folder: Path, stem: str) -> list[str]:
+    """Files of ``folder`` that look like ``stem`` saved under another name (``tasks (1).csv``,
+    ``Tasks.CSV``, ``tasks - Copy.csv``, ``tasks.xls``), office lock files left out."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("~$", ".")) or not path.is_file():
+            continue
+        base = _COPY_MARKS.sub("", unicodedata.normalize("NFC", path.name.split(".")[0])).strip().lower()
+        if base == stem:
+            found.append(path.name)
+    return found
+
+
+def _folder_problems(folder: Path) -> list[dict]:
+    """A ``plan/`` folder must hold ``plan.yaml`` and ``tasks.csv`` (or ``tasks.xlsx``); a plan
+    file found only under another name (as Excel names a copy) is named, never skipped."""
+    label = f"{PLAN_DIR}/"
+    problems = []
+    for stem in ("plan", *PLAN_FILES):
+        expected = ("plan.yaml",) if stem == "plan" else (f"{stem}.csv", f"{stem}.xlsx")
+        if any((folder / name).is_file() for name in expected):
+            continue
+        misses = [n for n in _near_misses(folder, stem) if n not in expected]
+        required = stem in ("plan", "tasks")
+        if not misses and not required:
+            continue
+        shown = " hoặc ".join(expected)
+        found_vi = f"; có tệp {', '.join(misses)}: đổi tên thành {expected[0]}" if misses else ""
+        found_en = f"; found {', '.join(misses)}: rename it {expected[0]}" if misses else ""
+        problems.append(problem(label, None, "", ", ".join(misses),
+                                f"Thư mục kế hoạch thiếu tệp {shown}{found_vi}",
+                                f"the plan folder has no {' or '.join(expected)}{found_en}"))
+    return problems
+
+
+def _plan_meta(folder: Path) -> tuple[dict, int | None, list[dict]]:
+    """``plan.yaml``: its keys and the plan's year (None when not a year that can be right)."""
+    label = "plan.yaml"
     try:
-        number = float(cleaned)
-    except ValueError:
-        return None
-    value = number / 100 if ("%" in text or number > 1) else number
-    return value if 0 <= value <= 1 else None
-
-
-def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
-    """The plan of ``data_dir/plan/``, or None when the folder has no plan.
-
-    Every problem is collected (file, row, column, value, what is wrong); with ``strict``
-    a plan with errors raises :class:`DataError` listing them.
-    """
-    folder = Path(data_dir) / PLAN_DIR
-    if not (folder / "tasks.csv").exists() and not (folder / "tasks.xlsx").exists():
-        return None
-    problems: list[dict] = []
-    meta: dict = {}
-    if (folder / "plan.yaml").exists():
-        try:
-            meta = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise DataError(f"{folder / 'plan.yaml'}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+        meta = load_yaml(folder / label, label)
+    except ProblemError as exc:
+        return {}, None, exc.problems.to_dict(orient="records")
     year = meta.get("year")
-    if not isinstance(year, int):
-        raise DataError(f"{folder / 'plan.yaml'}: 'year:' must give the plan's year, e.g. 'year: 2023'")
+    latest = S.report_day().year + 1
+    if isinstance(year, int) and not isinstance(year, bool) and S.EARLIEST_DATE.year <= year <= latest:
+        return meta, year, []
+    return meta, None, [problem(
+        label, None, "year", "" if year is None else str(year),
+        f"Khóa 'year:' phải là năm của kế hoạch, từ {S.EARLIEST_DATE.year} đến {latest} (ví dụ 'year: 2023')",
+        f"the key 'year:' must give the plan's year, {S.EARLIEST_DATE.year}–{latest} (e.g. 'year: 2023')",
+    )]
+
+
+def _deadline_window(year: int) -> tuple[dt.date, dt.date]:
+    """Deadlines that can be right: the plan's year and the years either side of it."""
+    return dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+
+
+def _not_empty(column: str) -> pa.Check:
+    return row_check(f"required:{column}", lambda df: df[column] != "")
+
+
+_DATE_VI, _DATE_EN = "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)"
+PLAN_MESSAGES = {
+    "required": (None, "Thiếu giá trị bắt buộc", "required value missing"),
+    "duplicate_task": ("task_id", "Mã nhiệm vụ trùng", "duplicate task id"),
+    "area_not_number": ("area", "Lĩnh vực (số) không hợp lệ", "area must be a number"),
+    "timing_not_understood": (
+        None, "Không hiểu thời gian thực hiện; sửa ô này hoặc ghi mốc trong milestones.csv",
+        lambda rows: rows["__timing_error"] + "; correct it or give the milestones in milestones.csv"),
+    "deadline_far": (
+        None, lambda rows: "Hạn " + rows["__far"] + " cách xa năm kế hoạch (chỉ nhận từ năm trước đến năm sau)",
+        lambda rows: "deadline " + rows["__far"] + " far from the plan year (only the year before to the year after)"),
+    "deadline_outside_year": (
+        None, lambda rows: "Mốc " + rows["__outside"] + " ngoài năm kế hoạch: nếu sai, ghi bản sửa vào timing_corrected",
+        lambda rows: "milestone " + rows["__outside"] + " falls outside the plan year"),
+    "unknown_task": ("task_id", "Mã nhiệm vụ không có trong tasks.csv", "unknown task id"),
+    "bad_kind": ("kind", f"Loại mốc phải là một trong {', '.join(KINDS)}", f"kind must be one of {', '.join(KINDS)}"),
+    "date_unread": (None, _DATE_VI, _DATE_EN),
+    "date_too_early": (None, f"Ngày trước {S.EARLIEST_DATE:%d/%m/%Y}: không thể đúng",
+                       f"date before {S.EARLIEST_DATE:%d/%m/%Y}: cannot be right"),
+    "date_after_today": (None, "Ngày cập nhật sau ngày lập báo cáo: không thể đúng",
+                         "update dated after the day the report is made: cannot be right"),
+    "periodic_not_period": ("milestone", "Mốc định kỳ phải là mã kỳ (2023-Q1…)", "a periodic milestone is a period id"),
+    "unknown_milestone": (
+        "milestone",
+        lambda rows: "Nhiệm vụ " + rows["task_id"] + " không có mốc này (có: " + rows["__keys"] + ")",
+        "the task has no such milestone"),
+    "bad_status": ("status", "Trạng thái phải là: chưa thực hiện, đang thực hiện, hoàn thành",
+                   "status must be: chưa thực hiện, đang thực hiện, hoàn thành"),
+    "unknown_kpi": ("kpi", "Chỉ số không biết (chỉ số hồ sơ hoặc chỉ số trong indicators.csv)", "unknown KPI"),
+    "bad_comparison": ("comparison", "So sánh phải là >=, <= hoặc =", "comparison must be >=, <= or ="),
+    "bad_value": ("value", "Giá trị phải là tỷ lệ 0–100%", "value must be a share, 0–100%"),
+    "bad_period": ("period", "Kỳ không hợp lệ (2023-Q1 … 2023-Y)", "invalid period id"),
+}
+
+
+def _timings(tasks: pd.DataFrame, explicit_tasks: set[str], year: int) -> tuple[pd.DataFrame, list[list[Milestone]]]:
+    """Each task's timing text parsed (tasks with explicit milestones skipped): the columns the
+    checks read (``__timing_error``, ``__far``, ``__outside``, ``__timing_column``) and the milestones."""
+    first, last = _deadline_window(year)
+    errors, far, outside, parsed_all = [], [], [], []
+    for task_id, timing, corrected in zip(tasks["task_id"], tasks["timing"], tasks["timing_corrected"]):
+        parsed: list[Milestone] = []
+        error = ""
+        if task_id not in explicit_tasks:  # a free text per task (a plan has a few dozen): parsed one by one
+            try:
+                parsed = parse_timing(corrected or timing, year, task_id)
+            except TimingError as exc:
+                error = str(exc)
+        dated = [m for m in parsed if m.due is not None]
+        errors.append(error)
+        far.append(", ".join(m.key for m in dated if not first <= m.due <= last))
+        outside.append(", ".join(m.key for m in dated if m.due.year != year and first <= m.due <= last))
+        parsed_all.append(parsed if not far[-1] else [m for m in parsed if m.due is None or first <= m.due <= last])
+    columns = pd.DataFrame({"__timing_error": errors, "__far": far, "__outside": outside}, index=tasks.index)
+    columns["__timing_column"] = np.where(tasks["timing_corrected"] != "", "timing_corrected", "timing")
+    return columns, parsed_all
+
+
+def _timing_checks(check: str, flag: str) -> list[pa.Check]:
+    return [
+        row_check(f"{check}:{column}", lambda df, column=column: ~((df[flag] != "") & (df["__timing_column"] == column)))
+        for column in ("timing", "timing_corrected")
+    ]
+
+
+def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
+    """The plan of ``data_dir/plan/`` (None when there is no ``plan/`` folder, or when its
+    folder or ``plan.yaml`` is wrong) and every problem of its files (README, "The reform
+    plan"): each file checked with a pandera schema, every failure at once, naming file, row
+    and column. Errors are in the table; the plan holds the rows that passed."""
+    folder = Path(data_dir) / PLAN_DIR
+    if not folder.is_dir():
+        return None, problem_table()
+    shape = _folder_problems(folder)
+    if any(p["file"] == f"{PLAN_DIR}/" and "tasks" in p["problem_en"] for p in shape):
+        return None, problem_table(shape)
+    meta, year, meta_problems = _plan_meta(folder) if (folder / "plan.yaml").is_file() else ({}, None, [])
+    if year is None:
+        return None, problem_table([*shape, *meta_problems])
+    problems: list[dict] = [*shape]
     tasks = _read_csv(folder / "tasks.csv", ["task_id", "area", "area_name", "task", "deliverable", "owner", "timing",
                                              "timing_corrected", "correction_note"],
                       ["task_id", "area", "task", "timing"], problems)
@@ -280,118 +421,129 @@ def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
                         ["target_id", "kpi", "comparison", "value"], problems)
     indicators = _read_csv(folder / "indicators.csv", ["indicator", "period", "value", "source", "note"],
                            ["indicator", "period", "value"], problems)
+    found = [problem_table(problems)]
+    first, last = _deadline_window(year)
+    today = pd.Timestamp(S.report_day())
+    earliest = pd.Timestamp(S.EARLIEST_DATE)
 
-    def bad(frame_row, column: str, value: str, vi: str, en: str, severity: str = ERROR) -> None:
-        problems.append(_problem(frame_row.source_file, frame_row.source_row, column, value, vi, en, severity))
-
-    seen: set[str] = set()
-    for row in tasks.itertuples(index=False):
-        if row.task_id in seen:
-            bad(row, "task_id", row.task_id, "Mã nhiệm vụ trùng", "duplicate task id")
-        seen.add(row.task_id)
-        if not row.area.isdigit():
-            bad(row, "area", row.area, "Lĩnh vực (số) không hợp lệ", "area must be a number")
+    # tasks.csv
+    known_tasks = set(tasks["task_id"]) - {""}
     explicit_tasks = set(explicit["task_id"])
-    milestones: list[Milestone] = []
-    explicit_due = _parse_days(explicit["due"])
-    for row, parsed_due in zip(explicit.itertuples(index=False), explicit_due):
-        if row.task_id not in seen:
-            bad(row, "task_id", row.task_id, "Mã nhiệm vụ không có trong tasks.csv", "unknown task id")
-            continue
-        if row.kind not in KINDS:
-            bad(row, "kind", row.kind, f"Loại mốc phải là một trong {', '.join(KINDS)}", f"kind must be one of {', '.join(KINDS)}")
-            continue
-        due = parsed_due if row.due else None
-        if row.kind == DATE and due is None:
-            bad(row, "due", row.due, "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)")
-            continue
-        if row.kind == PERIODIC:
-            try:
-                parse_period(row.milestone)
-            except PeriodError:
-                bad(row, "milestone", row.milestone, "Mốc định kỳ phải là mã kỳ (2023-Q1…)", "a periodic milestone is a period id")
-                continue
-        milestones.append(Milestone(row.task_id, row.milestone, row.kind, row.label or row.milestone, due=due,
-                                    period=row.milestone if row.kind == PERIODIC else ""))
-    for row in tasks.itertuples(index=False):
-        if row.task_id in explicit_tasks:
-            continue
-        text = row.timing_corrected or row.timing
-        try:
-            parsed = parse_timing(text, year, row.task_id)
-        except TimingError as exc:
-            bad(row, "timing_corrected" if row.timing_corrected else "timing", text,
-                "Không hiểu thời gian thực hiện; sửa ô này hoặc ghi mốc trong milestones.csv",
-                f"{exc}; correct it or give the milestones in milestones.csv")
-            continue
-        for milestone in parsed:
-            if milestone.due is not None and milestone.due.year != year:
-                bad(row, "timing_corrected" if row.timing_corrected else "timing", text,
-                    f"Mốc {milestone.key} ngoài năm kế hoạch {year}: nếu sai, ghi bản sửa vào timing_corrected",
-                    f"milestone {milestone.key} falls outside the plan year {year}", WARNING)
-        milestones += parsed
-    keys = {(m.task_id, m.key) for m in milestones}
-    by_task: dict[str, list[str]] = {}
+    timing, parsed = _timings(tasks, explicit_tasks, year)
+    task_frame = pd.concat([tasks, timing], axis=1)
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        _not_empty("task_id"),
+        row_check("duplicate_task", lambda df: ~(df["task_id"].duplicated() & (df["task_id"] != ""))),
+        row_check("area_not_number", lambda df: df["area"].str.fullmatch(r"\d+")),
+        *_timing_checks("timing_not_understood", "__timing_error"),
+        *_timing_checks("deadline_far", "__far"),
+    ], name="tasks.csv"), task_frame, PLAN_MESSAGES))
+    found.append(schema_problems(pa.DataFrameSchema(checks=_timing_checks("deadline_outside_year", "__outside"),
+                                                    name="tasks.csv"), task_frame, PLAN_MESSAGES, severity=WARNING))
+
+    # milestones.csv
+    due = _parse_days(explicit["due"])
+    kinds_ok = explicit["kind"].isin(KINDS)
+    periodic = explicit["kind"] == PERIODIC
+    period_ok = pd.Series([_is_period(m) for m in explicit["milestone"]], index=explicit.index, dtype=bool) \
+        if len(explicit) else pd.Series(dtype=bool)
+    due_unread = ((explicit["due"] != "") & due.isna()) | ((explicit["kind"] == DATE) & (explicit["due"] == ""))
+    due_far = due.notna() & ~due.between(pd.Timestamp(first), pd.Timestamp(last))
+    m_frame = explicit.assign(__due_unread=due_unread, __due_far=due_far,
+                              __far=explicit["due"], __outside=explicit["due"])
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        row_check("unknown_task:task_id", lambda df: df["task_id"].isin(known_tasks)),
+        row_check("bad_kind", lambda df: df["kind"].isin(KINDS)),
+        row_check("date_unread:due", lambda df: ~df["__due_unread"]),
+        row_check("deadline_far:due", lambda df: ~df["__due_far"]),
+        row_check("periodic_not_period", lambda df: ~((df["kind"] == PERIODIC) & ~period_ok)),
+    ], name="milestones.csv"), m_frame, PLAN_MESSAGES))
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        row_check("deadline_outside_year:due", lambda df: ~(due.notna() & ~due_far & (due.dt.year != year))),
+    ], name="milestones.csv"), m_frame, PLAN_MESSAGES, severity=WARNING))
+    good = explicit["task_id"].isin(known_tasks) & kinds_ok & ~due_unread & ~due_far & ~(periodic & ~period_ok)
+    milestones: list[Milestone] = [
+        Milestone(t, key, kind, label or key, due=d, period=key if kind == PERIODIC else "")
+        for t, key, kind, label, d in zip(*(explicit.loc[good, c] for c in ("task_id", "milestone", "kind", "label")),
+                                          _as_dates(due.loc[good]))
+    ]
+    for task_milestones in parsed:
+        milestones += task_milestones
+
+    # updates.csv
+    keys_by_task: dict[str, list[str]] = {}
     for m in milestones:
-        by_task.setdefault(m.task_id, []).append(m.key)
-    resolved_keys = []
-    update_days = _parse_days(updates["date"])
-    for row, day in zip(updates.itertuples(index=False), update_days):
-        key = row.milestone
-        if row.task_id not in seen:
-            bad(row, "task_id", row.task_id, "Mã nhiệm vụ không có trong tasks.csv", "unknown task id")
-        elif not key and len(by_task.get(row.task_id, [])) == 1:
-            key = by_task[row.task_id][0]
-        elif (row.task_id, key) not in keys:
-            bad(row, "milestone", key, f"Nhiệm vụ {row.task_id} không có mốc này (có: {', '.join(by_task.get(row.task_id, []))})",
-                "the task has no such milestone")
-        if day is None:
-            bad(row, "date", row.date, "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)")
-        if STATUSES.get(" ".join(row.status.lower().split())) is None:
-            bad(row, "status", row.status, "Trạng thái phải là: chưa thực hiện, đang thực hiện, hoàn thành",
-                "status must be: chưa thực hiện, đang thực hiện, hoàn thành")
-        resolved_keys.append(key)
-    updates = updates.assign(
-        milestone=resolved_keys if len(updates) else updates["milestone"],
-        day=update_days,
-        state=[STATUSES.get(" ".join(s.lower().split())) for s in updates["status"]],
+        keys_by_task.setdefault(m.task_id, []).append(m.key)
+    only_key = {t: k[0] for t, k in keys_by_task.items() if len(k) == 1}
+    key = updates["milestone"].where(updates["milestone"] != "", updates["task_id"].map(only_key).fillna(""))
+    pairs = {(m.task_id, m.key) for m in milestones}
+    day = _parse_days(updates["date"])
+    state = map_values(fold_key(updates["status"].replace("", None)), STATUSES)
+    has_key = pd.Series([(t, k) in pairs for t, k in zip(updates["task_id"], key)], index=updates.index, dtype=bool)
+    u_frame = updates.assign(
+        __known=updates["task_id"].isin(known_tasks), __has_key=has_key, __day=day, __state=state,
+        __keys=updates["task_id"].map({t: ", ".join(k) for t, k in keys_by_task.items()}).fillna(""),
     )
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        row_check("unknown_task:task_id", lambda df: df["__known"]),
+        row_check("unknown_milestone", lambda df: ~df["__known"] | df["__has_key"]),
+        row_check("date_unread:date", lambda df: df["__day"].notna()),
+        row_check("date_too_early:date", lambda df: ~(df["__day"] < earliest)),
+        row_check("date_after_today:date", lambda df: ~(df["__day"] > today)),
+        row_check("bad_status", lambda df: df["__state"].notna()),
+    ], name="updates.csv"), u_frame, PLAN_MESSAGES))
+    updates = updates.assign(milestone=key, day=_as_dates(day), state=state.where(state.notna(), None).tolist())
+
+    # targets.csv and indicators.csv
     known_kpis = set(DOSSIER_KPIS) | set(indicators["indicator"]) | set(INDICATOR_NAMES_VI)
-    target_values = []
-    for row in targets.itertuples(index=False):
-        if row.kpi not in known_kpis:
-            bad(row, "kpi", row.kpi, "Chỉ số không biết (chỉ số hồ sơ hoặc chỉ số trong indicators.csv)", "unknown KPI")
-        if row.comparison not in COMPARISONS:
-            bad(row, "comparison", row.comparison, "So sánh phải là >=, <= hoặc =", "comparison must be >=, <= or =")
-        value = _parse_fraction(row.value)
-        if value is None:
-            bad(row, "value", row.value, "Giá trị phải là tỷ lệ 0–100%", "value must be a share, 0–100%")
-        target_values.append(value)
-    indicator_values = []
-    for row in indicators.itertuples(index=False):
-        try:
-            parse_period(row.period)
-        except PeriodError:
-            bad(row, "period", row.period, "Kỳ không hợp lệ (2023-Q1 … 2023-Y)", "invalid period id")
-        value = _parse_fraction(row.value)
-        if value is None:
-            bad(row, "value", row.value, "Giá trị phải là tỷ lệ 0–100%", "value must be a share, 0–100%")
-        indicator_values.append(value)
-    table = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
-    errors = table.loc[table["severity"] == ERROR]
-    if strict and len(errors):
-        raise DataError(f"{len(errors)} problem(s) in the plan files:\n{format_problems(errors, 20)}")
-    return Plan(
+    target_values = _fractions(targets["value"])
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        row_check("unknown_kpi", lambda df: df["kpi"].isin(known_kpis)),
+        row_check("bad_comparison", lambda df: df["comparison"].isin(COMPARISONS)),
+        row_check("bad_value", lambda df: df["__value"].notna()),
+    ], name="targets.csv"), targets.assign(__value=target_values), PLAN_MESSAGES))
+    indicator_values = _fractions(indicators["value"])
+    periods_ok = pd.Series([_is_period(p) for p in indicators["period"]], index=indicators.index, dtype=bool)
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        row_check("bad_period", lambda df: periods_ok.reindex(df.index)),
+        row_check("bad_value", lambda df: df["__value"].notna()),
+    ], name="indicators.csv"), indicators.assign(__value=indicator_values), PLAN_MESSAGES))
+
+    table = concat_problems(*found)
+    plan = Plan(
         year=year,
         title=str(meta.get("title") or ""),
         document=str(meta.get("document") or ""),
         tasks=tasks,
         milestones=milestones,
         updates=updates,
-        targets=targets.assign(target=target_values),
-        indicators=indicators.assign(share=indicator_values),
+        targets=targets.assign(target=[None if pd.isna(v) else float(v) for v in target_values]),
+        indicators=indicators.assign(share=[None if pd.isna(v) else float(v) for v in indicator_values]),
         problems=table,
     )
+    return plan, table
+
+
+def _is_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except PeriodError:
+        return False
+    return True
+
+
+def load_plan(data_dir: Path, strict: bool = True) -> Plan | None:
+    """The plan of ``data_dir/plan/``, or None when the data folder has no ``plan/`` folder.
+
+    Every problem is collected (file, row, column, value, what is wrong); with ``strict``
+    a plan with errors (a ``plan/`` folder without ``tasks.csv`` included) raises
+    :class:`DataError` listing them; without, the plan's ``problems`` holds them (None when
+    the folder or ``plan.yaml`` is wrong: :func:`read_plan` gives those problems).
+    """
+    plan, problems = read_plan(data_dir)
+    if strict:
+        raise_errors(problems, "the plan files")
+    return plan
 
 
 def owner_label(text: str) -> str:

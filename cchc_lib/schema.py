@@ -5,6 +5,7 @@ Every module and notebook uses these constants rather than string literals.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
@@ -47,6 +48,28 @@ DATE_COLUMNS: tuple[str, ...] = (RECEIVED_AT, DUE_AT, RESOLVED_AT, APOLOGY_AT)
 LEGAL_DAYS = "legal_days"  # working days; 0 = same day ("trong ngày")
 CATALOGUE_COLUMNS: tuple[str, ...] = (PROCEDURE, FIELD, LEGAL_DAYS)
 SAME_DAY_WORDS = ("trong ngày", "trong ngày làm việc", "0")
+# The longest legal time accepted (README, "The procedure catalogue"): the longest procedures of
+# the one-stop desks (land, construction) take a few dozen working days; more is a typing slip.
+MAX_LEGAL_DAYS = 90
+
+# The window of dates that can be right (README, "Checks"): no one-stop system kept dossiers
+# before 2000; a dossier is not received, resolved or apologised for after the day the report
+# is made; a due date lies at most DUE_AHEAD_DAYS after it.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+DUE_AHEAD_DAYS = 2 * 366
+NOT_AFTER_TODAY: tuple[str, ...] = (RECEIVED_AT, RESOLVED_AT, APOLOGY_AT)
+
+
+def report_day() -> dt.date:
+    """The day the report is made (today): no dossier date or plan update may lie after it."""
+    return dt.date.today()
+
+
+def latest_date(column: str, today: dt.date | None = None) -> dt.date:
+    """The latest day a dossier date column may hold: today, or for ``due_at`` today +
+    :data:`DUE_AHEAD_DAYS`."""
+    today = today or report_day()
+    return today if column in NOT_AFTER_TODAY else today + dt.timedelta(days=DUE_AHEAD_DAYS)
 
 # Derived dossier columns.
 DUE_COMPUTED = "due_computed"  # True where due_at came from the catalogue, not the export

@@ -20,13 +20,16 @@ Stable keys (province tools read them):
 - ``backlog_by_age``: list of ``band, pending, overdue`` (age in working days at the end);
 - ``excluded_rows``: rows left out with ``--skip-invalid``: ``file, row, column, problem_vi, problem_en``;
 - ``data_quality``: ``errors``, ``warnings`` (counts), ``excluded_rows``, ``duplicates_dropped``,
-  ``due_dates_computed``, ``warning_list`` (``file, row, column, value, problem_vi, problem_en``);
+  ``due_dates_computed``, ``warning_list`` (``file, row, column, value, problem_vi, problem_en``),
+  ``notices`` (the same form: what the report leaves out or cannot show for this period, e.g. a
+  plan of another year, a window without any dossier received; also in ``warning_list``);
 - ``tasks``: ``total`` (number of tasks), ``by_area.<area number>`` and ``by_owner.<owner>``
   with milestone counts ``due, done_on_time, done_late, overdue, not_yet_due`` (and
   ``continuous``, ``no_fixed_date``); null without a plan;
 - ``targets``: one entry per target of the plan: ``target_id, kpi, comparison, value, actual``
   (or null), ``met`` (true / false / null), ``actual_source, where, sentence, conflict``;
-- ``plan``: ``available``, ``title``, ``document``, ``year``, ``milestones`` (those due in the
+- ``plan``: ``available`` (false without a plan, or when the plan's year is not the period's:
+  then ``left_out_year`` gives the plan's year), ``title``, ``document``, ``year``, ``milestones`` (those due in the
   window, overdue, continuous or without a date, with state and latest update), ``overdue``,
   ``evidence`` (per area), ``corrections`` (where the data corrects the plan's text, with the
   note), ``target_conflicts`` (KPIs given several target values), ``warnings``.
@@ -74,10 +77,47 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def plan_summary(plan: Plan | None, ctx: ReportContext, kpis: dict) -> dict:
+def plan_for_period(plan: Plan | None, ctx: ReportContext) -> tuple[Plan | None, list[dict]]:
+    """The plan when it is the plan of the period's year; else None and a notice (README, "The
+    reform plan"): a 2023 plan says nothing of 2024's milestones, and would mark them all overdue."""
+    if plan is None or plan.year == ctx.period.year:
+        return plan, []
+    return None, [_notice(
+        "plan.yaml", "year", str(plan.year),
+        f"Kế hoạch CCHC năm {plan.year} không phải kế hoạch của năm {ctx.period.year}: báo cáo kỳ "
+        f"{ctx.period.id} không theo dõi tiến độ kế hoạch (cần kế hoạch năm {ctx.period.year})",
+        f"the reform plan is for {plan.year}, not {ctx.period.year}: the report of {ctx.period.id} "
+        f"leaves the plan out (a plan for {ctx.period.year} is needed)",
+    )]
+
+
+def window_notices(ctx: ReportContext, data: DossierData, received: int) -> list[dict]:
+    """A notice when no dossier was received in the period's window (a period the data does
+    not cover), naming the window and the dates the data covers."""
+    if received:
+        return []
+    window = f"{ctx.start:%d/%m/%Y} – {ctx.end:%d/%m/%Y}"
+    days = data.dossiers[S.RECEIVED_AT]
+    if days.notna().any():
+        covered = f"{days.min():%d/%m/%Y} – {days.max():%d/%m/%Y}"
+        vi, en = f"; số liệu có hồ sơ tiếp nhận từ {covered}", f"; the data holds dossiers received {covered}"
+    else:
+        vi, en = "; số liệu không có hồ sơ nào", "; the data holds no dossier"
+    files = ", ".join(sorted(data.dossiers[S.SOURCE_FILE].astype(str).unique().tolist()))
+    return [_notice(files, S.RECEIVED_AT, "",
+                    f"Không có hồ sơ nào tiếp nhận trong kỳ {ctx.period.id} ({window}){vi}",
+                    f"no dossier was received in the window of {ctx.period.id} ({window}){en}")]
+
+
+def _notice(file: str, column: str, value: str, vi: str, en: str) -> dict:
+    return {"file": file, "row": None, "column": column, "value": value, "problem_vi": vi, "problem_en": en}
+
+
+def plan_summary(plan: Plan | None, ctx: ReportContext, kpis: dict, left_out_year: int | None = None) -> dict:
     """The plan's part of the summary: ``tasks``, ``targets`` and ``plan``."""
     if plan is None:
-        return {"tasks": None, "targets": [], "plan": {"available": False}}
+        part = {"available": False} if left_out_year is None else {"available": False, "left_out_year": left_out_year}
+        return {"tasks": None, "targets": [], "plan": part}
     status = milestone_status(plan, ctx.start, ctx.end, ctx.cutoff)
     shown = status.loc[status["in_window"] | status["state"].isin(["overdue", "continuous", "no_fixed_date"])]
     overdue = status.loc[status["state"] == "overdue"].sort_values(["days_overdue", "task_id"], ascending=[False, True])
@@ -110,7 +150,10 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
     table = tthc_table(classified)
     kpis = compute_kpis(classified)
     total = _counts(table.loc[TOTAL_LABEL])
-    warnings = data.warnings
+    received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())
+    used_plan, notices = plan_for_period(plan, ctx)
+    notices += window_notices(ctx, data, received)
+    warning_list = [*notices, *data.warnings.drop(columns="severity").to_dict(orient="records")]
     return {
         "schema_version": SCHEMA_VERSION,
         "unit": ctx.unit.name,
@@ -127,8 +170,7 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
         "dossiers": {
             "total": total,
             "by_field": {field: _counts(row) for field, row in table.drop(index=TOTAL_LABEL).iterrows()},
-            "received_in_period": int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]]
-                                      .any(axis=1).sum()),
+            "received_in_period": received,
             "source_files": sorted(data.dossiers[S.SOURCE_FILE].unique().tolist()),
         },
         "kpis": {key: part["value"] for key, part in kpis.items()},
@@ -139,12 +181,14 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
         "excluded_rows": data.excluded.to_dict(orient="records"),
         "data_quality": {
             "errors": int(len(data.errors)),
-            "warnings": int(len(warnings)),
+            "warnings": len(warning_list),
             "excluded_rows": int(len(data.excluded)),
             "duplicates_dropped": data.duplicates_dropped,
             "due_dates_computed": int(data.dossiers[S.DUE_COMPUTED].sum()),
             "exports": data.exports,
-            "warning_list": warnings.drop(columns="severity").to_dict(orient="records"),
+            "warning_list": warning_list,
+            "notices": notices,
         },
-        **plan_summary(plan, ctx, {key: part["value"] for key, part in kpis.items()}),
+        **plan_summary(used_plan, ctx, {key: part["value"] for key, part in kpis.items()},
+                       plan.year if plan is not None and used_plan is None else None),
     }

@@ -7,9 +7,14 @@ becomes a row of one problems table (file, row as numbered in the file, column, 
 is wrong in Vietnamese and English, severity).
 
 Errors: required columns and values; unique dossier ids (a dossier repeated with different
-content); known values; dates that parse; received ≤ resolved; received ≤ due; a finished
-outcome has a date and a date has an outcome (refused may have either); a due date, given
-or computable from the catalogue, for every dossier that needs one.
+content); known values; dates that parse; dates that can be right (not before 01/01/2000;
+received, resolved and apology dates not after the day the report is made, due dates at most
+two years after it: :func:`cchc_lib.schema.latest_date`); received ≤ resolved; received ≤ due;
+a finished outcome has a date and a date has an outcome (refused may have either); a due date,
+given or computable from the catalogue, for every dossier that needs one.
+
+Procedure and field names are written one way per folded key (README, "Dossier exports"): the
+catalogue's spelling, else the one the data uses most.
 
 Warnings (suspicious but possible): an apology letter on a dossier finished before its due
 date; a due date more than :data:`FAR_DUE_SLACK` working days beyond the procedure's legal time.
@@ -17,31 +22,31 @@ date; a due date more than :data:`FAR_DUE_SLACK` working days beyond the procedu
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from . import schema as S
-from .columns import fold_key, map_values, parse_dates
-from .errors import DataError
-from .exports import ExportReading
+from .columns import fold_key, map_values, one_spelling, parse_dates
+from .exports import ExportMapping, ExportReading
 from .ingest import (
     ERROR,
     PROBLEM_COLUMNS,
     UNIT_FILE,
     WARNING,
+    Unit,
     find_catalogue,
     find_dossier_files,
-    format_problems,
     read_catalogue,
     read_raw_dossiers,
     read_unit,
 )
-from .plan import load_plan
+from .plan import read_plan
+from .problems import ProblemError, concat_problems, problem, problem_table, raise_errors, row_check, schema_problems
 from .workdays import due_dates, working_days_between_days
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
@@ -68,6 +73,12 @@ MESSAGES: dict[str, tuple[str | None, str, str]] = {
                          "apology letter on a dossier finished before its due date"),
     "due_far_beyond_legal": (S.DUE_AT, f"Ngày hẹn trả quá thời hạn luật định hơn {FAR_DUE_SLACK} ngày làm việc",
                              f"due date more than {FAR_DUE_SLACK} working days beyond the legal time"),
+    "date_too_early": (None, f"Ngày trước {S.EARLIEST_DATE:%d/%m/%Y} (khi chưa có hệ thống một cửa): không thể đúng",
+                       f"date before {S.EARLIEST_DATE:%d/%m/%Y} (before one-stop systems existed): cannot be right"),
+    "date_after_today": (None, "Ngày sau ngày lập báo cáo: không thể đúng",
+                         "date after the day the report is made: cannot be right"),
+    "due_too_far": (S.DUE_AT, "Ngày hẹn trả quá 2 năm sau ngày lập báo cáo: không thể đúng",
+                    "due date more than two years after the day the report is made: cannot be right"),
 }
 VOCABULARY_COLUMNS = tuple(S.VOCABULARIES)
 NEEDS_NO_DUE = (S.REFUSED, S.WITHDRAWN, S.RETURNED)
@@ -95,6 +106,22 @@ class DossierData:
     @property
     def warnings(self) -> pd.DataFrame:
         return self.problems.loc[self.problems["severity"] == WARNING]
+
+
+def one_spelling_per_name(typed: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Procedure and field names written one way per folded key (NFC, case and spaces aside):
+    the catalogue's spelling where it names the procedure or the field, else the spelling the
+    data uses most. Returns the dossiers and the catalogue, its fields spelled the same way."""
+    catalogue = catalogue.copy()
+    if len(catalogue):
+        catalogue[S.FIELD] = one_spelling(catalogue[S.FIELD].astype(object))
+    procedures = dict(zip(catalogue["key"], catalogue[S.PROCEDURE].astype(object)))
+    fields = catalogue[S.FIELD].dropna()
+    field_names = dict(zip(fold_key(fields), fields))
+    return typed.assign(**{
+        S.PROCEDURE: one_spelling(typed[S.PROCEDURE], procedures),
+        S.FIELD: one_spelling(typed[S.FIELD], field_names),
+    }), catalogue
 
 
 def type_dossiers(raw: pd.DataFrame) -> pd.DataFrame:
@@ -145,15 +172,31 @@ def fill_from_catalogue(typed: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Data
     named = catalogue.loc[catalogue[S.FIELD].notna() & (catalogue[S.FIELD] != "")]
     fields = map_values(keys, dict(zip(named["key"], named[S.FIELD])), "str")
     legal_days = map_values(keys, dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS])), "Int64")
-    missing = (typed[S.DUE_AT].isna() & typed[S.DUE_AT + UNPARSED].isna() & typed[S.RECEIVED_AT].notna()
+    # only from a date that can be right: the working-day calendar is never asked about 1800 or 2300
+    missing = (typed[S.DUE_AT].isna() & typed[S.DUE_AT + UNPARSED].isna() & _plausible(typed, S.RECEIVED_AT)
                & legal_days.notna())
     computed = due_dates(typed[S.RECEIVED_AT].where(missing), legal_days.where(missing))
     return typed.assign(**{S.FIELD: typed[S.FIELD].fillna(fields), S.DUE_AT: typed[S.DUE_AT].fillna(computed),
                            S.LEGAL_DAYS: legal_days, S.DUE_COMPUTED: missing.to_numpy()})
 
 
-def _row_check(name: str, passes) -> pa.Check:
-    return pa.Check(lambda df: passes(df), name=name)
+_row_check = row_check
+
+
+def _plausible(df: pd.DataFrame, column: str, today: dt.date | None = None) -> pd.Series:
+    """Dates given and inside the window of dates that can be right (README, "Checks")."""
+    day = _day(df, column)
+    return day.notna() & (day >= pd.Timestamp(S.EARLIEST_DATE)) & (day <= pd.Timestamp(S.latest_date(column, today)))
+
+
+def _date_window(column: str, today: dt.date) -> list[pa.Check]:
+    """A date before 01/01/2000, or after the latest day the column may hold, is an error."""
+    latest = pd.Timestamp(S.latest_date(column, today))
+    late = "due_too_far" if column == S.DUE_AT else f"date_after_today:{column}"
+    return [
+        _row_check(f"date_too_early:{column}", lambda df: ~(_day(df, column) < pd.Timestamp(S.EARLIEST_DATE))),
+        _row_check(late, lambda df: ~(_day(df, column) > latest)),
+    ]
 
 
 def _date_format(column: str) -> pa.Check:
@@ -199,33 +242,40 @@ def _apology_not_late(df: pd.DataFrame) -> pd.Series:
 
 
 def _due_far_beyond_legal(df: pd.DataFrame) -> pd.Series:
-    known = df[S.RECEIVED_AT].notna() & df[S.DUE_AT].notna() & df[S.LEGAL_DAYS].notna()
+    # dates outside the window are errors already: no warning on top
+    known = _plausible(df, S.RECEIVED_AT) & _plausible(df, S.DUE_AT) & df[S.LEGAL_DAYS].notna()
     legal_due = due_dates(df[S.RECEIVED_AT].where(known), df[S.LEGAL_DAYS].where(known))
     beyond = working_days_between_days(legal_due, df[S.DUE_AT].where(known))
     # -1: a date the working-day calendar does not reach (31/12/9999 and the like) is far beyond too
     return pd.Series(~known.to_numpy() | ((beyond >= 0) & (beyond <= FAR_DUE_SLACK)), index=df.index)
 
 
-ERROR_SCHEMA = pa.DataFrameSchema(
-    {
-        S.DOSSIER_ID: pa.Column(nullable=False),
-        **{
-            column: pa.Column(checks=pa.Check.isin(S.VOCABULARIES[column]), nullable=True)
-            for column in VOCABULARY_COLUMNS
+def error_schema(today: dt.date | None = None) -> pa.DataFrameSchema:
+    """The errors of dossier rows; dates checked against the window ending ``today``."""
+    today = today or S.report_day()
+    return pa.DataFrameSchema(
+        {
+            S.DOSSIER_ID: pa.Column(nullable=False),
+            **{
+                column: pa.Column(checks=pa.Check.isin(S.VOCABULARIES[column]), nullable=True)
+                for column in VOCABULARY_COLUMNS
+            },
         },
-    },
-    checks=[
-        _row_check("field_uniqueness", lambda df: ~df[DUPLICATE]),
-        _row_check(f"not_nullable:{S.RECEIVED_AT}", _received_missing),
-        *(_date_format(column) for column in S.DATE_COLUMNS),
-        _row_check("resolved_before_received", _resolved_before_received),
-        _row_check("due_before_received", _due_before_received),
-        _row_check("finished_without_date", _finished_without_date),
-        _row_check("date_without_outcome", _date_without_outcome),
-        _row_check("due_unknown", _due_unknown),
-    ],
-    name="dossiers",
-)
+        checks=[
+            _row_check("field_uniqueness", lambda df: ~df[DUPLICATE]),
+            _row_check(f"not_nullable:{S.RECEIVED_AT}", _received_missing),
+            *(_date_format(column) for column in S.DATE_COLUMNS),
+            *(check for column in S.DATE_COLUMNS for check in _date_window(column, today)),
+            _row_check("resolved_before_received", _resolved_before_received),
+            _row_check("due_before_received", _due_before_received),
+            _row_check("finished_without_date", _finished_without_date),
+            _row_check("date_without_outcome", _date_without_outcome),
+            _row_check("due_unknown", _due_unknown),
+        ],
+        name="dossiers",
+    )
+
+
 WARNING_SCHEMA = pa.DataFrameSchema(
     checks=[
         _row_check("apology_not_late", _apology_not_late),
@@ -235,39 +285,16 @@ WARNING_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def _failures(schema: pa.DataFrameSchema, typed: pd.DataFrame, raw: pd.DataFrame, severity: str) -> list[dict]:
-    """Run ``schema`` lazily and turn its failure cases into problem rows, in the file's terms."""
-    try:
-        schema.validate(typed, lazy=True)
-    except SchemaErrors as exc:
-        cases = exc.failure_cases
-    else:
-        return []
-    problems = []
-    for case in cases.itertuples(index=False):
-        name, _, named_column = str(case.check).split("(")[0].partition(":")
-        if name not in MESSAGES or pd.isna(case.index):
-            raise DataError(f"unexpected check failure {case.check!r} on column {case.column!r}")
-        fixed_column, vi, en = MESSAGES[name]
-        column = named_column or fixed_column or str(case.column)
-        idx = int(case.index)
-        value = raw.at[idx, column] if column in raw.columns else None
-        problems.append(dict(zip(PROBLEM_COLUMNS, (
-            typed.at[idx, S.SOURCE_FILE], int(typed.at[idx, S.SOURCE_ROW]), column,
-            "" if value is None or pd.isna(value) else str(value), vi, en, severity,
-        ))))
-    return problems
-
-
-def _unknown_channels(typed: pd.DataFrame, lacking_channel: set[str]) -> list[dict]:
+def _unknown_channels(typed: pd.DataFrame, lacking_channel: set[str]) -> pd.DataFrame:
     """A warning for each dossier whose export has a channel column left empty (a whole export
     without one is warned about once, when it is read)."""
     empty = typed[S.CHANNEL].isna() & ~typed[S.SOURCE_FILE].isin(lacking_channel)
-    return [
-        dict(zip(PROBLEM_COLUMNS, (f, int(r), S.CHANNEL, "", "Không ghi hình thức nộp: tính là 'không rõ'",
-                                   "channel not given: counted as unknown", WARNING)))
-        for f, r in zip(typed.loc[empty, S.SOURCE_FILE], typed.loc[empty, S.SOURCE_ROW])
-    ]
+    rows = typed.loc[empty]
+    return problem_table(pd.DataFrame({
+        "file": rows[S.SOURCE_FILE].astype(object).to_numpy(), "row": rows[S.SOURCE_ROW].astype(object).to_numpy(),
+        "column": S.CHANNEL, "value": "", "problem_vi": "Không ghi hình thức nộp: tính là 'không rõ'",
+        "problem_en": "channel not given: counted as unknown", "severity": WARNING,
+    }))
 
 
 def check_dossiers(
@@ -278,11 +305,14 @@ def check_dossiers(
     Returns the typed rows (with ``legal_days`` and ``due_computed``), the problems table
     (errors and warnings) and the number of rows merged into another of the same dossier.
     """
-    typed, repeated = merge_rows(type_dossiers(raw))
+    typed, catalogue = one_spelling_per_name(type_dossiers(raw), catalogue)
+    typed, repeated = merge_rows(typed)
     typed = fill_from_catalogue(typed, catalogue)
-    problems = _failures(ERROR_SCHEMA, typed, raw, ERROR) + _failures(WARNING_SCHEMA, typed, raw, WARNING)
-    problems += _unknown_channels(typed, set(lacking_channel))
-    table = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    table = concat_problems(
+        schema_problems(error_schema(), typed, MESSAGES, values=raw, severity=ERROR),
+        schema_problems(WARNING_SCHEMA, typed, MESSAGES, values=raw, severity=WARNING),
+        _unknown_channels(typed, set(lacking_channel)),
+    )
     table = table.drop_duplicates().sort_values(["severity", "file", "row", "column"], kind="stable")
     return typed, table.reset_index(drop=True), repeated
 
@@ -365,16 +395,14 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
     unit = read_unit(data_dir)
     raw, read_problems, readings = read_raw_dossiers(data_dir, unit.dossier_sheet, unit.mapping)
     catalogue, catalogue_problems = read_catalogue(data_dir)
-    file_problems = pd.concat([read_problems, catalogue_problems], ignore_index=True)
-    file_errors = file_problems.loc[file_problems["severity"] == ERROR]
-    if len(file_errors):
-        # missing files, columns or a broken catalogue: no row can be trusted
-        raise DataError(f"{len(file_errors)} problem(s) in the input files:\n{format_problems(file_errors, 20)}")
+    file_problems = concat_problems(read_problems, catalogue_problems)
+    # missing files, columns or a broken catalogue: no row can be trusted
+    raise_errors(file_problems, "the input files")
     typed, problems, repeated = check_dossiers(raw, catalogue, _lacking_channel(readings))
-    problems = pd.concat([file_problems, problems], ignore_index=True)
+    problems = concat_problems(file_problems, problems)
     errors = problems.loc[problems["severity"] == ERROR]
     if len(errors) and not skip_invalid:
-        raise DataError(f"{len(errors)} problem(s) in the dossier data:\n{format_problems(errors, 20)}")
+        raise_errors(problems, "the dossier data")
     origin = pd.MultiIndex.from_arrays([typed[S.SOURCE_FILE], typed[S.SOURCE_ROW].astype("int64")])
     keep = ~origin.isin(pd.MultiIndex.from_arrays([errors["file"], pd.to_numeric(errors["row"]).astype("int64")])
                         if len(errors) else pd.MultiIndex.from_arrays([[], []]))
@@ -399,15 +427,16 @@ def _export_summary(reading: ExportReading) -> dict:
 
 
 def validate_data(data_dir: Path) -> pd.DataFrame:
-    """Every problem of a data folder's inputs (files, catalogue, dossier rows, plan files)."""
+    """Every problem of a data folder's inputs (unit.yaml, files, catalogue, dossier rows, plan files)."""
     data_dir = Path(data_dir)
-    unit = read_unit(data_dir)
+    try:
+        unit = read_unit(data_dir)
+        unit_problems = problem_table()
+    except ProblemError as exc:  # the exports are still read, as an export the project knows
+        unit, unit_problems = Unit(name=data_dir.name, slug=data_dir.name, mapping=ExportMapping()), exc.problems
     raw, read_problems, readings = read_raw_dossiers(data_dir, unit.dossier_sheet, unit.mapping)
     catalogue, catalogue_problems = read_catalogue(data_dir)
     readable = not (read_problems["severity"] == ERROR).any()
     _, problems, _ = check_dossiers(raw, catalogue, _lacking_channel(readings)) if readable else (None, None, 0)
-    parts = [read_problems, catalogue_problems] + ([problems] if problems is not None else [])
-    plan = load_plan(data_dir, strict=False)
-    if plan is not None:
-        parts.append(plan.problems)
-    return pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    _, plan_problems = read_plan(data_dir)
+    return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems)

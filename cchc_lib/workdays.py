@@ -34,7 +34,11 @@ import pandas as pd
 SAME_DAY_CUTOFF = dt.time(15, 0)
 _SAME_DAY_CUTOFF_SECONDS = 15 * 3600
 _DEFAULT_YEARS = (2023, 2024)  # the table's range when no date is given
-_YEAR_LIMITS = (1901, 2199)  # beyond these (placeholders such as 01/01/0001 or 31/12/9999) no day is counted
+# The years a table may cover (README, "How working days are counted over a whole column"): the
+# checks refuse dossier dates before 2000 or years ahead; beyond these (placeholders such as
+# 01/01/0001 or 31/12/9999, a period of the year 3000) no day is counted, and no table ever
+# spans centuries whatever the dates or legal times asked about.
+_YEAR_LIMITS = (1999, 2100)
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +81,9 @@ def workday_table(days: np.ndarray, beyond: int = 0) -> WorkdayTable:
         years = known.astype("datetime64[Y]").astype("int64") + 1970
         first, last = int(years.min()) - 1, int(years.max()) + 1
     last += beyond // 200 + 1  # fewer than 250 working days a year: room for the N-th after the last
-    return _table(max(first, _YEAR_LIMITS[0]), min(max(last, first), _YEAR_LIMITS[1] + 2))
+    low, high = _YEAR_LIMITS
+    first = min(max(first, low), high)
+    return _table(first, min(max(last, first), high))
 
 
 def _outside(table: WorkdayTable, days: np.ndarray) -> np.ndarray:
