@@ -3,7 +3,14 @@
 Shapes read, by content, not by file name:
 
 - an HTML table saved with an ``.xls`` name (the Thanh Hóa system's "Excel" downloads);
-- a legacy binary ``.xls`` workbook (OpenCPS), an ``.xlsx`` workbook, CSV (UTF-8, BOM or not).
+- a legacy binary ``.xls`` workbook (OpenCPS), an ``.xlsx`` workbook, CSV (UTF-8, BOM or not;
+  comma, semicolon or tab between fields, found from the first lines).
+
+Every table of an HTML export with a dossier header is read (a paginated download), rows
+numbered through the file. Refused, saying what the file is and what to do: an empty file, a
+header without rows, bytes that are no workbook nor text, a damaged or password-protected
+workbook, a sheet without dossiers (naming the sheet that has them), a row whose cells do not
+match its header's, two headers giving one column.
 
 The header row is found by its content (the row, or pair of rows under a two-level header,
 naming the most known columns); rows above it (titles, "Từ ngày … đến ngày …") are skipped.
@@ -53,6 +60,8 @@ DROP_REASONS_VI = {
     "total": "dòng tổng cộng",
     "empty": "dòng trống",
     "not received": "hồ sơ chưa được tiếp nhận (Mới đăng ký)",
+    "header": "dòng tiêu đề của bảng sau (tệp nhiều bảng)",
+    "other table": "bảng khác, không phải danh sách hồ sơ",
 }
 
 
@@ -65,22 +74,51 @@ class ExportMapping:
 
     @classmethod
     def from_unit(cls, info: dict, where: str) -> ExportMapping:
+        """The ``columns:`` and ``values:`` of ``unit.yaml`` (``where`` names the file in errors).
+
+        >>> ExportMapping.from_unit({"columns": {"Số biên nhận": "dossier_id"}}, "unit.yaml").columns
+        {'số biên nhận': 'dossier_id'}
+        """
         columns = info.get("columns") or {}
         values = info.get("values") or {}
         known = {*S.DOSSIER_COLUMNS, S.STATUS, S.ONLINE_FLAG}
-        if not isinstance(columns, dict) or not isinstance(values, dict):
-            raise DataError(f"{where}: 'columns:' and 'values:' must be mappings")
+        for key, given in (("columns", columns), ("values", values)):
+            if not isinstance(given, dict):
+                raise DataError(f"{where}: '{key}:' must be a mapping (source header: column), found "
+                                f"{_yaml_kind(given)}; write one 'Header: column' per line under '{key}:'"
+                                if key == "columns" else
+                                f"{where}: 'values:' must be a mapping of columns (status:, channel: …), each a "
+                                f"mapping of source value: value; found {_yaml_kind(given)}")
         for source, target in columns.items():
+            if isinstance(target, list | dict) or target is None:
+                raise DataError(f"{where}: columns: {source!r}: expected one column name, found {_yaml_kind(target)}")
             if target not in known and target not in (IGNORED, "personal"):
                 raise DataError(f"{where}: columns: {source!r} → {target!r}: not a column of the project "
                                 f"({', '.join(sorted(known))}, ignored, personal)")
         for column, table in values.items():
             if column not in known or not isinstance(table, dict):
-                raise DataError(f"{where}: values: {column!r} must be a column with a mapping of values")
+                raise DataError(f"{where}: values: {column!r} must be a column with a mapping of values "
+                                f"(source value: value), found {_yaml_kind(table)}")
+            for source, target in table.items():
+                if isinstance(target, list | dict) or target is None:
+                    raise DataError(f"{where}: values: {column}: {source!r}: expected one value, found "
+                                    f"{_yaml_kind(target)}")
         return cls(
             columns={S.normalize_header(k): str(v) for k, v in columns.items()},
-            values={c: {S.normalize_header(k): str(v) for k, v in t.items()} for c, t in values.items()},
+            values={c: {S.normalize_header(k): (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in t.items()}
+                    for c, t in values.items()},
         )
+
+
+def _yaml_kind(value: object) -> str:
+    """How a YAML value reads to the person who wrote it."""
+    if isinstance(value, list):
+        return f"a list ({len(value)} item(s))"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
 
 
 @dataclass
@@ -95,12 +133,14 @@ class ExportReading:
     dropped: list[tuple[int, str]]  # (row in the file, reason)
     lacking: list[str]  # expected columns the export does not give
     frame: pd.DataFrame  # canonical columns, raw cells, with source_file and source_row
+    tables: list[tuple[int, int]] = field(default_factory=list)  # (first, last) row of each table read, when several
 
 
 def sniff_format(path: Path) -> str:
     """The export's real format, from its first bytes."""
-    head = path.read_bytes()[:2048]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    with open(path, "rb") as handle:
+        head = handle.read(2048)
+    if head.startswith(_OLE2):
         return XLS
     if head.startswith(b"PK\x03\x04"):
         return XLSX
@@ -108,6 +148,38 @@ def sniff_format(path: Path) -> str:
     if text.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<head")) or b"<table" in text:
         return HTML_TABLE
     return CSV
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of legacy .xls, and of any password-protected workbook
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_SAMPLE_BYTES = 1 << 16
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))  # never in a text export
+
+
+def _refuse_unreadable(path: Path, kind: str) -> None:
+    """Refuse, with what to do, a file that is empty or whose bytes are no export of ``kind``:
+    0 bytes, UTF-16 text, binary content that is neither a workbook nor text."""
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes): download the export again")
+    if kind not in (CSV, HTML_TABLE):
+        return
+    with open(path, "rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}: not UTF-8 text (it looks like utf_16: Excel's 'Unicode Text'); save the export "
+                        f"as 'CSV UTF-8 (Comma delimited)' or as an Excel workbook (.xlsx)")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if b"\x00" in head or controls > len(head) // 50:
+        suffix = path.suffix.lower()
+        if suffix in _WORKBOOK_SUFFIXES:
+            raise DataError(f"{path}: named {suffix} but not an Excel workbook (its bytes are neither those of a "
+                            f".xlsx nor of a .xls) nor a text export: the file is damaged or is not an export; "
+                            f"download it again, or open it in Excel and save it as .xlsx")
+        raise DataError(f"{path}: not a dossier export: binary content that is neither an Excel workbook nor "
+                        f"text; download the export again (as .xlsx, .xls or CSV UTF-8)")
+    if not head.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise DataError(f"{path}: the file holds only blank lines ({size} bytes): download the export again")
 
 
 def _cell(value: object) -> object:
@@ -130,8 +202,10 @@ def _cell_text(cell: object) -> str:
     return (cell.text or "") if not len(cell) else "".join(cell.itertext())
 
 
-def _html_grid(path: Path) -> list[list[object]]:
-    """The largest table of an HTML document, spans expanded, as rows of cells."""
+def _html_tables(path: Path) -> list[list[list[object]]]:
+    """Every table of an HTML document, in document order, spans expanded, as rows of cells (a
+    table holding other tables is only their frame: its own rows are left out, the tables
+    inside it are taken)."""
     from lxml import etree
 
     data = path.read_bytes()
@@ -141,14 +215,22 @@ def _html_grid(path: Path) -> list[list[object]]:
         raise DataError(f"{path}: HTML export that is not UTF-8 (byte {exc.start})") from exc
     data = data.removeprefix(b"\xef\xbb\xbf")
     root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8", huge_tree=True)) if data.strip() else None
-    tables = root.xpath("//table") if root is not None else []
+    tables = root.xpath("//table[not(.//table)]") if root is not None else []
     if not tables:
         raise DataError(f"{path}: looks like HTML but holds no table")
-    table = max(tables, key=lambda t: int(t.xpath("count(.//tr)")))
+    return [_table_grid(table) for table in tables]
+
+
+def _table_grid(table: object) -> list[list[object]]:
+    """One table's rows (its own: ``tr`` under it or under its ``thead``/``tbody``/``tfoot``),
+    each as the cells it spans: a cell of colspan 3 is three cells, a cell of rowspan 2 is also
+    a cell of the row below. A row's length is the number of cells it spans."""
     grid: list[list[object]] = []
     pending: dict[int, tuple[int, object]] = {}  # column → (rows left, value) of a rowspan
-    spanned = set(table.xpath(".//tr[td[@colspan or @rowspan] or th[@colspan or @rowspan]]"))
-    for tr in table.iter("tr"):
+    own = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
+    rows = table.xpath(own)
+    spanned = set(table.xpath(f"({own})[td[@colspan or @rowspan] or th[@colspan or @rowspan]]"))
+    for tr in rows:
         if not pending and tr not in spanned:  # most rows: no span to spread, the cells as they are
             grid.append([_cell_text(cell) for cell in tr if cell.tag in ("td", "th")])
             continue
@@ -215,49 +297,118 @@ def _text_column(values: pd.Series) -> pd.Series:
     return normalize_text(text)
 
 
-def _csv_frame(path: Path) -> pd.DataFrame:
-    """A CSV file's cells as text, row i of the frame being row i + 1 of the file."""
+CSV_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def csv_delimiter(sample: str) -> str:
+    """The delimiter of a CSV text, from its first lines: of comma, semicolon and tab, the one
+    that splits the most lines into the same number (more than one) of fields, quotes respected
+    (Excel with Vietnamese regional settings saves "CSV" with semicolons; text copied from a
+    table is tab-separated). A title line above the header, with fewer fields, does not count.
+
+    >>> csv_delimiter("DANH SÁCH\\nMã hồ sơ;Ngày tiếp nhận;Lĩnh vực\\nA1;01/03/2023;Hộ tịch, chứng thực\\n")
+    ';'
+    >>> csv_delimiter('Mã hồ sơ,Ngày tiếp nhận\\nA1,"01/03/2023; 08:00"\\n'), csv_delimiter("Mã hồ sơ\\tNgày\\nA1\\t1/3\\n")
+    (',', '\\t')
+    """
+    import csv
+    import io
+    from collections import Counter
+
+    lines = sample.splitlines(keepends=True)[:_DELIMITER_SCAN_LINES]
+    best = (0, 0, ",")
+    for delimiter in CSV_DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        widths = Counter(len(row) for row in rows if len(row) > 1)
+        if widths:
+            width, count = max(widths.items(), key=lambda item: (item[1], item[0]))
+            best = max(best, (count, width, delimiter))
+    return best[2]
+
+
+_DELIMITER_SCAN_LINES = 200
+
+
+def _csv_frame(path: Path) -> tuple[pd.DataFrame, np.ndarray | None, str]:
+    """A CSV file's cells as text, row i of the frame being row i + 1 of the file; the number of
+    fields of each row (None where every row has the frame's width); the delimiter."""
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    # a blank line is a row of its own (row numbers must be the file's): pandas keeps them
+    sample = data[:_SAMPLE_BYTES].decode("utf-8", errors="replace")
+    if len(data) > _SAMPLE_BYTES:  # a line cut by the sample's end is not a line
+        sample = sample[: max(sample.rfind("\n"), 0)]
+    delimiter = csv_delimiter(sample)
+    # a blank line is a row of its own (row numbers must be the file's): pyarrow would skip it; a
+    # title line with fewer fields than the header's: pyarrow wants the same number on every line
     if (b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data or data.startswith((b"\n", b"\r"))
-            or (b"\r" in data and b"\r\n" not in data) or (len(data) < 4096 and not data.strip())):
-        return _csv_frame_pandas(path)
+            or (b"\r" in data and b"\r\n" not in data) or not _uniform(sample, delimiter)):
+        return (*_csv_frame_ragged(path, data, delimiter), delimiter)
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(_MAX_CSV_COLUMNS)},
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid:
-        # bytes that are not UTF-8, ragged rows and the like: pandas names the byte or the line
-        return _csv_frame_pandas(path)
+        # bytes that are not UTF-8, a row with more or fewer fields than the others and the like
+        return (*_csv_frame_ragged(path, data, delimiter), delimiter)
     frame = table.to_pandas()
     frame.columns = range(frame.shape[1])
-    return frame
+    return frame, None, delimiter
 
 
 _MAX_CSV_COLUMNS = 1000
 
 
-def _csv_frame_pandas(path: Path) -> pd.DataFrame:
+def _uniform(sample: str, delimiter: str) -> bool:
+    """Whether every line of the sample has the same number of fields."""
+    import csv
+    import io
+
     try:
-        frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                            skip_blank_lines=False)
+        widths = {len(row) for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)}
+    except csv.Error:
+        return False
+    return len(widths) <= 1
+
+
+def _csv_frame_ragged(path: Path, data: bytes, delimiter: str) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """A CSV whose rows do not all have the same number of fields (a title line above the
+    header, blank lines, a row with a field too many or too few), every row kept, as wide as
+    its widest row; and each row's number of fields."""
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         _refuse_encoding(path, exc)
+    try:
+        # the fields of each row counted by the csv module's reader (C code, no Python loop)
+        widths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), dtype=np.int64)
+    except csv.Error as exc:
+        raise DataError(f"{path}: cannot be read as {CSV}: {exc}") from exc
+    if not len(widths):
+        raise DataError(f"{path}: the file holds no data: download the export again")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(int(widths.max()), 1)),
+                            dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False)
     except (ValueError, OSError) as exc:
         raise DataError(f"{path}: cannot be read as {CSV}: {str(exc).splitlines()[0]}") from exc
     frame.columns = range(frame.shape[1])
-    return frame
+    # a blank line is a row of no field for the reader, of one empty field for pandas
+    return frame, (widths if len(widths) == len(frame) else None)
 
 
 def _refuse_encoding(path: Path, exc: UnicodeDecodeError) -> None:
@@ -268,25 +419,93 @@ def _refuse_encoding(path: Path, exc: UnicodeDecodeError) -> None:
     raise DataError(f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8") from exc
 
 
-def _workbook_frame(path: Path, kind: str, sheet: str) -> pd.DataFrame:
-    """A workbook sheet's cells (python-calamine, for .xlsx and legacy .xls alike)."""
-    from python_calamine import CalamineWorkbook
+def _workbook(path: Path, kind: str) -> object:
+    """The workbook, opened by python-calamine (.xlsx and legacy .xls alike); a file it cannot
+    open is refused saying what it is: password-protected, damaged or cut short, or not a workbook."""
+    from python_calamine import CalamineWorkbook, PasswordError
 
+    suffix = path.suffix.lower()
+    if kind == XLSX:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise DataError(f"{path}: a damaged or incomplete Excel workbook (.xlsx): the file is cut short or "
+                            f"corrupted ({exc}); download the export again, or open it in Excel and save it again"
+                            ) from exc
+        if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
+            raise DataError(f"{path}: a zip archive, not an Excel workbook (no xl/workbook.xml inside): put the "
+                            f"export itself in the data folder, or open it in Excel and save it as .xlsx")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        if sheet and sheet not in workbook.sheet_names:
-            raise DataError(f"{path}: cannot be read as {kind}: Worksheet named '{sheet}' not found")
+        workbook.sheet_names  # noqa: B018 - opened, not yet read: a damaged file may only fail here
+    except PasswordError as exc:
+        raise DataError(_PROTECTED.format(path=path)) from exc
+    except Exception as exc:  # noqa: BLE001 - calamine's own errors: a damaged or foreign file
+        raise DataError(_unopened(path, kind, suffix, exc)) from exc
+    return workbook
+
+
+_PROTECTED = ("{path}: the workbook is protected by a password (encrypted): open it in Excel, remove the password "
+              "(File → Info → Protect Workbook → Encrypt with Password, leave it empty) and save it, then read it again")
+
+
+def _unopened(path: Path, kind: str, suffix: str, exc: Exception) -> str:
+    """Why a workbook could not be opened, and what to do."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if kind == XLS:
+        with open(path, "rb") as handle:
+            data = handle.read(1 << 22)
+        # an encrypted .xlsx is an OLE2 container holding "EncryptionInfo" and "EncryptedPackage"
+        if "EncryptedPackage".encode("utf-16-le") in data or "password" in reason.lower() or suffix in (".xlsx", ".xlsm"):
+            return _PROTECTED.format(path=path)
+        return (f"{path}: cannot be read as {kind}: {reason}: the workbook is damaged or cut short; download the "
+                f"export again, or open it in Excel and save it as .xlsx")
+    return f"{path}: cannot be read as {kind}: {reason}; download the export again, or open it in Excel and save it again"
+
+
+def _workbook_frame(path: Path, kind: str, sheet: str) -> pd.DataFrame:
+    """A workbook sheet's cells (python-calamine, for .xlsx and legacy .xls alike): the sheet
+    named, else the first."""
+    workbook = _workbook(path, kind)
+    if sheet and sheet not in workbook.sheet_names:
+        raise DataError(f"{path}: cannot be read as {kind}: Worksheet named '{sheet}' not found; its sheets: "
+                        f"{', '.join(repr(n) for n in workbook.sheet_names)} (dossier_sheet in unit.yaml)")
+    try:
         # empty rows above the table stay: rows are numbered as in the file
         rows = (workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)).to_python(
             skip_empty_area=False)
-    except DataError:
-        raise
     except Exception as exc:  # noqa: BLE001 - calamine's own errors: a damaged or foreign file
-        raise DataError(f"{path}: cannot be read as {kind}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-                        ) from exc
+        raise DataError(_unopened(path, kind, path.suffix.lower(), exc)) from exc
     frame = pd.DataFrame(rows, dtype=object)
     # a workbook's text cells that only say "no value" are empty, as spreadsheet readers take them
     return frame.mask(frame.isin(_WORKBOOK_EMPTY_TEXTS))
+
+
+def _sheet_with_dossiers(path: Path, kind: str, read: str, mapping: ExportMapping) -> str | None:
+    """The first sheet other than ``read`` whose first rows hold a dossier header, if any."""
+    try:
+        workbook = _workbook(path, kind)
+        read = read or workbook.sheet_names[0]
+        for name in workbook.sheet_names:
+            if name == read:
+                continue
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=_HEADER_SCAN_ROWS + 3)
+            if not rows:
+                continue
+            frame = pd.DataFrame(rows, dtype=object)
+            frame.columns = range(frame.shape[1])
+            head = _rows(pd.DataFrame({c: _text_column(frame[c]) for c in frame.columns}))
+            try:
+                find_header(head, mapping)
+            except DataError:
+                continue
+            return name
+    except Exception:  # noqa: BLE001 - only a hint: a sheet that cannot be read gives none
+        return None
+    return None
 
 
 # pandas' default missing-value markers, which workbook exports have always been read with
@@ -294,18 +513,48 @@ _WORKBOOK_EMPTY_TEXTS = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "
                          "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 
 
-def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
-    """The export's format and its cells as a frame of text columns (NFC, stripped, empty cells
-    missing; workbook dates as ISO text), columns numbered from 0, row i being row i + 1 of the file."""
+@dataclass
+class _Cells:
+    """An export's cells as :func:`read_table` gives them, and what reading them told."""
+
+    kind: str  # the format, a CSV's delimiter named when it is not a comma
+    frame: pd.DataFrame  # text columns numbered from 0, row i being row i + 1 of the file
+    widths: np.ndarray | None  # cells each row was written with (HTML, ragged CSV); None: all alike
+    tables: list[tuple[int, int]]  # (first, stop) rows of the frame of each table, in file order
+
+
+def _read_cells(path: Path, sheet: str = "") -> _Cells:
     kind = sniff_format(path)
+    _refuse_unreadable(path, kind)
+    widths = None
     if kind == HTML_TABLE:
-        frame = pd.DataFrame(_html_grid(path), dtype=object)
+        grids = _html_tables(path)
+        rows = [row for grid in grids for row in grid]
+        widths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        width = int(widths.max()) if len(rows) else 0
+        frame = pd.DataFrame([row if len(row) == width else [*row, *[None] * (width - len(row))] for row in rows],
+                             dtype=object)
+        stops = np.cumsum([len(grid) for grid in grids]).tolist()
+        tables = [(start, stop) for start, stop in zip([0, *stops[:-1]], stops) if stop > start]
     elif kind == CSV:
-        frame = _csv_frame(path)
+        frame, widths, delimiter = _csv_frame(path)
+        kind = CSV if delimiter == "," else f"{CSV} ({CSV_DELIMITERS[delimiter]}-separated)"
+        tables = [(0, len(frame))]
     else:
         frame = _workbook_frame(path, kind, sheet)
+        tables = [(0, len(frame))]
     frame.columns = range(frame.shape[1])
-    return kind, pd.DataFrame({c: _text_column(frame[c]) for c in frame.columns}, index=frame.index)
+    text = pd.DataFrame({c: _text_column(frame[c]) for c in frame.columns}, index=frame.index)
+    return _Cells(kind, text, widths, tables)
+
+
+def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
+    """The export's format and its cells as a frame of text columns (NFC, stripped, empty cells
+    missing; workbook dates as ISO text), columns numbered from 0, row i being row i + 1 of the
+    file. The tables of an HTML export follow one another, in file order, as a spreadsheet
+    opening the file shows them; a CSV's delimiter (comma, semicolon, tab) is found from its lines."""
+    cells = _read_cells(path, sheet)
+    return cells.kind, cells.frame
 
 
 def _rows(frame: pd.DataFrame) -> list[list[object]]:
@@ -466,25 +715,139 @@ def _mapped(column: str, values: pd.Series, mapping: ExportMapping) -> pd.Series
     return map_values(fold_key(values), table, "str").fillna(values)
 
 
-def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "", label: str = "") -> ExportReading:
-    """Read one export of any supported shape into canonical columns; ``label`` (default: the
-    file's name) is how rows and problems refer to the file."""
-    mapping = mapping or ExportMapping()
-    kind, table = read_table(path, sheet)
-    if table.empty:
-        raise DataError(f"{path}: the export is empty")
-    head = _rows(table.head(_HEADER_SCAN_ROWS + 3))  # a two-row header at the last row scanned, and the row under it
-    try:
-        start, depth, names = find_header(head, mapping)
-    except DataError as exc:
-        raise DataError(f"{path}: {exc}") from None
-    kinds = [_classify(n, mapping) for n in names]
-    # several source columns may name one column: read the preferred one
-    chosen: dict[str, int] = {}
+def _trim(names: list[str]) -> list[str]:
+    """Header names without the empty ones after the last named column."""
+    last = max((i for i, n in enumerate(names) if n), default=-1)
+    return names[: last + 1]
+
+
+# Headers read only when the export has no header of the same column above them in the list:
+# the day a dossier was submitted stands for the day it was received; the day the result was
+# handed over, for the day it was ready.
+_FALLBACK_HEADERS = frozenset({"ngày nộp hồ sơ", "ngày nộp", "ngày trả kết quả", "ngày trả"})
+
+
+def _column_name(index: int) -> str:
+    """A column as a spreadsheet names it (0 → 'A', 27 → 'AB')."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _chosen_columns(path: Path, names: list[str], kinds: list[str], mapping: ExportMapping, rows: str) -> dict[str, int]:
+    """The source column read for each column: the one header naming it, or, of a header and a
+    fallback (``Ngày nhận`` and ``Ngày nộp hồ sơ``), the header. Two headers of the same rank
+    naming one column (``Ngày tiếp nhận`` and ``Ngày nhận hồ sơ``, a header written twice, a
+    header mapped in unit.yaml and one the project knows) are refused, naming both."""
+    by_kind: dict[str, list[int]] = {}
     for i, k in enumerate(kinds):
         if k and k not in (IGNORED, PERSONAL):
-            if k not in chosen or S.header_preference(names[i]) < S.header_preference(names[chosen[k]]):
-                chosen[k] = i
+            by_kind.setdefault(k, []).append(i)
+    chosen: dict[str, int] = {}
+    for k, where in by_kind.items():
+        ranks = [0 if S.normalize_header(names[i]) in mapping.columns
+                 else int(S.normalize_header(names[i]) in _FALLBACK_HEADERS) for i in where]
+        best = [i for i, rank in zip(where, ranks) if rank == min(ranks)]
+        if len(best) > 1:
+            a, b = best[:2]
+            raise DataError(f"{path}, header {rows}: columns {names[a]!r} (column {_column_name(a)}) and {names[b]!r} "
+                            f"(column {_column_name(b)}) both give {k}: cannot tell which to read; map the one not "
+                            f"to read to 'ignored' under 'columns:' in unit.yaml (e.g. \"{names[b]}: ignored\")")
+        chosen[k] = best[0]
+    return chosen
+
+
+def _refuse_headerless(path: Path, table: pd.DataFrame, cells: _Cells, number: int, first: int, stop: int,
+                       start: int, depth: int, chosen: dict[str, int]) -> None:
+    """Refuse a table without a header, after the dossiers' header, holding rows shaped like
+    dossiers (as wide as the header, a code and a reception date in their columns): the rest of
+    a list whose header is not repeated, which cannot be read safely."""
+    rows = table.iloc[max(first, start + depth):stop]
+    if rows.empty or cells.widths is None or S.DOSSIER_ID not in chosen or S.RECEIVED_AT not in chosen:
+        return
+    width = int(cells.widths[start:start + depth].max())
+    code, received = rows[chosen[S.DOSSIER_ID]], rows[chosen[S.RECEIVED_AT]]
+    shaped = (cells.widths[rows.index] == width) & (code.notna() & received.notna() & (code != received)).to_numpy()
+    if shaped.any():
+        raise DataError(f"{path}: table {number} of the file (rows {rows.index[0] + 1}–{rows.index[-1] + 1}) holds "
+                        f"{int(shaped.sum())} row(s) shaped like dossiers but no header row: each table of the export "
+                        f"must start with its header (Mã hồ sơ, Ngày tiếp nhận …); download the export as one table, "
+                        f"or copy the header above that table")
+
+
+def _check_widths(path: Path, table: pd.DataFrame, widths: np.ndarray | None, rows: pd.Index, names: list[str],
+                  header_rows: list[int]) -> None:
+    """Refuse dossier rows written with fewer cells than the header names, or with a value beyond
+    the header's last cell: their values would land under the wrong headers (an HTML row missing
+    its first cell, a CSV row with a delimiter too many or too few)."""
+    if widths is None or not len(rows):
+        return
+    named = len(_trim(names))
+    header_width = max(int(widths[header_rows].max()), named)
+    given = widths[rows]
+    beyond = (table.loc[rows, header_width:].notna().any(axis=1).to_numpy() if table.shape[1] > header_width
+              else np.zeros(len(rows), dtype=bool))
+    bad = (given < named) | beyond
+    if not bad.any():
+        return
+    at = rows[bad]
+    first, count = int(at[0]) + 1, int(given[bad][0])
+    more = f" (also rows {', '.join(str(int(r) + 1) for r in at[1:10])}{' …' if len(at) > 10 else ''}: " \
+           f"{len(at)} rows in all)" if len(at) > 1 else ""
+    raise DataError(f"{path}: row {first} has {count} cell(s) where the header (row {header_rows[0] + 1}) has "
+                    f"{header_width}{more}: a cell is missing or one too many, so its values would land under the "
+                    f"wrong headers; correct the export or download it again")
+
+
+def _elsewhere(path: Path, kind: str, sheet: str, mapping: ExportMapping) -> str:
+    """For a workbook whose sheet read holds no dossiers: the sheet that seems to, and how to read it."""
+    if kind not in (XLS, XLSX):
+        return ""
+    other = _sheet_with_dossiers(path, kind, sheet, mapping)
+    if other is None:
+        return ""
+    return f"; the dossiers appear to be on sheet {other!r}: set `dossier_sheet: {other}` in unit.yaml"
+
+
+def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "", label: str = "") -> ExportReading:
+    """Read one export of any supported shape into canonical columns; ``label`` (default: the
+    file's name) is how rows and problems refer to the file.
+
+    Every table of an HTML export whose header names the dossiers' columns is read (a paginated
+    download), its rows numbered as they follow one another in the file; a table of rows shaped
+    like dossiers without a header, tables whose headers differ, a row whose cells do not match
+    its header's, and two headers giving one column are refused."""
+    mapping = mapping or ExportMapping()
+    cells = _read_cells(path, sheet)
+    kind, table = cells.kind, cells.frame
+    if table.empty or not table.notna().to_numpy().any():
+        raise DataError(f"{path}: the export holds no cell{_elsewhere(path, kind, sheet, mapping)}")
+    # each table's header (a two-row header at the last row scanned, and the row under it)
+    found: list[tuple[int, int, int, list[str]]] = []  # (table number, header row index, rows, names)
+    for number, (first, stop) in enumerate(cells.tables, start=1):
+        try:
+            start, depth, names = find_header(_rows(table.iloc[first:min(stop, first + _HEADER_SCAN_ROWS + 3)]), mapping)
+        except DataError:
+            continue
+        found.append((number, first + start, depth, names))
+    if not found:
+        where = f" on sheet {sheet!r}" if sheet else ""
+        raise DataError(f"{path}: no header row found{where}: no row names a dossier code (Mã hồ sơ) or a reception "
+                        f"date (Ngày tiếp nhận); add the export's headers to unit.yaml under 'columns:'"
+                        f"{_elsewhere(path, kind, sheet, mapping)}")
+    _, start, depth, names = found[0]
+    shown = _trim(names)
+    for number, other, _, other_names in found[1:]:
+        if [S.normalize_header(n) for n in _trim(other_names)] != [S.normalize_header(n) for n in shown]:
+            raise DataError(f"{path}: table {number} of the file (header row {other + 1}) has other headers than "
+                            f"table {found[0][0]} (header row {start + 1}): the tables cannot be read as one list; "
+                            f"save each table as an export of its own")
+    kinds = [_classify(n, mapping) for n in names]
+    chosen = _chosen_columns(path, names, kinds, mapping, f"row {start + 1}" if depth == 1 else
+                             f"rows {start + 1}–{start + depth}")
     columns = []
     for i, (name, k) in enumerate(zip(names, kinds)):
         if not name:
@@ -497,13 +860,37 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
             columns.append((name, f"{IGNORED}: {k} is read from {names[chosen[k]]!r}"))
         else:
             columns.append((name, k))
-    body_start = start + depth
+    # the rows of each table with a header, below it; other tables after the first header are
+    # not dossiers, unless their rows are shaped like dossiers (then the export is refused)
     dropped: list[tuple[int, str]] = []
-    if body_start < len(head) and _is_column_numbers(head[body_start]):
-        dropped.append((body_start + 1, "column numbers"))
-        body_start += 1
-    body = table.iloc[body_start:]
+    parts: list[range] = []
+    headed = {number: (header, rows) for number, header, rows, _ in found}
+    tables: list[tuple[int, int]] = []
+    for number, (first, stop) in enumerate(cells.tables, start=1):
+        if stop <= start:
+            continue
+        if number not in headed:
+            _refuse_headerless(path, table, cells, number, first, stop, start, depth, chosen)
+            dropped += [(r + 1, "other table") for r in range(max(first, start + depth), stop)]
+            continue
+        header, rows = headed[number]
+        if number != found[0][0]:
+            dropped += [(r + 1, "header") for r in range(first, header + rows)]
+        body_start = header + rows
+        if body_start < stop and _is_column_numbers(_rows(table.iloc[body_start:body_start + 1])[0]):
+            dropped.append((body_start + 1, "column numbers"))
+            body_start += 1
+        parts.append(range(body_start, stop))
+        tables.append((first + 1, stop))
+    body = (table.iloc[parts[0].start:parts[0].stop] if len(parts) == 1
+            else table.iloc[np.concatenate([np.arange(p.start, p.stop) for p in parts])])
     reasons = drop_reasons(body, chosen.get(S.DOSSIER_ID))
+    if not (reasons == "").any():
+        raise DataError(f"{path}: the export has its header (row {start + 1}) but no dossier row below it: "
+                        f"download the export again, for a period with dossiers, or take the file out of the "
+                        f"data folder")
+    _check_widths(path, table, cells.widths, body.index[reasons == ""], names,
+                  [h + r for number, h, n, _ in found for r in range(n)])
     # only the columns read go further: personal data and unknown columns are left behind
     kept = body.loc[reasons == "", sorted(chosen.values())]
     record = {column: _mapped(column, kept[i], mapping) for column, i in chosen.items()}
@@ -539,13 +926,16 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
         {S.CHANNEL} if S.ONLINE_FLAG in chosen else set())
     lacking = [c for c in (*S.REQUIRED_COLUMNS, *S.EXPECTED_COLUMNS) if c not in given]
     return ExportReading(path, kind, tuple(range(start + 1, start + depth + 1)), columns, statuses, dropped,
-                         lacking, frame)
+                         lacking, frame, tables if len(tables) > 1 else [])
 
 
 def describe(reading: ExportReading, preview: pd.DataFrame, rows: int = 5) -> str:
     """What ``cchc inspect`` prints about one export."""
     lines = [f"file: {reading.path}", f"format: {reading.format}",
              f"header: row {', '.join(map(str, reading.header_rows))} of the file"]
+    if reading.tables:
+        lines.append(f"tables: {len(reading.tables)}, read as one list, rows numbered through the file: "
+                     + ", ".join(f"table {n}: rows {a}–{b}" for n, (a, b) in enumerate(reading.tables, start=1)))
     lines.append("columns:")
     width = max((len(name) for name, _ in reading.columns), default=0)
     lines += [f"  {name:<{width}}  → {what}" for name, what in reading.columns]
