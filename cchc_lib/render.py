@@ -47,7 +47,8 @@ from pathlib import Path
 
 import nbformat
 import papermill
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.exceptions import PapermillExecutionError
@@ -112,10 +113,10 @@ TIME_LIMITS = {"notebook": ("CCHC_CELL_TIMEOUT", CELL_TIMEOUT), "html": ("CCHC_H
                "pdf": ("CCHC_PDF_TIMEOUT", PDF_TIMEOUT)}
 TITLE_LIMIT = 120  # characters of the unit's name in a page's title
 _CLEAR_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
-_kernel: KernelManager | None = None
+_kernel: AsyncKernelManager | None = None
 
 
-def reusable_kernel(cwd: Path) -> KernelManager:
+def reusable_kernel(cwd: Path) -> AsyncKernelManager:
     """This process's kernel: started on first use, then reused with its namespace cleared.
 
     A report notebook runs in a fresh namespace each time (``%reset -f``, prompts from In [1]),
@@ -123,12 +124,14 @@ def reusable_kernel(cwd: Path) -> KernelManager:
     the imports once per process, not once per period.
     """
     global _kernel
-    if _kernel is not None and _kernel.is_alive():
+    # an asynchronous manager: with a blocking one, nbclient waits for a cell's output without
+    # ever looking at the clock, and a cell's time limit would never be applied
+    if _kernel is not None and run_sync(_kernel.is_alive)():
         client = _kernel.client()
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(
+            run_sync(client.wait_for_ready)(timeout=60)
+            reply = run_sync(client.execute_interactive)(
                 _CLEAR_NAMESPACE + _environment_update(), store_history=False, timeout=60,
                 output_hook=lambda msg: None,
             )
@@ -139,8 +142,8 @@ def reusable_kernel(cwd: Path) -> KernelManager:
         if reply["content"]["status"] == "ok":
             return _kernel
         kill_kernel()
-    _kernel = KernelManager(kernel_name=KERNEL_NAME)
-    _kernel.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+    _kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(_kernel.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
     # a pool worker ends through multiprocessing's exit path, which runs finalizers, not atexit
     Finalize(None, shutdown_kernel, exitpriority=10)
     return _kernel
@@ -160,7 +163,7 @@ def shutdown_kernel() -> None:
     global _kernel
     if _kernel is not None:
         try:
-            _kernel.shutdown_kernel(now=True)
+            run_sync(_kernel.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that cannot be asked is killed
             kill_kernel()
         _kernel = None
@@ -190,7 +193,7 @@ def _kill_group(pid: int) -> None:
             continue
 
 
-def time_limit(step: str) -> float:
+def time_limit(step: str) -> float | int:
     """The time limit of ``step`` (``notebook``: of each cell; ``html``, ``pdf``), in seconds:
     its environment variable if set to a positive number, else the default."""
     name, default = TIME_LIMITS[step]
@@ -198,7 +201,9 @@ def time_limit(step: str) -> float:
         value = float(os.environ.get(name, ""))
     except ValueError:
         return default
-    return value if value > 0 else default
+    if value <= 0:
+        return default
+    return max(1, round(value)) if step == "notebook" else value  # a cell's limit is whole seconds
 
 
 class StepTimeout(ReportError):
@@ -514,7 +519,7 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
         if failures:
             kept = _keep_failed(failures, staging, out)
             first = failures[0]
-            where = f"executed notebook kept at {kept[0]}" if kept[0] else "the notebook did not start"
+            where = f"executed notebook kept at {kept[0]}" if kept[0] else "no executed notebook was written"
             others = f" (and {len(failures) - 1} more period(s) failed)" if len(failures) > 1 else ""
             raise ReportError(
                 f"{first.period}: {first.failed_step} failed: {first.error}; {where}; no report was changed{others}"
@@ -558,7 +563,8 @@ def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = F
     total = len(job_list)
 
     def report(result: PeriodResult, done: int) -> None:
-        if progress is not None:
+        # a period that failed is named by the run's error, which is then the first word on stderr
+        if progress is not None and not result.failed_step:
             progress(progress_line(result, done, total))
 
     if workers == 1:

@@ -96,3 +96,26 @@ def test_validate_checks_the_plan_files_too(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert any(line.startswith("updates.csv, dòng/row 73, cột/column task_id: 'PL99-1'") for line in out)
     assert any(line.startswith("updates.csv, dòng/row 74, cột/column status: 'gần xong'") for line in out)
+
+
+def test_a_closed_stdout_ends_the_command_quietly():
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line (as after ``| head -n 1``)
+    try:
+        done = subprocess.run([sys.executable, "-m", "cchc_lib.cli", "periods", "2023"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0
+    assert done.stderr == ""
+
+
+def test_quiet_is_an_option_of_report():
+    from cchc_lib.cli import _parser
+
+    assert _parser().parse_args(["report", "2023-Q1", "--quiet"]).quiet
+    assert not _parser().parse_args(["report", "2023-Q1"]).quiet

@@ -70,3 +70,24 @@ def test_unit_yaml_that_does_not_parse_names_the_file(tmp_path):
     folder = write_data_dir(tmp_path / "x", [], unit_yaml="name: [unclosed\n")
     with pytest.raises(Exception, match=r"unit\.yaml: not a valid UTF-8 YAML file"):
         check_parameters("2023-Q1", data_dir=Path(folder))
+
+
+def test_the_periods_of_a_run_are_checked_by_the_library():
+    from cchc_lib.params import check_formats, check_jobs, check_periods
+
+    assert [p.id for p in check_periods(["2023-q2", "2023-Q2"])] == ["2023-Q2"]
+    assert len(check_periods(year=2023)) == 7
+    for kwargs, message in (
+        ({"periods": ["2023-Q1"], "year": 2023}, "not both"),
+        ({}, "give at least one PERIOD"),
+        ({"periods": ["2023-Q9"]}, "invalid period id '2023-Q9'"),
+        ({"periods": [object()]}, "period: expected text"),
+        ({"year": "20x3"}, "year: expected a year"),
+    ):
+        with pytest.raises(ParameterError, match=message):
+            check_periods(**kwargs)
+    assert check_formats("json,HTML") == ("html", "json")
+    with pytest.raises(ParameterError, match="unknown docx"):
+        check_formats(["html", "docx"])
+    with pytest.raises(ParameterError, match="--jobs"):
+        check_jobs(0)

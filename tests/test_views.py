@@ -395,3 +395,12 @@ def test_a_report_from_hostile_data_has_no_live_markup(tmp_path):
     assert summary["plan"]["target_conflicts"][0]["targets"][0] == hostile("T4")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<script" not in index and "[unit]&lt;script&gt;" in index
+
+
+def test_every_text_a_section_shows_is_cut_and_the_json_keeps_it_whole():
+    long = "Thủ tục " * 20_000
+    summary = {"dossiers": {"by_field": {long: {"received_total": 1}}, "total": {"received_total": 1}}}
+    html = views.show_tthc_table(summary).data
+    assert long not in html and long[: views.TEXT_LIMIT - 1] + "…" in html
+    assert len(html) < 10_000
+    assert views.clip("ngắn") == "ngắn"
