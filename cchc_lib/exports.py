@@ -105,9 +105,13 @@ class ExportMapping:
                                     f"{_yaml_kind(target)}")
         return cls(
             columns={S.normalize_header(k): str(v) for k, v in columns.items()},
-            values={c: {S.normalize_header(k): (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in t.items()}
-                    for c, t in values.items()},
+            values={c: {S.normalize_header(k): _value_text(v) for k, v in t.items()} for c, t in values.items()},
         )
+
+
+def _value_text(value: object) -> str:
+    """A value of ``values:`` as text (YAML's ``true`` as the project writes it)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _yaml_kind(value: object) -> str:
@@ -308,8 +312,10 @@ def csv_delimiter(sample: str) -> str:
 
     >>> csv_delimiter("DANH SÁCH\\nMã hồ sơ;Ngày tiếp nhận;Lĩnh vực\\nA1;01/03/2023;Hộ tịch, chứng thực\\n")
     ';'
-    >>> csv_delimiter('Mã hồ sơ,Ngày tiếp nhận\\nA1,"01/03/2023; 08:00"\\n'), csv_delimiter("Mã hồ sơ\\tNgày\\nA1\\t1/3\\n")
-    (',', '\\t')
+    >>> csv_delimiter('Mã hồ sơ,Ngày tiếp nhận\\nA1,"01/03/2023; 08:00"\\n')
+    ','
+    >>> csv_delimiter("Mã hồ sơ\\tNgày\\nA1\\t1/3\\n")
+    '\\t'
     """
     import csv
     import io
@@ -449,7 +455,8 @@ def _workbook(path: Path, kind: str) -> object:
 
 
 _PROTECTED = ("{path}: the workbook is protected by a password (encrypted): open it in Excel, remove the password "
-              "(File → Info → Protect Workbook → Encrypt with Password, leave it empty) and save it, then read it again")
+              "(File → Info → Protect Workbook → Encrypt with Password, leave it empty) and save it, then read "
+              "it again")
 
 
 def _unopened(path: Path, kind: str, suffix: str, exc: Exception) -> str:
@@ -459,11 +466,13 @@ def _unopened(path: Path, kind: str, suffix: str, exc: Exception) -> str:
         with open(path, "rb") as handle:
             data = handle.read(1 << 22)
         # an encrypted .xlsx is an OLE2 container holding "EncryptionInfo" and "EncryptedPackage"
-        if "EncryptedPackage".encode("utf-16-le") in data or "password" in reason.lower() or suffix in (".xlsx", ".xlsm"):
+        encrypted = "EncryptedPackage".encode("utf-16-le") in data or "password" in reason.lower()
+        if encrypted or suffix in (".xlsx", ".xlsm"):
             return _PROTECTED.format(path=path)
         return (f"{path}: cannot be read as {kind}: {reason}: the workbook is damaged or cut short; download the "
                 f"export again, or open it in Excel and save it as .xlsx")
-    return f"{path}: cannot be read as {kind}: {reason}; download the export again, or open it in Excel and save it again"
+    return (f"{path}: cannot be read as {kind}: {reason}; download the export again, or open it in Excel and save it "
+            f"again")
 
 
 def _workbook_frame(path: Path, kind: str, sheet: str) -> pd.DataFrame:
@@ -535,7 +544,7 @@ def _read_cells(path: Path, sheet: str = "") -> _Cells:
         frame = pd.DataFrame([row if len(row) == width else [*row, *[None] * (width - len(row))] for row in rows],
                              dtype=object)
         stops = np.cumsum([len(grid) for grid in grids]).tolist()
-        tables = [(start, stop) for start, stop in zip([0, *stops[:-1]], stops) if stop > start]
+        tables = [(start, stop) for start, stop in zip([0, *stops[:-1]], stops, strict=True) if stop > start]
     elif kind == CSV:
         frame, widths, delimiter = _csv_frame(path)
         kind = CSV if delimiter == "," else f"{CSV} ({CSV_DELIMITERS[delimiter]}-separated)"
@@ -737,7 +746,8 @@ def _column_name(index: int) -> str:
     return letters
 
 
-def _chosen_columns(path: Path, names: list[str], kinds: list[str], mapping: ExportMapping, rows: str) -> dict[str, int]:
+def _chosen_columns(path: Path, names: list[str], kinds: list[str], mapping: ExportMapping,
+                    rows: str) -> dict[str, int]:
     """The source column read for each column: the one header naming it, or, of a header and a
     fallback (``Ngày nhận`` and ``Ngày nộp hồ sơ``), the header. Two headers of the same rank
     naming one column (``Ngày tiếp nhận`` and ``Ngày nhận hồ sơ``, a header written twice, a
@@ -750,7 +760,7 @@ def _chosen_columns(path: Path, names: list[str], kinds: list[str], mapping: Exp
     for k, where in by_kind.items():
         ranks = [0 if S.normalize_header(names[i]) in mapping.columns
                  else int(S.normalize_header(names[i]) in _FALLBACK_HEADERS) for i in where]
-        best = [i for i, rank in zip(where, ranks) if rank == min(ranks)]
+        best = [i for i, rank in zip(where, ranks, strict=True) if rank == min(ranks)]
         if len(best) > 1:
             a, b = best[:2]
             raise DataError(f"{path}, header {rows}: columns {names[a]!r} (column {_column_name(a)}) and {names[b]!r} "
@@ -760,12 +770,13 @@ def _chosen_columns(path: Path, names: list[str], kinds: list[str], mapping: Exp
     return chosen
 
 
-def _refuse_headerless(path: Path, table: pd.DataFrame, cells: _Cells, number: int, first: int, stop: int,
-                       start: int, depth: int, chosen: dict[str, int]) -> None:
+def _refuse_headerless(path: Path, table: pd.DataFrame, cells: _Cells, number: int, span: tuple[int, int],
+                       header: tuple[int, int], chosen: dict[str, int]) -> None:
     """Refuse a table without a header, after the dossiers' header, holding rows shaped like
     dossiers (as wide as the header, a code and a reception date in their columns): the rest of
     a list whose header is not repeated, which cannot be read safely."""
-    rows = table.iloc[max(first, start + depth):stop]
+    (first, stop), (start, depth) = span, header
+    rows = table.iloc[first:stop]
     if rows.empty or cells.widths is None or S.DOSSIER_ID not in chosen or S.RECEIVED_AT not in chosen:
         return
     width = int(cells.widths[start:start + depth].max())
@@ -812,6 +823,68 @@ def _elsewhere(path: Path, kind: str, sheet: str, mapping: ExportMapping) -> str
     return f"; the dossiers appear to be on sheet {other!r}: set `dossier_sheet: {other}` in unit.yaml"
 
 
+def _headers(path: Path, cells: _Cells, mapping: ExportMapping, sheet: str) -> list[tuple[int, int, int, list[str]]]:
+    """Each table's header, for the tables that have one: (table number, header row index,
+    rows of the header, column names). Refused: no table with a header (naming the sheet that
+    seems to hold the dossiers), tables whose headers differ."""
+    table = cells.frame
+    found: list[tuple[int, int, int, list[str]]] = []
+    for number, (first, stop) in enumerate(cells.tables, start=1):
+        # a two-row header at the last row scanned, and the row under it
+        head = _rows(table.iloc[first:min(stop, first + _HEADER_SCAN_ROWS + 3)])
+        try:
+            start, depth, names = find_header(head, mapping)
+        except DataError:
+            continue
+        found.append((number, first + start, depth, names))
+    if not found:
+        where = f" on sheet {sheet!r}" if sheet else ""
+        raise DataError(f"{path}: no header row found{where}: no row names a dossier code (Mã hồ sơ) or a reception "
+                        f"date (Ngày tiếp nhận); add the export's headers to unit.yaml under 'columns:'"
+                        f"{_elsewhere(path, cells.kind, sheet, mapping)}")
+    number, start, _, names = found[0]
+    shown = [S.normalize_header(n) for n in _trim(names)]
+    for other_number, other, _, other_names in found[1:]:
+        if [S.normalize_header(n) for n in _trim(other_names)] != shown:
+            raise DataError(f"{path}: table {other_number} of the file (header row {other + 1}) has other headers "
+                            f"than table {number} (header row {start + 1}): the tables cannot be read as one list; "
+                            f"save each table as an export of its own")
+    return found
+
+
+def _body(path: Path, cells: _Cells, found: list[tuple[int, int, int, list[str]]], chosen: dict[str, int]
+          ) -> tuple[pd.DataFrame, list[tuple[int, str]], list[tuple[int, int]]]:
+    """The rows under the headers (of every table with a header, in file order), the rows left
+    out on the way (a later table's header, a column-number row, rows of a table that is no list
+    of dossiers) and each table's (first, last) row. A table without a header whose rows are
+    shaped like dossiers is refused."""
+    table = cells.frame
+    _, start, depth, _ = found[0]
+    headed = {number: (header, rows) for number, header, rows, _ in found}
+    dropped: list[tuple[int, str]] = []
+    parts: list[range] = []
+    tables: list[tuple[int, int]] = []
+    for number, (first, stop) in enumerate(cells.tables, start=1):
+        if stop <= start:  # above the header: titles, not counted
+            continue
+        if number not in headed:
+            _refuse_headerless(path, table, cells, number, (max(first, start + depth), stop), (start, depth), chosen)
+            dropped += [(r + 1, "other table") for r in range(max(first, start + depth), stop)]
+            continue
+        header, rows = headed[number]
+        if header != start:
+            dropped += [(r + 1, "header") for r in range(first, header + rows)]
+        body_start = header + rows
+        if body_start < stop and _is_column_numbers(_rows(table.iloc[body_start:body_start + 1])[0]):
+            dropped.append((body_start + 1, "column numbers"))
+            body_start += 1
+        parts.append(range(body_start, stop))
+        tables.append((first + 1, stop))
+    body = (table.iloc[parts[0].start:parts[0].stop] if len(parts) == 1
+            else table.iloc[np.concatenate([np.arange(p.start, p.stop) for p in parts])])
+    return body, dropped, tables
+
+
 def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "", label: str = "") -> ExportReading:
     """Read one export of any supported shape into canonical columns; ``label`` (default: the
     file's name) is how rows and problems refer to the file.
@@ -825,31 +898,13 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
     kind, table = cells.kind, cells.frame
     if table.empty or not table.notna().to_numpy().any():
         raise DataError(f"{path}: the export holds no cell{_elsewhere(path, kind, sheet, mapping)}")
-    # each table's header (a two-row header at the last row scanned, and the row under it)
-    found: list[tuple[int, int, int, list[str]]] = []  # (table number, header row index, rows, names)
-    for number, (first, stop) in enumerate(cells.tables, start=1):
-        try:
-            start, depth, names = find_header(_rows(table.iloc[first:min(stop, first + _HEADER_SCAN_ROWS + 3)]), mapping)
-        except DataError:
-            continue
-        found.append((number, first + start, depth, names))
-    if not found:
-        where = f" on sheet {sheet!r}" if sheet else ""
-        raise DataError(f"{path}: no header row found{where}: no row names a dossier code (Mã hồ sơ) or a reception "
-                        f"date (Ngày tiếp nhận); add the export's headers to unit.yaml under 'columns:'"
-                        f"{_elsewhere(path, kind, sheet, mapping)}")
+    found = _headers(path, cells, mapping, sheet)
     _, start, depth, names = found[0]
-    shown = _trim(names)
-    for number, other, _, other_names in found[1:]:
-        if [S.normalize_header(n) for n in _trim(other_names)] != [S.normalize_header(n) for n in shown]:
-            raise DataError(f"{path}: table {number} of the file (header row {other + 1}) has other headers than "
-                            f"table {found[0][0]} (header row {start + 1}): the tables cannot be read as one list; "
-                            f"save each table as an export of its own")
     kinds = [_classify(n, mapping) for n in names]
     chosen = _chosen_columns(path, names, kinds, mapping, f"row {start + 1}" if depth == 1 else
                              f"rows {start + 1}–{start + depth}")
     columns = []
-    for i, (name, k) in enumerate(zip(names, kinds)):
+    for i, (name, k) in enumerate(zip(names, kinds, strict=True)):
         if not name:
             continue
         if k == PERSONAL:
@@ -860,30 +915,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
             columns.append((name, f"{IGNORED}: {k} is read from {names[chosen[k]]!r}"))
         else:
             columns.append((name, k))
-    # the rows of each table with a header, below it; other tables after the first header are
-    # not dossiers, unless their rows are shaped like dossiers (then the export is refused)
-    dropped: list[tuple[int, str]] = []
-    parts: list[range] = []
-    headed = {number: (header, rows) for number, header, rows, _ in found}
-    tables: list[tuple[int, int]] = []
-    for number, (first, stop) in enumerate(cells.tables, start=1):
-        if stop <= start:
-            continue
-        if number not in headed:
-            _refuse_headerless(path, table, cells, number, first, stop, start, depth, chosen)
-            dropped += [(r + 1, "other table") for r in range(max(first, start + depth), stop)]
-            continue
-        header, rows = headed[number]
-        if number != found[0][0]:
-            dropped += [(r + 1, "header") for r in range(first, header + rows)]
-        body_start = header + rows
-        if body_start < stop and _is_column_numbers(_rows(table.iloc[body_start:body_start + 1])[0]):
-            dropped.append((body_start + 1, "column numbers"))
-            body_start += 1
-        parts.append(range(body_start, stop))
-        tables.append((first + 1, stop))
-    body = (table.iloc[parts[0].start:parts[0].stop] if len(parts) == 1
-            else table.iloc[np.concatenate([np.arange(p.start, p.stop) for p in parts])])
+    body, dropped, tables = _body(path, cells, found, chosen)
     reasons = drop_reasons(body, chosen.get(S.DOSSIER_ID))
     if not (reasons == "").any():
         raise DataError(f"{path}: the export has its header (row {start + 1}) but no dossier row below it: "
