@@ -46,7 +46,7 @@ def problem_table(rows: list[dict] | pd.DataFrame | None = None) -> pd.DataFrame
     """Problem rows as a table with the columns of :data:`PROBLEM_COLUMNS` (empty when none)."""
     if isinstance(rows, pd.DataFrame):
         return rows.reindex(columns=PROBLEM_COLUMNS)
-    return pd.DataFrame(rows or [], columns=PROBLEM_COLUMNS)
+    return pd.DataFrame(rows or [], columns=PROBLEM_COLUMNS, dtype=object)  # rows: numbers, or None for a file
 
 
 def concat_problems(*tables: pd.DataFrame) -> pd.DataFrame:
@@ -85,10 +85,11 @@ class ProblemError(DataError):
     """Input problems that stop the reading: the message lists them (file, row, column, what
     is wrong), and :attr:`problems` holds them as a table."""
 
-    def __init__(self, problems: pd.DataFrame, where: str, limit: int = 20):
+    def __init__(self, problems: pd.DataFrame, where: str, limit: int = 20, headline: str = ""):
         self.problems = problem_table(problems)
         errors = errors_of(self.problems)
-        super().__init__(f"{len(errors)} problem(s) in {where}:\n{format_problems(errors, limit)}")
+        headline = headline or f"{len(errors)} problem(s) in {where}:"
+        super().__init__(f"{headline}\n{format_problems(errors, limit)}")
 
 
 def raise_errors(problems: pd.DataFrame, where: str) -> None:
@@ -179,7 +180,7 @@ def load_yaml(path: Path, label: str) -> dict:
     not a mapping of keys. Raises :class:`ProblemError` (one problem row)."""
 
     def refuse(vi: str, en: str) -> ProblemError:
-        return ProblemError(problem_table([problem(label, None, "", "", vi, en)]), label)
+        return ProblemError(problem_table([problem(label, None, "", "", vi, en)]), label, headline=f"{label}: {en}")
 
     try:
         size = path.stat().st_size
@@ -195,7 +196,7 @@ def load_yaml(path: Path, label: str) -> dict:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise refuse("Tệp không phải văn bản UTF-8", "not a UTF-8 text file") from None
+        raise refuse("Tệp không phải văn bản UTF-8", "not a valid UTF-8 YAML file: not UTF-8 text") from None
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
@@ -207,11 +208,11 @@ def load_yaml(path: Path, label: str) -> dict:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         mark = getattr(exc, "problem_mark", None)
         where = f" (dòng/line {mark.line + 1})" if mark is not None else ""
-        raise refuse(f"Tệp YAML không hợp lệ{where}", f"not valid YAML{where}: {first}") from None
+        raise refuse(f"Tệp YAML không hợp lệ{where}", f"not a valid UTF-8 YAML file{where}: {first}") from None
     except RecursionError:
         raise refuse("Tệp YAML lồng quá sâu", "YAML nested too deeply") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise refuse("Tệp phải gồm các khóa như 'name:'", f"expected keys such as 'name:', found {type(loaded).__name__}")
+        raise refuse("Tệp phải gồm các khóa như 'name:'", f"expected keys such as 'name:' and 'year:', found {type(loaded).__name__}")
     return loaded

@@ -65,7 +65,7 @@ def test_a_file_that_is_not_utf8_is_refused_naming_the_file_and_a_guess(tmp_path
     folder = tmp_path / "d"
     folder.mkdir()
     (folder / "dossiers.csv").write_bytes(text.encode("utf-16"))
-    with pytest.raises(DataError, match=r"dossiers\.csv: not UTF-8 text \(it looks like utf_16\)"):
+    with pytest.raises(DataError, match=r"dossiers\.csv: not UTF-8 text \(it looks like utf_16"):
         read_raw_dossiers(folder)
 
 
@@ -136,3 +136,22 @@ def test_catalogue_reads_legal_times_and_names_bad_ones(tmp_path):
 def test_slugify_folds_vietnamese_letters():
     assert slugify("Xã Hoằng Giang") == "xa-hoang-giang"
     assert slugify("ĐỒNG LỢI / Ư") == "dong-loi-u"
+
+
+def test_a_legal_time_above_the_maximum_is_named_and_never_used(tmp_path):
+    (tmp_path / "procedures.csv").write_text(
+        "procedure,field,legal_days\nA,F,90\nB,F,91\nC,F,100000 ngày làm việc\nA,F,3\n", encoding="utf-8")
+    catalogue, problems = read_catalogue(tmp_path)
+    assert catalogue[S.LEGAL_DAYS].tolist()[:1] == [90] and catalogue[S.LEGAL_DAYS].iloc[1:3].isna().all()
+    assert problems[["row", "column", "value"]].values.tolist() == [
+        [3, S.LEGAL_DAYS, "91"], [4, S.LEGAL_DAYS, "100000 ngày làm việc"], [5, S.PROCEDURE, "A"]]
+    assert "above 90 working days" in problems["problem_en"].iloc[0]
+
+
+def test_a_yaml_bomb_in_unit_yaml_is_refused_naming_the_file(tmp_path):
+    from cchc_lib.ingest import read_unit
+    from cchc_lib.problems import ProblemError
+
+    (tmp_path / "unit.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8")
+    with pytest.raises(ProblemError, match=r"unit\.yaml: YAML anchors and aliases .*\nunit\.yaml, dòng/row -, cột/column -"):
+        read_unit(tmp_path)

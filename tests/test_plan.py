@@ -292,3 +292,59 @@ def test_a_plan_workbook_saved_from_excel_with_typed_dates_reads_as_its_csv(tmp_
     assert len(frame) > 50
     assert from_xlsx.updates["day"].tolist() == from_csv.updates["day"].tolist()
     assert from_xlsx.updates["source_row"].tolist() == from_csv.updates["source_row"].tolist()
+
+
+# ---- the shape of the plan folder and the window of its dates ------------------------------------
+
+def test_a_plan_folder_without_tasks_is_an_error_naming_the_folder_and_the_file(tmp_path):
+    from cchc_lib.plan import read_plan
+
+    folder = write_plan(tmp_path, TASKS, [])
+    (folder / "plan" / "tasks.csv").rename(folder / "plan" / "tasks (1).csv")
+    plan, problems = read_plan(folder)
+    assert plan is None
+    assert problems[["file", "value", "severity"]].values.tolist() == [["plan/", "tasks (1).csv", "error"]]
+    assert "no tasks.csv or tasks.xlsx; found tasks (1).csv" in problems["problem_en"].iloc[0]
+    with pytest.raises(DataError, match=r"plan/, dòng/row -, cột/column -: 'tasks \(1\).csv'"):
+        load_plan(folder)
+    (folder / "plan" / "tasks (1).csv").unlink()
+    with pytest.raises(DataError, match=r"the plan folder has no tasks.csv or tasks.xlsx"):
+        load_plan(folder)
+
+
+def test_another_plan_file_saved_as_a_copy_is_named(tmp_path):
+    folder = write_plan(tmp_path, TASKS, [])
+    (folder / "plan" / "updates.csv").rename(folder / "plan" / "Updates - Copy.csv")
+    (folder / "plan" / "~$targets.xlsx").write_bytes(b"lock")
+    problems = load_plan(folder, strict=False).problems
+    assert problems[["file", "value"]].values.tolist() == [["plan/", "Updates - Copy.csv"]]
+
+
+@pytest.mark.parametrize("year", ["yes", "'2023'", "1800", "3000", ""])
+def test_a_plan_year_that_cannot_be_right_names_the_file_and_the_key(tmp_path, year):
+    from cchc_lib.plan import read_plan
+
+    folder = write_plan(tmp_path, TASKS, [])
+    (folder / "plan" / "plan.yaml").write_text(f"year: {year}\ntitle: x\n", encoding="utf-8")
+    plan, problems = read_plan(folder)
+    assert plan is None and problems[["file", "column"]].values.tolist() == [["plan.yaml", "year"]]
+    with pytest.raises(DataError, match=r"plan\.yaml, dòng/row -, cột/column year"):
+        load_plan(folder)
+
+
+def test_plan_dates_outside_their_window_are_named(tmp_path):
+    folder = write_plan(tmp_path, [*TASKS, "C-1,3,Bộ máy,X,Y,Z,Tháng 01/2032,,"], [
+        "A-1,31/01/2023,20/01/2099,hoàn thành,,",
+        "A-1,31/01/2023,20/01/1999,đang thực hiện,,",
+    ], milestones=["B-2,31/12/2030,date,31/12/2030,Nộp,", "B-2,15/02/2024,date,15/02/2024,Nộp,"])
+    problems = load_plan(folder, strict=False).problems
+    found = {(p.file, p.row, p.column, p.severity, p.problem_en.split(":")[0]) for p in problems.itertuples()}
+    assert found == {
+        ("tasks.csv", 6, "timing", "error", "deadline 31/01/2032 far from the plan year (only the year before to the year after)"),
+        ("updates.csv", 2, "date", "error", "update dated after the day the report is made"),
+        ("updates.csv", 3, "date", "error", "date before 01/01/2000"),
+        ("milestones.csv", 2, "due", "error", "deadline 31/12/2030 far from the plan year (only the year before to the year after)"),
+        ("milestones.csv", 3, "due", "warning", "milestone 15/02/2024 falls outside the plan year"),
+    }
+    plan = load_plan(folder, strict=False)
+    assert [m.key for m in plan.milestones if m.task_id in ("B-2", "C-1")] == ["15/02/2024"]

@@ -181,3 +181,65 @@ def test_a_batch_kernel_takes_the_checked_dossiers_handed_over_while_the_inputs_
     with pytest.raises(AssertionError, match="read again"):  # an export changed since: read anew
         load_dossiers(tiny_data)
     validate.release_dossiers()
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("W1,P,F,06/03/2023,06/03/2023,02/01/2099,resolved,direct,,,,",
+         (3, S.RESOLVED_AT, "02/01/2099", "date after the day the report is made: cannot be right")),
+        ("W2,P,F,02/01/1800,06/03/2023,06/03/2023,resolved,direct,,,,",
+         (3, S.RECEIVED_AT, "02/01/1800", "date before 01/01/2000 (before one-stop systems existed): cannot be right")),
+        ("W3,P,F,06/03/2023,06/03/2023,07/03/2023,resolved,direct,,,,15/06/2300",
+         (3, S.APOLOGY_AT, "15/06/2300", "date after the day the report is made: cannot be right")),
+        ("W4,P,F,06/03/2023,31/12/2099,,,direct,,,,",
+         (3, S.DUE_AT, "31/12/2099", "due date more than two years after the day the report is made: cannot be right")),
+    ],
+)
+def test_a_date_that_cannot_be_right_names_the_cell(tmp_path, row, expected):
+    assert _problems(tmp_path, [row]) == [(*expected, "error")]
+
+
+def test_the_date_window_ends_the_day_the_report_is_made(tmp_path):
+    import datetime as dt
+
+    today = dt.date.today()
+    tomorrow, soon = today + dt.timedelta(days=1), today + dt.timedelta(days=400)
+    rows = [f"T1,P,F,{today:%d/%m/%Y},{soon:%d/%m/%Y},,,direct,,,,",
+            f"T2,P,F,{tomorrow:%d/%m/%Y},{soon:%d/%m/%Y},,,direct,,,,",
+            "T3,P,F,01/01/2000,03/01/2000,03/01/2000,resolved,direct,,,,"]
+    assert _problems(tmp_path, rows) == [(4, S.RECEIVED_AT, f"{tomorrow:%d/%m/%Y}",
+                                          "date after the day the report is made: cannot be right", "error")]
+
+
+def test_a_received_date_out_of_the_window_computes_no_due_date(tmp_path):
+    found = _problems(tmp_path, ["Z1,Ba ngày,F,01/01/1800,,,,direct,,,,"], "procedure,field,legal_days\nBa ngày,F,3\n")
+    assert [(r[1], r[3]) for r in found] == [
+        (S.DUE_AT, "no due date, and the catalogue gives no legal time for the procedure"),
+        (S.RECEIVED_AT, "date before 01/01/2000 (before one-stop systems existed): cannot be right")]
+
+
+def test_a_field_and_a_procedure_written_several_ways_are_one(tmp_path):
+    folder = write_data_dir(tmp_path / "d", [
+        "S1,đăng ký  khai sinh,Hộ tịch,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+        "S2,Đăng ký khai sinh,HỘ TỊCH,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+        "S3,ĐĂNG KÝ KHAI SINH,Hộ  tịch ,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+        "S4,Đăng ký khai sinh,hộ tịch,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+        "S5,Chứng thực chữ ký,chứng THỰC,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+        "S6,Chứng thực chữ ký,,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+    ])
+    (folder / "procedures.csv").write_text("procedure,field,legal_days\nChứng thực chữ ký,Chứng thực,0\n",
+                                           encoding="utf-8")
+    dossiers = load_dossiers(folder).dossiers
+    # the data's most used spelling, else the catalogue's
+    assert dossiers[S.PROCEDURE].tolist() == ["Đăng ký khai sinh"] * 4 + ["Chứng thực chữ ký"] * 2
+    assert dossiers[S.FIELD].tolist() == ["Hộ tịch"] * 4 + ["Chứng thực"] * 2
+
+
+def test_rows_of_one_dossier_spelling_the_field_two_ways_merge(tmp_path):
+    folder = write_data_dir(tmp_path / "d", [
+        "M1,P,Hộ tịch,06/03/2023,06/03/2023,06/03/2023,resolved,,,,,",
+        "M1,P,HỘ TỊCH,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,,",
+    ])
+    data = load_dossiers(folder)
+    assert data.duplicates_dropped == 1 and data.dossiers[S.FIELD].tolist() == ["Hộ tịch"]

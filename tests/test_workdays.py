@@ -114,3 +114,18 @@ def test_due_dates_follow_the_calendar_day_by_day(cases):
 def test_due_dates_leave_missing_inputs_missing():
     got = due_dates(pd.Series([pd.Timestamp("2023-03-06 09:00"), pd.NaT]), pd.array([None, 3], dtype="Int64"))
     assert got.isna().tolist() == [True, True]
+
+
+def test_no_table_spans_centuries_whatever_the_dates_or_legal_times():
+    import numpy as np
+    import pandas as pd
+
+    from cchc_lib import workdays
+
+    days = np.array(["0001-01-01", "1800-01-02", "2023-03-06", "2300-01-01", "9999-12-31"], dtype="datetime64[D]")
+    table = workdays.workday_table(days, beyond=100_000)
+    assert table.ordinal.size <= (2100 - 1999 + 1) * 366
+    assert working_days_between_days(days, np.datetime64("2023-03-10", "D")).tolist() == [-1, -1, 4, -1, -1]
+    due = workdays.due_dates(pd.Series(pd.to_datetime(["2023-03-06"])), [100_000])
+    assert due.isna().all()  # beyond the calendar: no due date rather than a table over centuries
+    assert workdays.workday_table(np.array(["3000-06-01"], dtype="datetime64[D]")).ordinal.size <= 366 * 2
