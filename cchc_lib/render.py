@@ -641,6 +641,11 @@ def worker_started(parent: int) -> None:
     """Initializer of a pool worker: it stops, with its kernel and children, when ``parent``
     ends (SIGTERM from the kernel on Linux, and a thread watching the parent's id anywhere),
     and when it is sent SIGTERM; Ctrl-C is the parent's to handle."""
+    global _kernel
+    # a forked worker starts its own kernel: one the parent kept (a unit's worker building
+    # one unit after another) is the parent's, and its sockets cannot be shared
+    _kernel = None
+    _children.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
     die_with_parent(signal.SIGTERM)
