@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ParameterError
 from .ingest import Unit, find_dossier_files, read_unit
-from .paths import SAMPLE_DATA_DIR
+from .paths import sample_data_dir
 from .periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
 
 
@@ -85,7 +85,7 @@ def check_period_and_cutoff(period: str, cutoff: str) -> Period:
 
 def resolve_data_dir(data_dir: str | Path = "") -> Path:
     """The data folder to read: ``data_dir``, or the shipped sample when empty; it must exist."""
-    folder = Path(data_dir) if str(data_dir).strip() else SAMPLE_DATA_DIR
+    folder = Path(data_dir) if str(data_dir).strip() else sample_data_dir()
     if not folder.is_dir():
         raise ParameterError(f"data_dir: {str(folder)!r} is not a folder")
     return folder.resolve()

@@ -182,13 +182,15 @@ def show_data_quality(summary: dict, limit: int = 30) -> HTML:
          "lacking": ", ".join(e["lacking"]) or "—"}
         for e in quality.get("exports", [])
     ]
+    notices = quality.get("notices", [])
+    warnings = [w for w in quality["warning_list"] if w not in notices]  # notices are listed first, on their own
     problem_lists = [
         {"title": title, "problems": records[:limit], "more": max(len(records) - limit, 0)}
-        for title, records in (("Dòng bị loại", summary["excluded_rows"]), ("Cảnh báo", quality["warning_list"]))
+        for title, records in (("Dòng bị loại", summary["excluded_rows"]), ("Cảnh báo", warnings))
         if records
     ]
     return _render("data_quality", source_files=summary["dossiers"]["source_files"], quality=quality,
-                   exports=exports, problem_lists=problem_lists)
+                   exports=exports, problem_lists=problem_lists, notices=[n["problem_vi"] for n in notices])
 
 
 def _date_or_dash(iso: str | None) -> str:
@@ -218,7 +220,8 @@ def show_plan(summary: dict) -> HTML:
 
     plan = summary["plan"]
     if not plan["available"]:
-        return _render("plan", available=False)
+        period_year = summary["period"][:4]
+        return _render("plan", available=False, left_out_year=plan.get("left_out_year"), period_year=period_year)
     area_names = {key: f"{key}. {name}" for key, name in plan["areas"].items()}
     areas = [
         {"name": name,

@@ -249,6 +249,20 @@ def test_views_keep_their_tables_and_texts(small_summary):
     assert "Kế hoạch nêu 3 mức khác nhau cho cùng chỉ tiêu “Tỷ lệ hài lòng”: 95%, 96%, 100% (T4, T5, T6)." in plan
     summary["plan"]["available"] = False
     assert "<code>plan/</code>" in views.show_plan(summary).data
+    summary["plan"]["left_out_year"] = 2022
+    left_out = views.show_plan(summary).data
+    assert "kế hoạch năm 2022, không áp dụng cho kỳ báo cáo năm 2023" in left_out and "<code>plan/</code>" not in left_out
+
+
+def test_notices_lead_the_data_quality_section_and_are_not_repeated_as_warnings(small_summary):
+    summary = copy.deepcopy(small_summary)
+    notice = {"file": "plan/plan.yaml", "row": None, "column": "year", "value": 2022,
+              "problem_vi": "Kế hoạch năm 2022 không áp dụng cho kỳ này", "problem_en": "plan of another year"}
+    summary["data_quality"]["notices"] = [notice]
+    summary["data_quality"]["warning_list"] = [notice, *summary["data_quality"]["warning_list"]]
+    html = views.show_data_quality(summary).data
+    assert html.count("Kế hoạch năm 2022 không áp dụng cho kỳ này") == 1
+    assert html.index('<p class="cchc-notice">Kế hoạch năm 2022') < html.index("<ul>")
 
 
 def test_the_templates_escape_and_no_code_marks_data_safe():
