@@ -7,8 +7,9 @@ papermill, then exporting the executed notebook:
 - PDF: WeasyPrint from that HTML (A4);
 - JSON: the summary the notebook displays in its ``summary-json`` cell.
 
-The heavy imports (papermill, nbconvert, WeasyPrint) happen once, in this module, before the
-worker processes are forked, so each worker inherits them.
+The heavy imports (papermill, nbconvert, WeasyPrint: seconds) happen once, in this module
+(:func:`load_renderers`), after the data passed its checks (a refusal comes as quickly as
+``cchc validate``) and before the worker processes are forked, so each worker inherits them.
 
 Publishing is atomic: every file of every period is written into a staging folder
 inside the output folder and moved into place only when all of them succeeded. On a
@@ -45,14 +46,7 @@ from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
 
-import nbformat
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
-from papermill.exceptions import PapermillExecutionError
-from weasyprint import HTML
+from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import ReportError
@@ -62,6 +56,35 @@ from .periods import Period, parse_period
 from .plan import load_plan
 from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
 from .validate import CHECKED_DATA_ENV, hand_over_dossiers, load_dossiers, release_dossiers
+
+if TYPE_CHECKING:
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+
+# set by load_renderers()
+papermill = run_sync = HTMLExporter = TagRemovePreprocessor = HTML = None
+AsyncKernelManager = None  # noqa: F811
+PapermillExecutionError: type[BaseException] = RuntimeError  # a stand-in until loaded
+
+
+def load_renderers() -> None:
+    """Import papermill, nbconvert, jupyter_client and WeasyPrint, once (they take seconds to
+    load: nbformat's JSON-schema checks compile their grammars on import)."""
+    global papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML, AsyncKernelManager
+    global PapermillExecutionError
+    if papermill is not None:
+        return
+    import papermill as papermill_module
+    from jupyter_client.manager import AsyncKernelManager as kernel_manager
+    from jupyter_core.utils import run_sync as run_sync_function
+    from nbconvert import HTMLExporter as html_exporter
+    from nbconvert.preprocessors import TagRemovePreprocessor as tag_remover
+    from papermill.exceptions import PapermillExecutionError as execution_error
+    from weasyprint import HTML as weasy_html
+
+    papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML = (
+        papermill_module, run_sync_function, html_exporter, tag_remover, weasy_html)
+    AsyncKernelManager, PapermillExecutionError = kernel_manager, execution_error
 from .views import SUMMARY_MIME
 
 FAILED_DIR = "_failed"
@@ -123,6 +146,7 @@ def reusable_kernel(cwd: Path) -> AsyncKernelManager:
     while the modules it imported stay loaded: a batch of periods pays the kernel's start and
     the imports once per process, not once per period.
     """
+    load_renderers()
     global _kernel
     # an asynchronous manager: with a blocking one, nbclient waits for a cell's output without
     # ever looking at the clock, and a cell's time limit would never be applied
@@ -217,6 +241,7 @@ def _limit_text(step: str, limit: float) -> str:
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
     """Run the report notebook with ``parameters`` in this process's kernel; the executed copy
     is written to ``output``."""
+    load_renderers()
     return papermill.execute_notebook(
         str(notebook),
         str(output),
@@ -232,6 +257,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """The executed notebook as one offline HTML page, without code, prompts or parameter cells."""
+    load_renderers()
     exporter = HTMLExporter(
         template_name=paths.HTML_TEMPLATE,
         extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
@@ -253,6 +279,7 @@ def html_to_pdf(html: str, target: Path) -> None:
     The renderer reads ``data:`` URIs (the charts) and files of the package's templates folder,
     nothing else: a network address or another local file named in the page is left out.
     """
+    load_renderers()
     HTML(string=html, base_url=str(paths.PROJECT_ROOT), url_fetcher=project_url_fetcher()).write_pdf(str(target))
 
 
@@ -390,6 +417,7 @@ def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:
 
 def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
+    load_renderers()
     from nbclient.exceptions import CellTimeoutError
 
     started = time.perf_counter()
@@ -559,6 +587,7 @@ def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = F
               progress: Callable[[str], None] | None = None) -> list[PeriodResult]:
     """Build every period: in this process when one worker is asked for, else in a pool of
     forked processes (each with its own reusable kernel) that inherit the imports done here."""
+    load_renderers()
     workers = max(1, min(len(job_list), jobs or os.cpu_count() or 1))
     total = len(job_list)
 
