@@ -226,7 +226,7 @@ def write_csv(columns: dict, path: Path) -> None:
         texts.append(values)
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(",".join(columns) + "\n")
-        out.write("\n".join(map(",".join, zip(*texts))))
+        out.write("\n".join(map(",".join, zip(*texts, strict=False))))
         out.write("\n")
 
 
@@ -257,7 +257,7 @@ def _write_xlsx(export, path: Path) -> None:
         else:  # empty text is an empty cell
             columns.append([None if v is None or v == "" or (isinstance(v, float) and v != v) else v
                             for v in values.tolist()])
-    for row in zip(*columns):
+    for row in zip(*columns, strict=False):
         sheet.append(row)
     book.save(path)
 

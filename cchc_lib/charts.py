@@ -5,9 +5,9 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-import pandas as pd  # noqa: E402
 
 FONT = "DejaVu Sans"  # matplotlib's bundled font covers every Vietnamese letter
 BAR_COLOR = "#1f5f99"

@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import CchcError
 from . import schema as S
+from .errors import CchcError
 from .periods import CUTOFFS, PeriodError, periods_of_year
 
 

@@ -86,7 +86,7 @@ def normalize_text(values: pd.Series) -> pd.Series:
     """
     text = as_text(values)
     array = pa_text(text)
-    if not pc.all(pc.string_is_ascii(array)).as_py() in (True, None):
+    if pc.all(pc.string_is_ascii(array)).as_py() not in (True, None):
         # NFC once per distinct value: a column holds few of them, except codes (ASCII)
         encoded = array.dictionary_encode()
         dictionary = pc.utf8_normalize(encoded.dictionary, "NFC")
@@ -135,7 +135,7 @@ def one_spelling(values: pd.Series, preferred: Mapping[str, str] | None = None) 
     table = pd.DataFrame({"key": keys, "spelling": spellings, "count": counts})
     table = table.groupby(["key", "spelling"], sort=False, as_index=False)["count"].sum()
     best = table.sort_values("count", ascending=False, kind="stable").drop_duplicates("key")
-    chosen = dict(zip(best["key"], best["spelling"]))
+    chosen = dict(zip(best["key"], best["spelling"], strict=False))
     chosen.update({k: v for k, v in (preferred or {}).items() if k in chosen})
     result = [chosen[k] for k in keys]
     return pd.Series(pd.array(result, dtype="str").take(codes, allow_fill=True), index=values.index)

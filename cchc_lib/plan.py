@@ -33,7 +33,7 @@ import pandera.pandas as pa
 from . import schema as S
 from .columns import fold_key, map_values, parse_dates
 from .exports import read_table
-from .periods import PeriodError, Period, parse_period
+from .periods import Period, PeriodError, parse_period
 from .problems import (
     WARNING,
     ProblemError,
@@ -370,7 +370,7 @@ def _timings(tasks: pd.DataFrame, explicit_tasks: set[str], year: int) -> tuple[
     checks read (``__timing_error``, ``__far``, ``__outside``, ``__timing_column``) and the milestones."""
     first, last = _deadline_window(year)
     errors, far, outside, parsed_all = [], [], [], []
-    for task_id, timing, corrected in zip(tasks["task_id"], tasks["timing"], tasks["timing_corrected"]):
+    for task_id, timing, corrected in zip(tasks["task_id"], tasks["timing"], tasks["timing_corrected"], strict=False):
         parsed: list[Milestone] = []
         error = ""
         if task_id not in explicit_tasks:  # a free text per task (a plan has a few dozen): parsed one by one
@@ -465,7 +465,7 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     milestones: list[Milestone] = [
         Milestone(t, key, kind, label or key, due=d, period=key if kind == PERIODIC else "")
         for t, key, kind, label, d in zip(*(explicit.loc[good, c] for c in ("task_id", "milestone", "kind", "label")),
-                                          _as_dates(due.loc[good]))
+                                          _as_dates(due.loc[good]), strict=False)
     ]
     for task_milestones in parsed:
         milestones += task_milestones
@@ -479,7 +479,7 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     pairs = {(m.task_id, m.key) for m in milestones}
     day = _parse_days(updates["date"])
     state = map_values(fold_key(updates["status"].replace("", None)), STATUSES)
-    has_key = pd.Series([(t, k) in pairs for t, k in zip(updates["task_id"], key)], index=updates.index, dtype=bool)
+    has_key = pd.Series([(t, k) in pairs for t, k in zip(updates["task_id"], key, strict=False)], index=updates.index, dtype=bool)
     u_frame = updates.assign(
         __known=updates["task_id"].isin(known_tasks), __has_key=has_key, __day=day, __state=state,
         __keys=updates["task_id"].map({t: ", ".join(k) for t, k in keys_by_task.items()}).fillna(""),

@@ -39,7 +39,7 @@ Messages = Mapping[str, tuple[str | None, Text, Text]]
 
 def problem(file: str, row: object, column: str, value: object, vi: str, en: str, severity: str = ERROR) -> dict:
     """One row of the problems table."""
-    return dict(zip(PROBLEM_COLUMNS, (file, row, column, value, vi, en, severity)))
+    return dict(zip(PROBLEM_COLUMNS, (file, row, column, value, vi, en, severity), strict=False))
 
 
 def problem_table(rows: list[dict] | pd.DataFrame | None = None) -> pd.DataFrame:

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from . import paths
@@ -56,6 +55,7 @@ from .periods import Period, parse_period
 from .plan import load_plan
 from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
 from .validate import CHECKED_DATA_ENV, hand_over_dossiers, load_dossiers, release_dossiers
+from .views import SUMMARY_MIME
 
 if TYPE_CHECKING:
     import nbformat
@@ -85,7 +85,7 @@ def load_renderers() -> None:
     papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML = (
         papermill_module, run_sync_function, html_exporter, tag_remover, weasy_html)
     AsyncKernelManager, PapermillExecutionError = kernel_manager, execution_error
-from .views import SUMMARY_MIME
+
 
 FAILED_DIR = "_failed"
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "summary-json", "remove"}
@@ -572,7 +572,7 @@ class signals_held:
     """Within the block, SIGINT and SIGTERM wait (they take effect when it ends): the files of
     a run are moved into place all together or not at all. Only in the main thread."""
 
-    def __enter__(self) -> "signals_held":
+    def __enter__(self) -> signals_held:
         self.held = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
         if self.held:
             self.before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})

@@ -430,8 +430,16 @@ def _publish_rollup_locked(contexts: list, target: Path, out: Path, units: str, 
     from papermill.exceptions import PapermillExecutionError
 
     from .publish import publish_staged
-    from .render import (StepTimeout, execute_notebook, export_html, export_pdf, page_title, shutdown_kernel,
-                         signals_held, summary_from_notebook)
+    from .render import (
+        StepTimeout,
+        execute_notebook,
+        export_html,
+        export_pdf,
+        page_title,
+        shutdown_kernel,
+        signals_held,
+        summary_from_notebook,
+    )
 
     try:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))

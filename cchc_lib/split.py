@@ -228,7 +228,7 @@ def split_export(
     out_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_root))
     try:
-        for (slug, name, _), first, end in zip(named, bounds[:-1], bounds[1:]):
+        for (slug, name, _), first, end in zip(named, bounds[:-1], bounds[1:], strict=False):
             folder = staging / slug
             folder.mkdir()
             body = data[offsets[first]:offsets[end]]

@@ -155,7 +155,8 @@ def _run_on_cluster(jobs: list[UnitJob], scheduler: str) -> Iterator[UnitResult]
     unit's periods in its worker's own kernel (started and stopped with the unit)."""
     from dataclasses import replace
 
-    from distributed import Client, as_completed as dask_completed
+    from distributed import Client
+    from distributed import as_completed as dask_completed
 
     try:
         client = Client(scheduler, timeout="10s")
@@ -240,8 +241,8 @@ def _clock(seconds: float) -> str:
 def _rollup(results: list[UnitResult], periods: list[str], out: Path, cutoff: str,
             formats: tuple[str, ...]) -> tuple[list[Path], str]:
     """The roll-up over every unit (those that failed are named as missing), and the index of OUT."""
-    from .rollup import publish_rollup
     from .publish import write_units_index
+    from .rollup import publish_rollup
 
     expected = [r.slug for r in results]
     try:

@@ -35,7 +35,6 @@ from .columns import fold_key, map_values, one_spelling, parse_dates
 from .exports import ExportMapping, ExportReading
 from .ingest import (
     ERROR,
-    PROBLEM_COLUMNS,
     UNIT_FILE,
     WARNING,
     Unit,
@@ -46,7 +45,7 @@ from .ingest import (
     read_unit,
 )
 from .plan import read_plan
-from .problems import ProblemError, concat_problems, problem, problem_table, raise_errors, row_check, schema_problems
+from .problems import ProblemError, concat_problems, problem_table, raise_errors, row_check, schema_problems
 from .workdays import due_dates, working_days_between_days
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
@@ -115,9 +114,9 @@ def one_spelling_per_name(typed: pd.DataFrame, catalogue: pd.DataFrame) -> tuple
     catalogue = catalogue.copy()
     if len(catalogue):
         catalogue[S.FIELD] = one_spelling(catalogue[S.FIELD].astype(object))
-    procedures = dict(zip(catalogue["key"], catalogue[S.PROCEDURE].astype(object)))
+    procedures = dict(zip(catalogue["key"], catalogue[S.PROCEDURE].astype(object), strict=False))
     fields = catalogue[S.FIELD].dropna()
-    field_names = dict(zip(fold_key(fields), fields))
+    field_names = dict(zip(fold_key(fields), fields, strict=False))
     return typed.assign(**{
         S.PROCEDURE: one_spelling(typed[S.PROCEDURE], procedures),
         S.FIELD: one_spelling(typed[S.FIELD], field_names),
@@ -170,8 +169,8 @@ def fill_from_catalogue(typed: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Data
     procedure, and the due date from its legal time (kept in ``legal_days``)."""
     keys = fold_key(typed[S.PROCEDURE])
     named = catalogue.loc[catalogue[S.FIELD].notna() & (catalogue[S.FIELD] != "")]
-    fields = map_values(keys, dict(zip(named["key"], named[S.FIELD])), "str")
-    legal_days = map_values(keys, dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS])), "Int64")
+    fields = map_values(keys, dict(zip(named["key"], named[S.FIELD], strict=False)), "str")
+    legal_days = map_values(keys, dict(zip(catalogue["key"], catalogue[S.LEGAL_DAYS], strict=False)), "Int64")
     # only from a date that can be right: the working-day calendar is never asked about 1800 or 2300
     missing = (typed[S.DUE_AT].isna() & typed[S.DUE_AT + UNPARSED].isna() & _plausible(typed, S.RECEIVED_AT)
                & legal_days.notna())

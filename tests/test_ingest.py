@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from cchc_lib import schema as S
-from cchc_lib.errors import DataError
 from cchc_lib.columns import parse_dates
+from cchc_lib.errors import DataError
 from cchc_lib.ingest import find_dossier_files, read_catalogue, read_raw_dossiers, slugify
 
 from .conftest import write_data_dir

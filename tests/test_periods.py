@@ -44,7 +44,7 @@ def test_decree09_quarters_leave_no_gap_across_the_year_boundary():
 
 def test_decree09_quarters_tile_the_year():
     quarters = [parse_period(f"2023-Q{n}").window("decree09") for n in range(1, 5)]
-    for (_, end), (start, _) in zip(quarters, quarters[1:]):
+    for (_, end), (start, _) in zip(quarters, quarters[1:], strict=False):
         assert start - end == dt.timedelta(days=1)
     assert (quarters[0][0], quarters[-1][1]) == parse_period("2023-Y").window("decree09")
 

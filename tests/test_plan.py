@@ -9,6 +9,7 @@ import pytest
 
 from cchc_lib.errors import DataError
 from cchc_lib.paths import SAMPLE_DATA_DIR
+from cchc_lib.periods import parse_period
 from cchc_lib.plan import (
     TimingError,
     count_states,
@@ -18,7 +19,6 @@ from cchc_lib.plan import (
     parse_timing,
     target_conflicts,
 )
-from cchc_lib.periods import parse_period
 
 SEED = SAMPLE_DATA_DIR / "plan" / "ke-hoach-cchc-2023.txt"  # the text extracted from the signed plan
 D = dt.date

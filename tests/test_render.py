@@ -13,14 +13,14 @@ import papermill
 import pytest
 from pypdf import PdfReader
 
-from .conftest import write_data_dir
-
 from cchc_lib import paths
 from cchc_lib.cli import main
 from cchc_lib.dossiers import COUNT_KEYS
 from cchc_lib.errors import ReportError
 from cchc_lib.periods import parse_period
 from cchc_lib.render import build_reports, summary_from_notebook
+
+from .conftest import write_data_dir
 
 pytestmark = pytest.mark.notebook
 PERIODS = ["2023-Q1", "2023-Y"]

@@ -97,7 +97,7 @@ def thanh_hoa_export(folder: Path, units: dict[str, list[str]]) -> Path:
         rows.append(f'<tr><td colspan="{width}">{unit} ( {len(codes)} )</td></tr>')
         for n, code in enumerate(codes, start=1):
             status = statuses[n % 3]
-            end = "0{}/03/2023 16:00:00".format(n) if status != "Đang xử lý" else ""
+            end = f"0{n}/03/2023 16:00:00" if status != "Đang xử lý" else ""
             cells = [n, code, "Đăng ký khai sinh", "Hộ tịch", PERSONAL["name"], PERSONAL["address"], PERSONAL["phone"],
                      PERSONAL["content"], f"0{n}/03/2023 08:00:00", f"0{n}/03/2023 08:00:00", f"0{n + 1}/03/2023 17:00:00",
                      end, status, "true" if n % 2 else "false", f"  {unit} "]

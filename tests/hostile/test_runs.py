@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import PERSONAL, assert_no_personal, assert_refused, assert_unchanged, cchc, snapshot
+from .support import assert_no_personal, assert_refused, assert_unchanged, cchc, snapshot
 
 LONG = ("Thủ tục rất dài " * 7000)[:100_000]
 
