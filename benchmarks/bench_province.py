@@ -163,7 +163,8 @@ def generate(rows: int, units: int, seed: int) -> dict:
     is_resolved = outcome == 0
     late = (resolved > due) & is_resolved
     rated = finished & is_resolved & (rng.random(rows) < 0.65)
-    satisfaction = np.where(rated, np.array(SATISFACTION, dtype=object)[rng.choice(3, size=rows, p=SATISFACTION_SHARES)], "")
+    picked = np.array(SATISFACTION, dtype=object)[rng.choice(3, size=rows, p=SATISFACTION_SHARES)]
+    satisfaction = np.where(rated, picked, "")
     apology = (late | (~finished & (due < as_of))) & (rng.random(rows) < 0.8)
     apology_day = np.maximum(due - 1, day)  # the day before the due date, not before receipt
     level = np.where(rng.random(rows) < 0.45, "full", "partial")
@@ -314,7 +315,8 @@ def _step_plain_csv(path: str) -> dict:
 
         started = time.perf_counter()
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        return {"seconds": time.perf_counter() - started, "rows": len(frame), "reader": "pandas.read_csv(dtype=str): pyarrow not installed"}
+        return {"seconds": time.perf_counter() - started, "rows": len(frame),
+                "reader": "pandas.read_csv(dtype=str): pyarrow not installed"}
     started = time.perf_counter()
     table = pacsv.read_csv(path)
     return {"seconds": time.perf_counter() - started, "rows": table.num_rows, "reader": "pyarrow.csv.read_csv"}
@@ -550,7 +552,8 @@ def main() -> None:
     else:
         load, figures = result["load"], result["figures"]
         _line(f"load_dossiers (CSV), {result['rows']:,} dossiers", load, f"ratio to plain read {_ratio(load, plain)}")
-        _line(f"figures of the 7 periods of {YEAR} (decree09)", figures, f"ratio to plain read {_ratio(figures, plain)}")
+        _line(f"figures of the 7 periods of {YEAR} (decree09)", figures,
+              f"ratio to plain read {_ratio(figures, plain)}")
         _line("load + figures", load + figures, f"ratio to plain read {_ratio(load + figures, plain)}  (aim: within 3)")
         _line("load + figures, memory", None, f"{_peaks([run])}  (aim: under 1 GB)")
 

@@ -45,7 +45,8 @@ def main() -> None:
             year.append(_wall([str(BIN / "cchc"), "report", "--year", args.year, "--out", str(Path(tmp) / "reports")]))
     one = statistics.median(bare)
     whole = statistics.median(year)
-    print(f"papermill CLI, empty notebook, one run : {one:6.2f} s (median of {args.runs}: {', '.join(f'{t:.2f}' for t in bare)})")
+    print(f"papermill CLI, empty notebook, one run : {one:6.2f} s "
+          f"(median of {args.runs}: {', '.join(f'{t:.2f}' for t in bare)})")
     print(f"  seven such runs                       : {7 * one:6.2f} s")
     print(f"cchc report --year {args.year} (7 periods, html+pdf+json): {whole:6.2f} s "
           f"(median of {args.runs}: {', '.join(f'{t:.2f}' for t in year)})")

@@ -41,8 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="build period reports (HTML, PDF, JSON) and the index page")
     report.add_argument("periods", nargs="*", metavar="PERIOD", help="2023-Q1 … 2023-Q4, 2023-H1, 2023-9M, 2023-Y")
     report.add_argument("--year", type=_year, help="all seven periods of this year")
-    report.add_argument("--data", type=Path, default=None, help="the unit's data folder (default in a checkout: the shipped sample)")
-    report.add_argument("--out", type=Path, default=None, help="output folder (default: reports/<unit-slug>/, of the repository in a checkout, else of the current folder)")
+    report.add_argument("--data", type=Path, default=None,
+                        help="the unit's data folder (default in a checkout: the shipped sample)")
+    report.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: reports/<unit-slug>/, of the repository in a checkout, "
+                             "else of the current folder)")
     report.add_argument("--format", default="html,pdf,json", help="comma-separated: html,pdf,json (default: all)")
     report.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="period windows (default: decree09)")
     report.add_argument("--unit", default="", help="the unit's display name (default: from unit.yaml)")
@@ -73,11 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="show how one export is read: format, header, columns, rows")
     inspect.add_argument("file", type=Path, metavar="FILE")
     inspect.add_argument("--data", type=Path, default=None,
-                         help="the data folder whose unit.yaml maps the export (default: the file's folder or its parent)")
+                         help="the data folder whose unit.yaml maps the export "
+                              "(default: the file's folder or its parent)")
     inspect.add_argument("--rows", type=int, default=5, help="rows to preview (default 5)")
 
     validate = commands.add_parser("validate", help="check a data folder and list every problem")
-    validate.add_argument("--data", type=Path, default=None, help="the unit's data folder (default in a checkout: the shipped sample)")
+    validate.add_argument("--data", type=Path, default=None,
+                          help="the unit's data folder (default in a checkout: the shipped sample)")
     return parser
 
 

@@ -223,7 +223,8 @@ def received_in(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
     """The dossiers taken in between ``start`` and ``end`` (both inclusive), refused ones left out.
 
     >>> frame = pd.DataFrame({
-    ...     S.RECEIVED_AT: pd.to_datetime(["2023-03-14 16:00", "2023-03-15 00:00", "2023-01-02 09:00", "2022-12-15 08:00"]),
+    ...     S.RECEIVED_AT: pd.to_datetime(["2023-03-14 16:00", "2023-03-15 00:00",
+    ...                                    "2023-01-02 09:00", "2022-12-15 08:00"]),
     ...     S.OUTCOME: ["resolved", "", "refused", ""],
     ... })
     >>> len(received_in(frame, dt.date(2022, 12, 15), dt.date(2023, 3, 14)))

@@ -932,7 +932,8 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
     if status is not None:
         outcome = map_values(fold_key(status), _OUTCOME_OF_STATUS, "str")
         pairs = pd.DataFrame({"value": status, "outcome": outcome}).dropna(subset="value").drop_duplicates("value")
-        statuses = {str(v): (o if isinstance(o, str) else "unknown") for v, o in zip(pairs["value"], pairs["outcome"], strict=False)}
+        statuses = {str(v): (o if isinstance(o, str) else "unknown")
+                    for v, o in zip(pairs["value"], pairs["outcome"], strict=False)}
         outcome = outcome.astype(object).where(outcome.notna(), None)
         not_received = outcome.eq(S.NOT_RECEIVED).fillna(False).astype(bool)
         # an unknown status stays as text: the checks name it

@@ -196,7 +196,8 @@ CATALOGUE_MESSAGES = {
     "legal_time_too_long": (S.LEGAL_DAYS,
                             f"Thời hạn quá {S.MAX_LEGAL_DAYS} ngày làm việc: không có thủ tục nào dài như vậy",
                             f"legal time above {S.MAX_LEGAL_DAYS} working days: no procedure takes that long"),
-    "duplicate_procedure": (S.PROCEDURE, "Thủ tục có hai dòng trong danh mục", "procedure listed twice in the catalogue"),
+    "duplicate_procedure": (S.PROCEDURE, "Thủ tục có hai dòng trong danh mục",
+                            "procedure listed twice in the catalogue"),
 }
 CATALOGUE_SCHEMA = pa.DataFrameSchema(
     checks=[

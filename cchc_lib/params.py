@@ -107,10 +107,11 @@ def check_periods(periods: Iterable[str | Period] | str | None = None, year: int
     ['2023-Q1', '2023-Y']
     >>> len(check_periods(year=2023))
     7
-    >>> check_periods(["2023-Q5"])
+    >>> check_periods(["2023-Q5"])  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    cchc_lib.errors.ParameterError: invalid period id '2023-Q5'; valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
+    cchc_lib.errors.ParameterError: invalid period id '2023-Q5';
+    valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
     """
     if isinstance(periods, (str, Period)):
         periods = [periods]

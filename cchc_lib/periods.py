@@ -139,10 +139,11 @@ def parse_period(text: str) -> Period:
 
     >>> parse_period("2023-h1").id
     '2023-H1'
-    >>> parse_period("2023-Q5")
+    >>> parse_period("2023-Q5")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    cchc_lib.periods.PeriodError: invalid period id '2023-Q5'; valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
+    cchc_lib.periods.PeriodError: invalid period id '2023-Q5';
+    valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
     """
     if isinstance(text, Period):
         return text

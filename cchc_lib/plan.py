@@ -141,54 +141,83 @@ def parse_timing(text: str, year: int, task_id: str = "") -> list[Milestone]:
     ...
     cchc_lib.plan.TimingError: PL09-9: timing not understood: 'Sớm nhất có thể'
     """
-    milestones: list[Milestone] = []
     clauses = [c for c in re.split(r"[;\n]", text or "") if _clean(c).strip(" -.,:")]
     if not clauses:
         raise TimingError(f"{task_id}: no timing given")
+    milestones: list[Milestone] = []
     for raw in clauses:
         clause = _clean(raw).strip(" -")
         low = clause.lower()
-        label = clause.rstrip(".")
-        found = []
-        for match in _BEFORE.finditer(low):
-            day, month, yr = (int(g) for g in match.groups())
-            found.append((match.start(), DATE, _date(day, month, yr, task_id, clause), ""))
-        for match in _MONTH.finditer(low):
-            month, yr = int(match[2]), int(match[3])
-            if not 1 <= month <= 12:
-                raise TimingError(f"{task_id}: no month {month} in {clause!r}")
-            due = _date(10, month, yr, task_id, clause) if match[1] == "đầu " else _month_end(yr, month)
-            found.append((match.start(), DATE, due, ""))
-        for match in _QUARTER.finditer(low):
-            quarter = _ROMAN.get(match[1]) or int(match[1])
-            found.append((match.start(), DATE, _month_end(int(match[2]), quarter * 3), ""))
-        periodic = _PERIODIC.search(low)
-        if periodic:
-            rest = periodic[1]
-            kinds = [k for k, word in (("quý", "quý"), ("H1", "6 tháng"), ("9M", "9 tháng"), ("Y", "năm"))
-                     if re.search(rf"\b{word}\b", rest)]
-            chosen = []
-            for kind in kinds:
-                chosen += ["Q1", "Q2", "Q3", "Q4"] if kind == "quý" else [kind]
-            for kind in [k for k in _PERIOD_KINDS_ALL if k in chosen] or list(_PERIOD_KINDS_ALL):
-                found.append((periodic.start(), PERIODIC, None, Period(year, kind).id))
-        elif _EACH_QUARTER.search(low):
-            for kind in ("Q1", "Q2", "Q3", "Q4"):
-                found.append((0, PERIODIC, None, Period(year, kind).id))
-        if _CONTINUOUS.search(low):
-            found.append((0, CONTINUOUS, None, ""))
-        if _ON_NOTICE.search(low):
-            found.append((0, ON_NOTICE, None, ""))
+        found = [*_dates_in(low, clause, task_id), *_periods_in(low, year), *_open_ended_in(low)]
         if not found:
             raise TimingError(f"{task_id}: timing not understood: {clause!r}")
-        for _, kind, due, period in found:
-            if kind == DATE:
-                milestones.append(Milestone(task_id, due.strftime("%d/%m/%Y"), DATE, label, due=due))
-            elif kind == PERIODIC:
-                name = parse_period(period).name_vi
-                milestones.append(Milestone(task_id, period, PERIODIC, f"{label} ({name})", period=period))
-            else:
-                milestones.append(Milestone(task_id, kind, kind, label))
+        milestones += _clause_milestones(found, task_id, clause.rstrip("."))
+    return _unique_milestones(milestones)
+
+
+def _dates_in(low: str, clause: str, task_id: str) -> list[tuple]:
+    """The dates a clause (``low``: lower-cased) names: ``trước 10/12/2023``, ``(đầu|cuối) tháng 01/2023``,
+    ``quý I/2023``; as ``(position, DATE, due, "")``."""
+    found = []
+    for match in _BEFORE.finditer(low):
+        day, month, yr = (int(g) for g in match.groups())
+        found.append((match.start(), DATE, _date(day, month, yr, task_id, clause), ""))
+    for match in _MONTH.finditer(low):
+        month, yr = int(match[2]), int(match[3])
+        if not 1 <= month <= 12:
+            raise TimingError(f"{task_id}: no month {month} in {clause!r}")
+        due = _date(10, month, yr, task_id, clause) if match[1] == "đầu " else _month_end(yr, month)
+        found.append((match.start(), DATE, due, ""))
+    for match in _QUARTER.finditer(low):
+        quarter = _ROMAN.get(match[1]) or int(match[1])
+        found.append((match.start(), DATE, _month_end(int(match[2]), quarter * 3), ""))
+    return found
+
+
+def _periods_in(low: str, year: int) -> list[tuple]:
+    """The reporting periods of ``year`` a clause (lower-cased) asks a report for: ``định kỳ …``
+    (all seven when it names none), ``các quý`` (Q1–Q4); as ``(position, PERIODIC, None, period id)``."""
+    periodic = _PERIODIC.search(low)
+    if periodic:
+        rest = periodic[1]
+        kinds = [k for k, word in (("quý", "quý"), ("H1", "6 tháng"), ("9M", "9 tháng"), ("Y", "năm"))
+                 if re.search(rf"\b{word}\b", rest)]
+        chosen = []
+        for kind in kinds:
+            chosen += ["Q1", "Q2", "Q3", "Q4"] if kind == "quý" else [kind]
+        return [(periodic.start(), PERIODIC, None, Period(year, kind).id)
+                for kind in [k for k in _PERIOD_KINDS_ALL if k in chosen] or list(_PERIOD_KINDS_ALL)]
+    if _EACH_QUARTER.search(low):
+        return [(0, PERIODIC, None, Period(year, kind).id) for kind in ("Q1", "Q2", "Q3", "Q4")]
+    return []
+
+
+def _open_ended_in(low: str) -> list[tuple]:
+    """Continuous work and work on notice, if a clause (lower-cased) names them."""
+    found = []
+    if _CONTINUOUS.search(low):
+        found.append((0, CONTINUOUS, None, ""))
+    if _ON_NOTICE.search(low):
+        found.append((0, ON_NOTICE, None, ""))
+    return found
+
+
+def _clause_milestones(found: list[tuple], task_id: str, label: str) -> list[Milestone]:
+    """The milestones of one clause's findings, labelled with the clause."""
+    milestones = []
+    for _, kind, due, period in found:
+        if kind == DATE:
+            milestones.append(Milestone(task_id, due.strftime("%d/%m/%Y"), DATE, label, due=due))
+        elif kind == PERIODIC:
+            name = parse_period(period).name_vi
+            milestones.append(Milestone(task_id, period, PERIODIC, f"{label} ({name})", period=period))
+        else:
+            milestones.append(Milestone(task_id, kind, kind, label))
+    return milestones
+
+
+def _unique_milestones(milestones: list[Milestone]) -> list[Milestone]:
+    """The first milestone of each key, in order."""
     seen: set[str] = set()
     unique = []
     for m in milestones:
@@ -340,9 +369,11 @@ PLAN_MESSAGES = {
         lambda rows: rows["__timing_error"] + "; correct it or give the milestones in milestones.csv"),
     "deadline_far": (
         None, lambda rows: "Hạn " + rows["__far"] + " cách xa năm kế hoạch (chỉ nhận từ năm trước đến năm sau)",
-        lambda rows: "deadline " + rows["__far"] + " far from the plan year (only the year before to the year after)"),
+        lambda rows: "deadline " + rows["__far"]
+        + " far from the plan year (only the year before to the year after)"),
     "deadline_outside_year": (
-        None, lambda rows: "Mốc " + rows["__outside"] + " ngoài năm kế hoạch: nếu sai, ghi bản sửa vào timing_corrected",
+        None,
+        lambda rows: "Mốc " + rows["__outside"] + " ngoài năm kế hoạch: nếu sai, ghi bản sửa vào timing_corrected",
         lambda rows: "milestone " + rows["__outside"] + " falls outside the plan year"),
     "unknown_task": ("task_id", "Mã nhiệm vụ không có trong tasks.csv", "unknown task id"),
     "bad_kind": ("kind", f"Loại mốc phải là một trong {', '.join(KINDS)}", f"kind must be one of {', '.join(KINDS)}"),
@@ -390,7 +421,8 @@ def _timings(tasks: pd.DataFrame, explicit_tasks: set[str], year: int) -> tuple[
 
 def _timing_checks(check: str, flag: str) -> list[pa.Check]:
     return [
-        row_check(f"{check}:{column}", lambda df, column=column: ~((df[flag] != "") & (df["__timing_column"] == column)))
+        row_check(f"{check}:{column}",
+                  lambda df, column=column: ~((df[flag] != "") & (df["__timing_column"] == column)))
         for column in ("timing", "timing_corrected")
     ]
 
@@ -479,7 +511,8 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     pairs = {(m.task_id, m.key) for m in milestones}
     day = _parse_days(updates["date"])
     state = map_values(fold_key(updates["status"].replace("", None)), STATUSES)
-    has_key = pd.Series([(t, k) in pairs for t, k in zip(updates["task_id"], key, strict=False)], index=updates.index, dtype=bool)
+    has_key = pd.Series([(t, k) in pairs for t, k in zip(updates["task_id"], key, strict=False)],
+                        index=updates.index, dtype=bool)
     u_frame = updates.assign(
         __known=updates["task_id"].isin(known_tasks), __has_key=has_key, __day=day, __state=state,
         __keys=updates["task_id"].map({t: ", ".join(k) for t, k in keys_by_task.items()}).fillna(""),
@@ -660,7 +693,8 @@ def evidence_by_area(plan: Plan, status: pd.DataFrame, end: dt.date) -> list[dic
     """The documents that prove the work done by ``end``, per area (for the reform index's
     self-scoring): area, task, milestone, date, evidence."""
     areas = plan.tasks.set_index("task_id")["area"]
-    rows = plan.updates.loc[(plan.updates["evidence"] != "") & plan.updates["day"].map(lambda d: d is not None and d <= end)]
+    rows = plan.updates.loc[(plan.updates["evidence"] != "")
+                            & plan.updates["day"].map(lambda d: d is not None and d <= end)]
     return [
         {"area": int(areas[r.task_id]), "task_id": r.task_id, "milestone": r.milestone, "date": r.day.isoformat(),
          "evidence": r.evidence}

@@ -192,7 +192,8 @@ def load_yaml(path: Path, label: str) -> dict:
     except OSError as exc:
         raise refuse("Không đọc được tệp", f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > YAML_MAX_BYTES:
-        raise refuse(f"Tệp YAML quá lớn (tối đa {YAML_MAX_BYTES} byte)", f"YAML file too large (at most {YAML_MAX_BYTES} bytes)")
+        raise refuse(f"Tệp YAML quá lớn (tối đa {YAML_MAX_BYTES} byte)",
+                     f"YAML file too large (at most {YAML_MAX_BYTES} bytes)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -214,5 +215,6 @@ def load_yaml(path: Path, label: str) -> dict:
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise refuse("Tệp phải gồm các khóa như 'name:'", f"expected keys such as 'name:' and 'year:', found {type(loaded).__name__}")
+        raise refuse("Tệp phải gồm các khóa như 'name:'",
+                     f"expected keys such as 'name:' and 'year:', found {type(loaded).__name__}")
     return loaded

@@ -168,7 +168,8 @@ def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
         summary = entry["summary"]
         entry["name"] = entry["period"].name_vi
         entry["window"] = (
-            f"{_vi_date(summary['start'])} – {_vi_date(summary['end'])}" if "start" in summary and "end" in summary else "—"
+            f"{_vi_date(summary['start'])} – {_vi_date(summary['end'])}" if "start" in summary and "end" in summary
+            else "—"
         )
         entry["cutoff"] = CUTOFF_SHORT_VI.get(summary.get("cutoff", ""), "—")
         entry["generated"] = summary.get("generated_at") or dt.datetime.fromtimestamp(newest).astimezone().isoformat(
@@ -195,17 +196,30 @@ def read_summary(path: Path) -> dict:
     ...
     ValueError: not a report summary (a JSON list, not an object)
     """
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        kind = {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(type(data), "null")
+        raise ValueError(f"not a report summary (a JSON {kind}, not an object)")
+    _check_summary_dates(data)
+    _check_summary_types(data)
+    return data
+
+
+def _read_json(path: Path) -> object:
+    """A JSON file's value; a ``ValueError`` saying why it cannot be read otherwise."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     except ValueError as exc:
         raise ValueError(f"not valid JSON ({str(exc).splitlines()[0][:80]})") from None
-    if not isinstance(data, dict):
-        kind = {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(type(data), "null")
-        raise ValueError(f"not a report summary (a JSON {kind}, not an object)")
+
+
+def _check_summary_dates(data: dict) -> None:
+    """A ``ValueError`` unless a summary's ``start`` and ``end`` are ISO dates and its
+    ``generated_at`` an ISO date-time (each where given)."""
     for key in ("start", "end"):
         if key in data:
             try:
@@ -217,6 +231,11 @@ def read_summary(path: Path) -> dict:
             dt.datetime.fromisoformat(data["generated_at"])
         except (TypeError, ValueError):
             raise ValueError(f"'generated_at' is not an ISO date-time: {_short(data['generated_at'])}") from None
+
+
+def _check_summary_types(data: dict) -> None:
+    """A ``ValueError`` unless a summary's texts are text, ``unit_count`` a whole number and
+    ``missing_units`` a list (each where given)."""
     for key in ("cutoff", "unit", "kind", "district", "province"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise ValueError(f"{key!r} is not text: {_short(data[key])}")
@@ -225,7 +244,6 @@ def read_summary(path: Path) -> dict:
         raise ValueError(f"'unit_count' is not a whole number: {_short(data['unit_count'])}")
     if data.get("missing_units") is not None and not isinstance(data["missing_units"], list):
         raise ValueError("'missing_units' is not a list")
-    return data
 
 
 def _short(value: object, limit: int = 40) -> str:

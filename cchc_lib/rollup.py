@@ -61,10 +61,11 @@ def check_slug(slug: str) -> str:
 
     >>> check_slug(" xa-hoang-giang ")
     'xa-hoang-giang'
-    >>> check_slug("../etc")
+    >>> check_slug("../etc")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    cchc_lib.errors.ParameterError: units: '../etc' is not a unit folder name (no '/', '\\\\', and not starting with '.' or '_')
+    cchc_lib.errors.ParameterError: units: '../etc' is not a unit folder name
+    (no '/', '\\\\', and not starting with '.' or '_')
     """
     name = str(slug).strip()
     if not name or "/" in name or "\\" in name or name.startswith((".", "_")):
@@ -106,10 +107,11 @@ def check_rollup_parameters(period: str, cutoff: str = "decree09", reports_dir: 
     unit folder of it (see :func:`unit_folders`): a folder holding reports of other periods but
     not this one is then a missing unit. Raises :class:`ParameterError` naming the bad value.
 
-    >>> check_rollup_parameters("2023-Q5")
+    >>> check_rollup_parameters("2023-Q5")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    cchc_lib.errors.ParameterError: period: invalid period id '2023-Q5'; valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
+    cchc_lib.errors.ParameterError: period: invalid period id '2023-Q5';
+    valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
     """
     if isinstance(period, int) and not isinstance(period, bool):
         period = str(period)  # papermill's "-p period 2023" hands over a number
@@ -172,8 +174,8 @@ def _summary_problem(summary: object, period_id: str, cutoff: str | None) -> str
     return ""
 
 
-def load_unit_summaries(out_dir: Path, period_id: str, expected: list[str],
-                        cutoff: str | None = None, failed: dict[str, str] | None = None) -> tuple[list[dict], list[dict]]:
+def load_unit_summaries(out_dir: Path, period_id: str, expected: list[str], cutoff: str | None = None,
+                        failed: dict[str, str] | None = None) -> tuple[list[dict], list[dict]]:
     """Each expected unit's ``out_dir/<slug>/<period_id>.json``, in the order of ``expected``.
 
     Returns ``(summaries, missing)``: a unit whose file is absent or unreadable, of another
@@ -427,19 +429,8 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
 
 def _publish_rollup_locked(contexts: list, target: Path, out: Path, units: str, cutoff: str,
                            formats: tuple[str, ...], notebook: Path, failed: dict[str, str] | None) -> list[Path]:
-    from papermill.exceptions import PapermillExecutionError
-
     from .publish import publish_staged
-    from .render import (
-        StepTimeout,
-        execute_notebook,
-        export_html,
-        export_pdf,
-        page_title,
-        shutdown_kernel,
-        signals_held,
-        summary_from_notebook,
-    )
+    from .render import shutdown_kernel, signals_held
 
     try:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
@@ -448,57 +439,85 @@ def _publish_rollup_locked(contexts: list, target: Path, out: Path, units: str, 
     try:
         built: list[str] = []
         for ctx in contexts:
-            period_id = ctx.period.id
-            executed = staging / f"{period_id}.ipynb"
-            step = "notebook"
-            try:
-                nb = execute_notebook(Path(notebook), executed, {
-                    "period": period_id, "cutoff": cutoff, "reports_dir": str(out), "units": units,
-                    "failed": {str(k): str(v) for k, v in (failed or {}).items()},
-                })
-                step = "summary"
-                summary = summary_from_notebook(nb)
-                if summary.get("kind") != KIND or summary.get("period") != period_id:
-                    raise ReportError(f"the notebook's summary is not the roll-up of {period_id}")
-                if "html" in formats or "pdf" in formats:
-                    step = "html"
-                    html_file = staging / f"{period_id}.html"
-                    export_html(nb, page_title("Báo cáo tổng hợp CCHC", summary["period_name"],
-                                               f"{summary['unit_count']} đơn vị"), html_file)
-                    if "html" in formats:
-                        built.append(html_file.name)
-                    if "pdf" in formats:
-                        step = "pdf"
-                        export_pdf(html_file, staging / f"{period_id}.pdf")
-                        built.append(f"{period_id}.pdf")
-                    if "html" not in formats:
-                        html_file.unlink()
-                if "json" in formats:
-                    step = "json"
-                    text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
-                    (staging / f"{period_id}.json").write_text(text, encoding="utf-8")
-                    built.append(f"{period_id}.json")
-            except Exception as exc:  # noqa: BLE001 - any failure is reported with its period and step
-                if isinstance(exc, PapermillExecutionError):
-                    step, error = f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {_first_line(exc.evalue)}"
-                elif isinstance(exc, StepTimeout):
-                    error = str(exc)
-                else:
-                    error = f"{type(exc).__name__}: {_first_line(exc)}"
-                kept = _keep_failed(executed, target)
-                where = f"executed notebook kept at {kept}" if kept else "the notebook did not start"
-                raise ReportError(f"roll-up {period_id}: {step} failed: {error}; {where}; no report was changed") from None
+            parameters = {
+                "period": ctx.period.id, "cutoff": cutoff, "reports_dir": str(out), "units": units,
+                "failed": {str(k): str(v) for k, v in (failed or {}).items()},
+            }
+            built += _build_rollup_period(parameters, staging, target, formats, notebook)
         with signals_held():
             published = publish_staged(staging, target, built, title="Báo cáo tổng hợp kết quả cải cách hành chính",
                                        parent_link=True)
-            for ctx in contexts:
-                (target / FAILED_DIR / f"{ctx.period.id}.ipynb").unlink(missing_ok=True)
-            if (target / FAILED_DIR).is_dir() and not any((target / FAILED_DIR).iterdir()):
-                (target / FAILED_DIR).rmdir()
+            _clear_failed(target, [ctx.period.id for ctx in contexts])
         return published
     finally:
         shutdown_kernel()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build_rollup_period(parameters: dict, staging: Path, target: Path, formats: tuple[str, ...],
+                         notebook: Path) -> list[str]:
+    """Execute the roll-up notebook for ``parameters["period"]`` into ``staging`` and write the
+    ``formats`` asked for there; the names of the files to publish. When a step fails, the
+    executed notebook is kept in ``_tong-hop/_failed/`` and a :class:`ReportError` names the
+    period and the step."""
+    from .render import execute_notebook, export_html, export_pdf, page_title, summary_from_notebook
+
+    period_id = parameters["period"]
+    executed = staging / f"{period_id}.ipynb"
+    built: list[str] = []
+    step = "notebook"
+    try:
+        nb = execute_notebook(Path(notebook), executed, parameters)
+        step = "summary"
+        summary = summary_from_notebook(nb)
+        if summary.get("kind") != KIND or summary.get("period") != period_id:
+            raise ReportError(f"the notebook's summary is not the roll-up of {period_id}")
+        if "html" in formats or "pdf" in formats:
+            step = "html"
+            html_file = staging / f"{period_id}.html"
+            export_html(nb, page_title("Báo cáo tổng hợp CCHC", summary["period_name"],
+                                       f"{summary['unit_count']} đơn vị"), html_file)
+            if "html" in formats:
+                built.append(html_file.name)
+            if "pdf" in formats:
+                step = "pdf"
+                export_pdf(html_file, staging / f"{period_id}.pdf")
+                built.append(f"{period_id}.pdf")
+            if "html" not in formats:
+                html_file.unlink()
+        if "json" in formats:
+            step = "json"
+            text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+            (staging / f"{period_id}.json").write_text(text, encoding="utf-8")
+            built.append(f"{period_id}.json")
+    except Exception as exc:  # noqa: BLE001 - any failure is reported with its period and step
+        step, error = _step_failure(exc, step)
+        kept = _keep_failed(executed, target)
+        where = f"executed notebook kept at {kept}" if kept else "the notebook did not start"
+        raise ReportError(f"roll-up {period_id}: {step} failed: {error}; {where}; "
+                          "no report was changed") from None
+    return built
+
+
+def _step_failure(exc: Exception, step: str) -> tuple[str, str]:
+    """The step that failed and what went wrong: a notebook cell's error names its cell."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from .render import StepTimeout
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {_first_line(exc.evalue)}"
+    if isinstance(exc, StepTimeout):
+        return step, str(exc)
+    return step, f"{type(exc).__name__}: {_first_line(exc)}"
+
+
+def _clear_failed(target: Path, period_ids: list[str]) -> None:
+    """Remove the kept notebooks of periods now published, and ``_tong-hop/_failed/`` once empty."""
+    for period_id in period_ids:
+        (target / FAILED_DIR / f"{period_id}.ipynb").unlink(missing_ok=True)
+    if (target / FAILED_DIR).is_dir() and not any((target / FAILED_DIR).iterdir()):
+        (target / FAILED_DIR).rmdir()
 
 
 def _first_line(message: object) -> str:

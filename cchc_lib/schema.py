@@ -222,7 +222,8 @@ def normalize_header(text: str) -> str:
 def canonical_value(column: str, text: str) -> str:
     """The canonical spelling of a cell of a vocabulary column; unknown text is returned as is.
 
-    >>> canonical_value("channel", "Bưu chính  công ích"), canonical_value("e_result", "Có"), canonical_value("outcome", "??")
+    >>> (canonical_value("channel", "Bưu chính  công ích"), canonical_value("e_result", "Có"),
+    ...  canonical_value("outcome", "??"))
     ('postal', 'true', '??')
     """
     return VALUE_ALIASES[column].get(normalize_header(text), text)

@@ -13,7 +13,8 @@ CANONICAL_HEADER = (
 )
 
 
-def write_data_dir(folder: Path, rows: list[str], unit_yaml: str | None = "name: Xã Thử Nghiệm\nprovince: Tỉnh Thanh Hóa\n",
+def write_data_dir(folder: Path, rows: list[str],
+                   unit_yaml: str | None = "name: Xã Thử Nghiệm\nprovince: Tỉnh Thanh Hóa\n",
                    header: str = CANONICAL_HEADER, name: str = "dossiers.csv", encoding: str = "utf-8") -> Path:
     """A data folder with one dossier export (and unit.yaml unless None)."""
     folder.mkdir(parents=True, exist_ok=True)

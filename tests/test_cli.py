@@ -15,7 +15,8 @@ def test_periods_prints_ids_names_and_both_windows(capsys):
     assert len(lines) == 8  # header and seven periods
     assert lines[1].split() == ["2023-Q1", "Quý", "I", "năm", "2023", "15/12/2022", "–", "14/03/2023",
                                 "01/01/2023", "–", "31/03/2023"]
-    assert lines[7].startswith("2023-Y ") and "15/12/2022 – 14/12/2023" in lines[7] and "01/01/2023 – 31/12/2023" in lines[7]
+    assert lines[7].startswith("2023-Y ")
+    assert "15/12/2022 – 14/12/2023" in lines[7] and "01/01/2023 – 31/12/2023" in lines[7]
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,8 @@ def test_periods_prints_ids_names_and_both_windows(capsys):
         (["report", "23-Q1"], "cchc: error: invalid period id '23-Q1'"),
         (["report"], "cchc: error: give at least one PERIOD (e.g. 2023-Q1) or --year YYYY"),
         (["report", "2023-Q1", "--year", "2023"], "cchc: error: give either PERIOD ... or --year, not both"),
-        (["report", "2023-Q1", "--format", "html,docx"], "cchc: error: --format: unknown docx; choose from html,pdf,json"),
+        (["report", "2023-Q1", "--format", "html,docx"],
+         "cchc: error: --format: unknown docx; choose from html,pdf,json"),
         (["report", "2023-Q1", "--format", " , "], "cchc: error: --format: no format given"),
         (["report", "2023-Q1", "--data", "/no/such/dir"], "cchc: error: data_dir: '/no/such/dir' is not a folder"),
     ],

@@ -65,12 +65,14 @@ def test_postal_counts_with_direct():
 
 
 def test_finished_the_day_before_the_start_is_not_carried_over():
-    df = frame({S.RECEIVED_AT: "10/03/2023", S.DUE_AT: "14/03/2023", S.RESOLVED_AT: "14/03/2023", S.OUTCOME: "resolved"})
+    df = frame({S.RECEIVED_AT: "10/03/2023", S.DUE_AT: "14/03/2023",
+                S.RESOLVED_AT: "14/03/2023", S.OUTCOME: "resolved"})
     assert counts(df) == only()
 
 
 def test_finished_on_the_first_day_is_carried_over_and_resolved():
-    df = frame({S.RECEIVED_AT: "10/03/2023", S.DUE_AT: "16/03/2023", S.RESOLVED_AT: "15/03/2023", S.OUTCOME: "resolved"})
+    df = frame({S.RECEIVED_AT: "10/03/2023", S.DUE_AT: "16/03/2023",
+                S.RESOLVED_AT: "15/03/2023", S.OUTCOME: "resolved"})
     assert counts(df) == only(received_total=1, carried_over=1, resolved_total=1, resolved_early=1)
 
 
@@ -111,7 +113,8 @@ def test_pending_due_the_day_after_the_end_is_in_term():
 
 
 def test_finished_after_the_end_is_pending_at_the_end():
-    df = frame({S.RECEIVED_AT: "12/06/2023", S.DUE_AT: "13/06/2023", S.RESOLVED_AT: "16/06/2023", S.OUTCOME: "resolved"})
+    df = frame({S.RECEIVED_AT: "12/06/2023", S.DUE_AT: "13/06/2023",
+                S.RESOLVED_AT: "16/06/2023", S.OUTCOME: "resolved"})
     assert counts(df) == only(received_total=1, received_direct_postal=1, pending_total=1, pending_overdue=1)
 
 

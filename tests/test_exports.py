@@ -23,11 +23,15 @@ from cchc_lib.validate import load_dossiers
 # (id, procedure, field, received, due, resolved, outcome, channel)
 DOSSIERS = [
     ("HS-001", "Đăng ký khai sinh", "Hộ tịch", "02/03/2023 08:10:00", "02/03/2023", "02/03/2023", "resolved", "online"),
-    ("HS-002", "Chứng thực chữ ký", "Chứng thực", "03/03/2023 09:00:00", "03/03/2023", "03/03/2023", "resolved", "direct"),
-    ("HS-003", "Xác nhận nguồn gốc đất", "Đất đai", "06/03/2023 10:30:00", "20/03/2023", "24/03/2023", "resolved", "direct"),
+    ("HS-002", "Chứng thực chữ ký", "Chứng thực", "03/03/2023 09:00:00",
+     "03/03/2023", "03/03/2023", "resolved", "direct"),
+    ("HS-003", "Xác nhận nguồn gốc đất", "Đất đai", "06/03/2023 10:30:00",
+     "20/03/2023", "24/03/2023", "resolved", "direct"),
     ("HS-004", "Đăng ký kết hôn", "Hộ tịch", "07/03/2023 14:00:00", "07/03/2023", "", "", "online"),
-    ("HS-005", "Chứng thực chữ ký", "Chứng thực", "08/03/2023 08:00:00", "08/03/2023", "08/03/2023", "refused", "direct"),
-    ("HS-006", "Trợ cấp xã hội hằng tháng", "Bảo trợ xã hội", "09/03/2023 09:45:00", "20/03/2023", "15/03/2023", "withdrawn", "direct"),
+    ("HS-005", "Chứng thực chữ ký", "Chứng thực", "08/03/2023 08:00:00",
+     "08/03/2023", "08/03/2023", "refused", "direct"),
+    ("HS-006", "Trợ cấp xã hội hằng tháng", "Bảo trợ xã hội", "09/03/2023 09:45:00",
+     "20/03/2023", "15/03/2023", "withdrawn", "direct"),
     ("HS-007", "Đăng ký khai tử", "Hộ tịch", "13/03/2023 07:50:00", "13/03/2023", "13/03/2023", "resolved", "online"),
     ("HS-008", "Chứng thực bản sao từ bản chính", "Chứng thực", "14/03/2023 16:20:00", "15/03/2023", "", "", "direct"),
     ("HS-009", "Hòa giải tranh chấp đất đai", "Đất đai", "01/02/2023 10:00:00", "15/03/2023", "", "", "direct"),
@@ -68,7 +72,8 @@ def thanh_hoa_html(folder: Path) -> Path:
             day = lambda text: text[:10] + (" 17:00:00" if text else "")  # noqa: E731
             rows.append("<tr>" + cells([n, i, p, f, PERSONAL["name"], PERSONAL["address"], PERSONAL["phone"],
                                         PERSONAL["content"], rec, rec, due + " 17:00:00", day(res),
-                                        THANH_HOA_STATUS[out], "true" if ch == "online" else "false", agency]) + "</tr>")
+                                        THANH_HOA_STATUS[out], "true" if ch == "online" else "false", agency])
+                        + "</tr>")
     rows.append("<tr>" + cells([1, "HS-999", "Đăng ký khai sinh", "Hộ tịch", PERSONAL["name"], "", "", "",
                                 "14/03/2023 20:00:00", "", "", "", "Mới đăng ký", "true", "Cổng"]) + "</tr>")
     html = ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body>'
@@ -99,11 +104,13 @@ def opencps_xls(folder: Path) -> Path:
 
 def csv_with_groups(folder: Path) -> Path:
     """CSV with a BOM, group rows and a total row."""
-    head = "STT,Mã hồ sơ,Tên thủ tục,Lĩnh vực,Số điện thoại,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả kết quả,Kết quả xử lý,Hình thức nộp"
+    head = ("STT,Mã hồ sơ,Tên thủ tục,Lĩnh vực,Số điện thoại,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả kết quả,"
+            "Kết quả xử lý,Hình thức nộp")
     outcome_vi = {"resolved": "Đã giải quyết", "": "", "refused": "Từ chối tiếp nhận", "withdrawn": "Rút hồ sơ"}
     lines = [head, "Bộ phận một cửa ( 10 ),,,,,,,,,"]
     for n, (i, p, f, rec, due, res, out, ch) in enumerate(DOSSIERS, start=1):
-        lines.append(",".join([str(n), i, f'"{p}"', f, PERSONAL["phone"], rec[:16], due, res, outcome_vi[out], CHANNEL_VI[ch]]))
+        lines.append(",".join([str(n), i, f'"{p}"', f, PERSONAL["phone"], rec[:16], due, res, outcome_vi[out],
+                               CHANNEL_VI[ch]]))
     lines.append("Tổng cộng,,,,,,,,,")
     path = folder / "export.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
@@ -251,7 +258,8 @@ def test_without_a_channel_the_report_runs_and_says_so(tmp_path):
         "procedure,field,legal_days\n" + "\n".join(f"{p},{f},1" for p, f in catalogue.items()) + "\n", encoding="utf-8")
     data = load_dossiers(folder)
     warnings = data.warnings[["file", "column", "problem_en"]].values.tolist()
-    assert ["dossiers.csv", S.CHANNEL, "the export has no channel column: online and direct counts are shown as unknown"] in warnings
+    assert ["dossiers.csv", S.CHANNEL, "the export has no channel column: online and direct counts are shown "
+            "as unknown"] in warnings
     assert ["dossiers.csv", S.FIELD, "the export has no field column: taken from the procedure catalogue where it "
             "names the procedure"] in warnings
     got = figures(folder)

@@ -41,7 +41,8 @@ def test_vietnamese_headers_map_and_personal_columns_are_never_read(tmp_path):
 
 def test_headers_are_matched_in_nfc_and_without_regard_to_case_and_spacing(tmp_path):
     decomposed = "MÃ  HỒ SƠ".replace("Ã", "A\u0303")  # NFD form, upper case, double space
-    folder = write_data_dir(tmp_path / "d", ["X-2,05/01/2023,Trực tiếp"], header=f"{decomposed},Ngày tiếp nhận,Hình thức nộp")
+    folder = write_data_dir(tmp_path / "d", ["X-2,05/01/2023,Trực tiếp"],
+                            header=f"{decomposed},Ngày tiếp nhận,Hình thức nộp")
     assert read_raw_dossiers(folder)[0][S.DOSSIER_ID].tolist() == ["X-2"]
 
 
@@ -61,7 +62,8 @@ def test_a_file_without_any_known_header_is_refused_naming_it(tmp_path):
 
 
 def test_a_file_that_is_not_utf8_is_refused_naming_the_file_and_a_guess(tmp_path):
-    text = "dossier_id,procedure,received_at,channel\n" + "C1,Xác minh nơi cư trú tại địa phương,05/01/2023,direct\n" * 20
+    text = ("dossier_id,procedure,received_at,channel\n"
+            + "C1,Xác minh nơi cư trú tại địa phương,05/01/2023,direct\n" * 20)
     folder = tmp_path / "d"
     folder.mkdir()
     (folder / "dossiers.csv").write_bytes(text.encode("utf-16"))
@@ -106,13 +108,15 @@ def test_xlsx_sheet_named_in_unit_yaml_is_read(tmp_path):
             writer, sheet_name="Hồ sơ", index=False)
     raw, problems, _ = read_raw_dossiers(folder, sheet="Hồ sơ")
     assert not (problems["severity"] == "error").any() and raw[S.DOSSIER_ID].tolist() == ["S-1"]
-    with pytest.raises(DataError, match=r"dossiers.xlsx: cannot be read as Excel \(.xlsx\): Worksheet named 'Không có' not found"):
+    with pytest.raises(DataError,
+                       match=r"dossiers.xlsx: cannot be read as Excel \(.xlsx\): Worksheet named 'Không có' not found"):
         read_raw_dossiers(folder, sheet="Không có")
 
 
 def test_no_export_at_all_is_a_problem(tmp_path):
     _, problems, _ = read_raw_dossiers(tmp_path)
-    assert problems["problem_en"].tolist() == ["no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)"]
+    assert problems["problem_en"].tolist() == [
+        "no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)"]
 
 
 def test_catalogue_reads_legal_times_and_names_bad_ones(tmp_path):
@@ -153,5 +157,6 @@ def test_a_yaml_bomb_in_unit_yaml_is_refused_naming_the_file(tmp_path):
     from cchc_lib.problems import ProblemError
 
     (tmp_path / "unit.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8")
-    with pytest.raises(ProblemError, match=r"unit\.yaml: YAML anchors and aliases .*\nunit\.yaml, dòng/row -, cột/column -"):
+    with pytest.raises(ProblemError,
+                       match=r"unit\.yaml: YAML anchors and aliases .*\nunit\.yaml, dòng/row -, cột/column -"):
         read_unit(tmp_path)

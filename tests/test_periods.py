@@ -86,12 +86,14 @@ def test_previous_comparable_period(period_id, previous):
 
 
 @pytest.mark.parametrize(("text", "canonical"), [("2023", "2023-Y"), ("2023-Y", "2023-Y"), ("2023-q2", "2023-Q2"),
-                                                ("2023-h1", "2023-H1"), ("2023-9m", "2023-9M"), (" 2023-Q4 ", "2023-Q4")])
+                                                ("2023-h1", "2023-H1"), ("2023-9m", "2023-9M"),
+                                                (" 2023-Q4 ", "2023-Q4")])
 def test_accepted_forms_give_the_canonical_id(text, canonical):
     assert parse_period(text).id == canonical
 
 
-@pytest.mark.parametrize("bad", ["2023-Q5", "23-Q1", "2023-h1x", "2023-Q0", "2023-H2", "2023-", "Q1-2023", "", "2023-6M"])
+@pytest.mark.parametrize("bad", ["2023-Q5", "23-Q1", "2023-h1x", "2023-Q0", "2023-H2", "2023-", "Q1-2023", "",
+                                 "2023-6M"])
 def test_malformed_ids_are_refused_with_the_valid_forms(bad):
     with pytest.raises(PeriodError) as excinfo:
         parse_period(bad)

@@ -230,7 +230,8 @@ def test_targets_compare_kpis_and_hand_entered_indicators(tmp_path):
     ], indicators=["officials_qualified,2023-Q1,97%,Báo cáo 1,", "officials_qualified,2023-H1,0.985,Báo cáo 2,"])
     plan = load_plan(folder)
     kpis = {"on_time_rate": 0.995, "satisfaction_rate": None}
-    q1 = {t["target_id"]: (t["actual"], t["met"]) for t in evaluate_targets(plan, kpis, parse_period("2023-Q1"), "decree09")}
+    q1 = {t["target_id"]: (t["actual"], t["met"])
+          for t in evaluate_targets(plan, kpis, parse_period("2023-Q1"), "decree09")}
     assert q1 == {"T1": (0.995, True), "T2": (0.97, False), "T3": (None, None), "T4": (None, None)}
     q3 = {t["target_id"]: (t["actual"], t["met"], t["actual_source"])
           for t in evaluate_targets(plan, kpis, parse_period("2023-Q3"), "decree09")}
@@ -238,7 +239,8 @@ def test_targets_compare_kpis_and_hand_entered_indicators(tmp_path):
 
 
 def test_plan_problems_name_file_row_and_column(tmp_path):
-    folder = write_plan(tmp_path, [*TASKS, "C-1,3,Bộ máy,X,Y,Z,Sớm nhất có thể,,", "C-2,3,Bộ máy,X,Y,Z,Tháng 01/2022,,"], [
+    folder = write_plan(tmp_path, [*TASKS, "C-1,3,Bộ máy,X,Y,Z,Sớm nhất có thể,,",
+                                   "C-2,3,Bộ máy,X,Y,Z,Tháng 01/2022,,"], [
         "Z-9,31/01/2023,20/01/2023,hoàn thành,,",
         "A-1,31/01/2023,32/01/2023,hoàn thành,,",
         "A-1,31/01/2023,20/01/2023,xong rồi,,",
@@ -340,10 +342,12 @@ def test_plan_dates_outside_their_window_are_named(tmp_path):
     problems = load_plan(folder, strict=False).problems
     found = {(p.file, p.row, p.column, p.severity, p.problem_en.split(":")[0]) for p in problems.itertuples()}
     assert found == {
-        ("tasks.csv", 6, "timing", "error", "deadline 31/01/2032 far from the plan year (only the year before to the year after)"),
+        ("tasks.csv", 6, "timing", "error",
+         "deadline 31/01/2032 far from the plan year (only the year before to the year after)"),
         ("updates.csv", 2, "date", "error", "update dated after the day the report is made"),
         ("updates.csv", 3, "date", "error", "date before 01/01/2000"),
-        ("milestones.csv", 2, "due", "error", "deadline 31/12/2030 far from the plan year (only the year before to the year after)"),
+        ("milestones.csv", 2, "due", "error",
+         "deadline 31/12/2030 far from the plan year (only the year before to the year after)"),
         ("milestones.csv", 3, "due", "warning", "milestone 15/02/2024 falls outside the plan year"),
     }
     plan = load_plan(folder, strict=False)

@@ -384,7 +384,8 @@ def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, 
         rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=broken)
     failing = tmp_path / "failing.ipynb"
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell('period = ""\nreports_dir = ""\nunits = ""', metadata={"tags": ["parameters"]}),
+    nb.cells = [nbformat.v4.new_code_cell('period = ""\nreports_dir = ""\nunits = ""',
+                                          metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell('raise RuntimeError("boom in the roll-up")')]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, failing)

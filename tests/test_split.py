@@ -24,12 +24,15 @@ from tests.conftest import CANONICAL_HEADER, write_data_dir
 
 # (unit, canonical row)
 ROWS = [
-    ("Xã Hoằng Giang", "G1,Đăng ký khai sinh,Hộ tịch,02/03/2023 08:10,02/03/2023,02/03/2023,resolved,online,full,true,satisfied,"),
+    ("Xã Hoằng Giang",
+     "G1,Đăng ký khai sinh,Hộ tịch,02/03/2023 08:10,02/03/2023,02/03/2023,resolved,online,full,true,satisfied,"),
     ("Xã Hoằng Xuân", "X1,Chứng thực chữ ký,Chứng thực,03/03/2023 09:00,03/03/2023,03/03/2023,resolved,direct,,,,"),
-    ("Xã Hoằng Giang", 'G2,"Xác nhận, nguồn gốc ""đất""",Đất đai,06/03/2023 10:30,20/03/2023,24/03/2023,resolved,direct,,,,27/03/2023'),
+    ("Xã Hoằng Giang",
+     'G2,"Xác nhận, nguồn gốc ""đất""",Đất đai,06/03/2023 10:30,20/03/2023,24/03/2023,resolved,direct,,,,27/03/2023'),
     ("Thị trấn Bút Sơn", "B1,Đăng ký kết hôn,Hộ tịch,07/03/2023 14:00,07/03/2023,,,online,partial,,,"),
     ("Xã Hoằng Xuân", "X2,Chứng thực chữ ký,Chứng thực,08/03/2023 08:00,08/03/2023,08/03/2023,refused,direct,,,,"),
-    ("Xã Hoằng Giang", "G3,Đăng ký khai tử,Hộ tịch,13/03/2023 07:50,13/03/2023,13/03/2023,resolved,postal,,true,neutral,"),
+    ("Xã Hoằng Giang",
+     "G3,Đăng ký khai tử,Hộ tịch,13/03/2023 07:50,13/03/2023,13/03/2023,resolved,postal,,true,neutral,"),
 ]
 SLUGS = {"Xã Hoằng Giang": "xa-hoang-giang", "Xã Hoằng Xuân": "xa-hoang-xuan", "Thị trấn Bút Sơn": "thi-tran-but-son"}
 PERSONAL = {"name": "Nguyễn Văn Cắm Mốc", "phone": "0912345678", "address": "Thôn Cắm Mốc Đông",
@@ -99,8 +102,8 @@ def thanh_hoa_export(folder: Path, units: dict[str, list[str]]) -> Path:
             status = statuses[n % 3]
             end = f"0{n}/03/2023 16:00:00" if status != "Đang xử lý" else ""
             cells = [n, code, "Đăng ký khai sinh", "Hộ tịch", PERSONAL["name"], PERSONAL["address"], PERSONAL["phone"],
-                     PERSONAL["content"], f"0{n}/03/2023 08:00:00", f"0{n}/03/2023 08:00:00", f"0{n + 1}/03/2023 17:00:00",
-                     end, status, "true" if n % 2 else "false", f"  {unit} "]
+                     PERSONAL["content"], f"0{n}/03/2023 08:00:00", f"0{n}/03/2023 08:00:00",
+                     f"0{n + 1}/03/2023 17:00:00", end, status, "true" if n % 2 else "false", f"  {unit} "]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     never = [1, "HS-NEVER", "Đăng ký khai sinh", "Hộ tịch", PERSONAL["name"], "", PERSONAL["phone"], "",
              "09/03/2023 20:00:00", "", "", "", "Mới đăng ký", "true", next(iter(units))]
@@ -286,7 +289,8 @@ def test_the_templates_mapping_reads_an_export_the_project_does_not_know(tmp_pat
     result = split_export(source, "Mã đơn vị", tmp_path / "out", template=template)
     assert [(u.slug, u.name) for u in result.units] == [("h56-27-12", "H56.27.12"), ("h56-27-13", "H56.27.13")]
     folder = result.units[0].folder
-    assert (folder / "dossiers.csv").read_text(encoding="utf-8-sig") == "dossier_id,received_at,outcome\nA1,01/03/2023,resolved\n"
+    assert (folder / "dossiers.csv").read_text(encoding="utf-8-sig") == (
+        "dossier_id,received_at,outcome\nA1,01/03/2023,resolved\n")
     assert yaml.safe_load((folder / "unit.yaml").read_text(encoding="utf-8")) == {
         "name": "H56.27.12", "slug": "h56-27-12", "province": "Tỉnh Thanh Hóa"}  # no mapping: the CSV is canonical
     assert result.copied == []

@@ -29,7 +29,8 @@ def units_root(tmp_path: Path, broken: bool = True) -> Path:
     write_data_dir(root / "dong-loi", ROWS_A, "name: Xã Đồng Lợi\nslug: dong-loi\n")
     write_data_dir(root / "hoang-son", ROWS_B, "name: Xã Hoằng Sơn\nslug: hoang-son\n")
     if broken:  # a date that does not exist: this unit's data is refused
-        write_data_dir(root / "zz-hong", ["Z1,P,F,31/02/2023,01/03/2023,,,direct,,,,"], "name: Xã Hỏng\nslug: xa-hong\n")
+        write_data_dir(root / "zz-hong", ["Z1,P,F,31/02/2023,01/03/2023,,,direct,,,,"],
+                       "name: Xã Hỏng\nslug: xa-hong\n")
     (root / "_notes").mkdir()
     (root / "empty").mkdir()
     return root
@@ -61,12 +62,14 @@ def test_units_run_publishes_the_good_units_names_the_broken_one_and_rolls_up(tm
     code = main(["report", "--units", str(root), "2023-Q2", "--format", "json", "--out", str(out), "--jobs", "2"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "xa-hong (folder zz-hong)" in captured.err and "Ngày không đọc được" not in captured.err.splitlines()[-1][:10]
+    assert "xa-hong (folder zz-hong)" in captured.err
+    assert "Ngày không đọc được" not in captured.err.splitlines()[-1][:10]
     assert "[3/3]" in captured.err and "FAILED xa-hong" in captured.err
     assert sorted(p.name for p in (out / "dong-loi").iterdir()) == ["2023-Q2.json", "index.html"]
     assert sorted(p.name for p in (out / "hoang-son").iterdir()) == ["2023-Q2.json", "index.html"]
     assert not (out / "xa-hong").exists()
-    units = [json.loads((out / slug / "2023-Q2.json").read_text(encoding="utf-8")) for slug in ("dong-loi", "hoang-son")]
+    units = [json.loads((out / slug / "2023-Q2.json").read_text(encoding="utf-8"))
+             for slug in ("dong-loi", "hoang-son")]
     rollup = json.loads((out / "_tong-hop" / "2023-Q2.json").read_text(encoding="utf-8"))
     for key in units[0]["dossiers"]["total"]:
         assert rollup["dossiers"]["total"][key] == sum(u["dossiers"]["total"][key] for u in units), key
@@ -120,7 +123,8 @@ def test_a_unit_that_failed_in_this_run_is_missing_from_the_roll_up_whatever_an_
     stale.mkdir()
     (stale / "2023-Q2.json").write_text('{"period": "2023-Q2"}', encoding="utf-8")
     summaries, missing = load_unit_summaries(tmp_path, "2023-Q2", ["xa-b"], failed={"xa-b": "1 problem(s): row 3"})
-    assert summaries == [] and missing == [{"unit_slug": "xa-b", "reason": "báo cáo của lần chạy này bị lỗi: 1 problem(s): row 3"}]
+    assert summaries == []
+    assert missing == [{"unit_slug": "xa-b", "reason": "báo cáo của lần chạy này bị lỗi: 1 problem(s): row 3"}]
 
 
 @pytest.mark.parametrize("argv", [

@@ -41,17 +41,23 @@ def test_values_are_typed_and_vietnamese_spellings_mapped(tmp_path):
     [
         (",P,F,06/03/2023,06/03/2023,,,direct,,,,", (3, S.DOSSIER_ID, "", "required value missing")),
         ("B2,P,F,,06/03/2023,,,direct,,,,", (3, S.RECEIVED_AT, "", "required value missing")),
-        ("B4,P,F,31/02/2023,06/03/2023,,,direct,,,,", (3, S.RECEIVED_AT, "31/02/2023", "date not understood (use dd/mm/yyyy)")),
-        ("B5,P,F,03/06/2023,13/31/2023,,,direct,,,,", (3, S.DUE_AT, "13/31/2023", "date not understood (use dd/mm/yyyy)")),
+        ("B4,P,F,31/02/2023,06/03/2023,,,direct,,,,",
+         (3, S.RECEIVED_AT, "31/02/2023", "date not understood (use dd/mm/yyyy)")),
+        ("B5,P,F,03/06/2023,13/31/2023,,,direct,,,,",
+         (3, S.DUE_AT, "13/31/2023", "date not understood (use dd/mm/yyyy)")),
         ("B6,P,F,06/03/2023,06/03/2023,06/03/2023,xong,direct,,,,", (3, S.OUTCOME, "xong", "unknown value")),
         ("B7,P,F,06/03/2023,06/03/2023,,,zalo,,,,", (3, S.CHANNEL, "zalo", "unknown value")),
         ("B8,P,F,06/03/2023,06/03/2023,,,online,mức 5,,,", (3, S.ONLINE_LEVEL, "mức 5", "unknown value")),
         ("B9,P,F,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,có lẽ,,", (3, S.E_RESULT, "có lẽ", "unknown value")),
-        ("B10,P,F,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,tạm được,", (3, S.SATISFACTION, "tạm được", "unknown value")),
-        ("B11,P,F,06/03/2023,06/03/2023,05/03/2023,resolved,direct,,,,", (3, S.RESOLVED_AT, "05/03/2023", "resolved before it was received")),
+        ("B10,P,F,06/03/2023,06/03/2023,06/03/2023,resolved,direct,,,tạm được,",
+         (3, S.SATISFACTION, "tạm được", "unknown value")),
+        ("B11,P,F,06/03/2023,06/03/2023,05/03/2023,resolved,direct,,,,",
+         (3, S.RESOLVED_AT, "05/03/2023", "resolved before it was received")),
         ("B12,P,F,06/03/2023,03/03/2023,,,direct,,,,", (3, S.DUE_AT, "03/03/2023", "due before it was received")),
-        ("B13,P,F,06/03/2023,06/03/2023,,resolved,direct,,,,", (3, S.RESOLVED_AT, "", "finished outcome without a date")),
-        ("B14,P,F,06/03/2023,06/03/2023,06/03/2023,,direct,,,,", (3, S.OUTCOME, "", "resolution date without an outcome")),
+        ("B13,P,F,06/03/2023,06/03/2023,,resolved,direct,,,,",
+         (3, S.RESOLVED_AT, "", "finished outcome without a date")),
+        ("B14,P,F,06/03/2023,06/03/2023,06/03/2023,,direct,,,,",
+         (3, S.OUTCOME, "", "resolution date without an outcome")),
         ("B15,P,F,06/03/2023,,,,direct,,,,",
          (3, S.DUE_AT, "", "no due date, and the catalogue gives no legal time for the procedure")),
     ],
@@ -90,7 +96,8 @@ def test_identical_rows_in_two_exports_count_once(tmp_path):
 def test_conflicting_rows_of_the_same_dossier_are_errors_in_both_files(tmp_path):
     folder = tmp_path / "d"
     write_data_dir(folder / "dossiers", [GOOD], name="a.csv", unit_yaml=None)
-    write_data_dir(folder / "dossiers", [GOOD.replace("resolved,direct", "resolved,online")], name="b.csv", unit_yaml=None)
+    write_data_dir(folder / "dossiers", [GOOD.replace("resolved,direct", "resolved,online")], name="b.csv",
+                   unit_yaml=None)
     table = validate_data(folder)
     assert table[["file", "row", "column", "value"]].values.tolist() == [
         ["dossiers/a.csv", 2, S.DOSSIER_ID, "G1"], ["dossiers/b.csv", 2, S.DOSSIER_ID, "G1"],
@@ -131,7 +138,8 @@ def test_due_date_far_beyond_the_legal_time_is_a_warning(tmp_path):
 
 
 def test_load_refuses_errors_unless_told_to_skip_them(tmp_path):
-    folder = write_data_dir(tmp_path / "d", [GOOD, "B1,P,F,31/02/2023,,,,direct,,,,", "B2,P,F,06/03/2023,06/03/2023,,,zalo,,,,"])
+    folder = write_data_dir(tmp_path / "d", [GOOD, "B1,P,F,31/02/2023,,,,direct,,,,",
+                                             "B2,P,F,06/03/2023,06/03/2023,,,zalo,,,,"])
     with pytest.raises(DataError, match=r"^3 problem\(s\) in the dossier data:\ndossiers.csv, dòng/row 3"):
         load_dossiers(folder)
     data = load_dossiers(folder, skip_invalid=True)
