@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make report   build the sample's reports (reports/hoang-giang/)
-#   make test     run the tests
+#   make test     run the linter (ruff), then the tests
 # Both create or reuse .venv/ in the project root.
 
 PYTHON ?= python3
@@ -21,13 +21,15 @@ report: $(STAMP)
 	$(BIN)/cchc report --year $(YEAR)
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# the quick tests only: no notebook runs
+# the linter, then the quick tests only: no notebook runs
 test-core: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not notebook" $(PYTEST_ARGS)
 
-# ruff, configured in pyproject.toml ([tool.ruff]); not part of make test
+# ruff alone, configured in pyproject.toml ([tool.ruff]); make test and make test-core run it first
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
