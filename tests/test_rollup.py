@@ -352,8 +352,8 @@ def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, 
     published = rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("html", "pdf", "json"))
     folder = units_out / paths.ROLLUP_DIR_NAME
     assert published == [folder / f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")] + ["index.html"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(  # the folder's lock file stays, empty
+        [f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")] + ["index.html", ".lock"])
 
     summary = json.loads((folder / f"{ROLLUP_PERIOD}.json").read_text(encoding="utf-8"))
     unit_json = [json.loads((units_out / slug / f"{ROLLUP_PERIOD}.json").read_text(encoding="utf-8"))
