@@ -17,6 +17,7 @@ Every check of the parameters is the library's: the command only parses and call
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -210,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _check_usage(parser, args)
+    # the libraries' log records (a kernel's timeout, a template's warning) are not the command's
+    # words: what went wrong is said once, on the 'cchc: error:' line
+    logging.getLogger().addHandler(logging.NullHandler())
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
                "inspect": _cmd_inspect, "split": _cmd_split}[args.command]
     handler = None

@@ -577,7 +577,7 @@ def _classify(header: str, mapping: ExportMapping) -> str:
     if key in mapping.columns:
         target = mapping.columns[key]
         return PERSONAL if target == "personal" else target
-    if key in S.PERSONAL_HEADERS:
+    if S.is_personal_header(key):
         return PERSONAL
     if key in S.IGNORED_HEADERS:
         return IGNORED

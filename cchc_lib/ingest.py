@@ -118,9 +118,14 @@ def _read_with_aliases(
         for column in required
         if column not in targets
     ]
+    for target in dict.fromkeys(t for t in targets if t and targets.count(t) > 1):
+        # two headers naming one thing: which one the office meant is not for the reader to guess
+        named = " / ".join(repr(h) for h, t in zip(header, targets, strict=True) if t == target)
+        problems.append(_problem(path.name, 1, target, named, f"Hai cột cùng là {target}: giữ lại một cột",
+                                 f"two columns give {target}: keep one"))
     body = table.iloc[1:]
     body = body.loc[body.notna().any(axis=1)]
-    chosen = {t: i for i, t in enumerate(targets) if t}  # of two columns naming one thing, the last
+    chosen = {t: i for i, t in enumerate(targets) if t}
     frame = pd.DataFrame({t: body[i] for t, i in sorted(chosen.items(), key=lambda kv: kv[1])}, index=body.index)
     frame = frame.assign(**{S.SOURCE_FILE: path.name, S.SOURCE_ROW: (body.index + 1).astype("int64")})
     return frame.reset_index(drop=True), problems

@@ -340,6 +340,8 @@ def _plan_meta(folder: Path) -> tuple[dict, int | None, list[dict]]:
     except ProblemError as exc:
         return {}, None, exc.problems.to_dict(orient="records")
     year = meta.get("year")
+    if isinstance(year, str) and year.strip().isdigit() and len(year.strip()) == 4:
+        year = int(year.strip())  # year: "2023", quoted: the year meant is plain
     latest = S.report_day().year + 1
     if isinstance(year, int) and not isinstance(year, bool) and S.EARLIEST_DATE.year <= year <= latest:
         return meta, year, []

@@ -708,12 +708,12 @@ def _window_days(job: PeriodJob) -> int:
 def _keep_failed(failures: list[PeriodResult], staging: Path, out: Path) -> list[Path | None]:
     """Move the failing periods' executed notebooks to ``out/_failed/`` (None where none was written)."""
     failed_dir = out / FAILED_DIR
-    failed_dir.mkdir(exist_ok=True)
     kept: list[Path | None] = []
     for result in failures:
         executed = staging / f"{result.period}.ipynb"
         target = failed_dir / executed.name
         if executed.exists():
+            failed_dir.mkdir(exist_ok=True)  # made only for a notebook to keep
             os.replace(executed, target)
             kept.append(target)
         else:

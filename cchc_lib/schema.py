@@ -181,6 +181,25 @@ PERSONAL_HEADERS: frozenset[str] = frozenset({
     "thư điện tử", "email", "e-mail", "số cmnd", "số cccd", "số cmnd/cccd", "số giấy tờ tùy thân", "căn cước",
     "nội dung hồ sơ", "trích yếu",
 })
+# Words that mark a header as personal data wherever they stand in it ("Số CCCD/CMND", "Họ tên
+# chủ hồ sơ", "Điện thoại liên hệ"): a header spelled in a way not listed above is still never read.
+PERSONAL_WORDS: tuple[str, ...] = (
+    "chủ hồ sơ", "người nộp", "người đứng tên", "họ tên", "họ và tên", "địa chỉ", "điện thoại", "thư điện tử",
+    "email", "e-mail", "cmnd", "cccd", "căn cước", "chứng minh nhân dân", "hộ chiếu", "giấy tờ tùy thân",
+    "số định danh", "ngày sinh", "nội dung hồ sơ", "trích yếu",
+)
+
+
+def is_personal_header(key: str) -> bool:
+    """Whether a normalised header names a column of personal data.
+
+    >>> [is_personal_header(h) for h in ("số cccd/cmnd", "họ tên chủ hồ sơ", "điện thoại liên hệ", "mã hồ sơ",
+    ...                                  "ngày nộp hồ sơ", "hình thức nộp")]
+    [True, True, True, False, False, False]
+    """
+    return key in PERSONAL_HEADERS or any(word in key for word in PERSONAL_WORDS)
+
+
 # Status vocabularies of the one-stop systems (Thanh Hóa's and OpenCPS's), to an outcome;
 # IN_PROCESS: received, not finished; NOT_RECEIVED: registered online, never taken in (left out).
 IN_PROCESS = "in_process"

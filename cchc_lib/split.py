@@ -146,7 +146,7 @@ def read_export_with_column(
     column = found[0]
     header = names[column]
     mapped = mapping.columns.get(key)
-    if key in S.PERSONAL_HEADERS or mapped == "personal":
+    if S.is_personal_header(key) or mapped == "personal":
         raise DataError(f"{source}: column {header!r} holds personal data: it is never read, nor used to split")
     read_as = (None if mapped == "ignored" else mapped) if mapped else S.canonical_column(header)
     if read_as:

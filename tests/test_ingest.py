@@ -137,6 +137,20 @@ def test_catalogue_reads_legal_times_and_names_bad_ones(tmp_path):
     ]
 
 
+def test_a_catalogue_with_two_columns_for_one_thing_is_refused_naming_both(tmp_path):
+    (tmp_path / "procedures.csv").write_text(
+        "procedure,field,legal_days,Thời hạn giải quyết\n"
+        "Đăng ký khai sinh,Hộ tịch,0,45\n",
+        encoding="utf-8-sig",
+    )
+    catalogue, problems = read_catalogue(tmp_path)
+    assert catalogue.empty
+    assert problems[["file", "row", "column", "value", "problem_en"]].values.tolist() == [
+        ["procedures.csv", 1, S.LEGAL_DAYS, "'legal_days' / 'Thời hạn giải quyết'",
+         f"two columns give {S.LEGAL_DAYS}: keep one"],
+    ]
+
+
 def test_slugify_folds_vietnamese_letters():
     assert slugify("Xã Hoằng Giang") == "xa-hoang-giang"
     assert slugify("ĐỒNG LỢI / Ư") == "dong-loi-u"

@@ -322,7 +322,7 @@ def test_another_plan_file_saved_as_a_copy_is_named(tmp_path):
     assert problems[["file", "value"]].values.tolist() == [["plan/", "Updates - Copy.csv"]]
 
 
-@pytest.mark.parametrize("year", ["yes", "'2023'", "1800", "3000", ""])
+@pytest.mark.parametrize("year", ["yes", "'20 23'", "1800", "3000", "", "'3000'"])
 def test_a_plan_year_that_cannot_be_right_names_the_file_and_the_key(tmp_path, year):
     from cchc_lib.plan import read_plan
 
@@ -332,6 +332,12 @@ def test_a_plan_year_that_cannot_be_right_names_the_file_and_the_key(tmp_path, y
     assert plan is None and problems[["file", "column"]].values.tolist() == [["plan.yaml", "year"]]
     with pytest.raises(DataError, match=r"plan\.yaml, dòng/row -, cột/column year"):
         load_plan(folder)
+
+
+def test_a_quoted_plan_year_is_the_year(tmp_path):
+    folder = write_plan(tmp_path, TASKS, [])
+    (folder / "plan" / "plan.yaml").write_text("year: '2023'\ntitle: x\n", encoding="utf-8")
+    assert load_plan(folder).year == 2023
 
 
 def test_plan_dates_outside_their_window_are_named(tmp_path):

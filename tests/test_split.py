@@ -275,6 +275,16 @@ def test_a_personal_or_dossier_column_is_not_a_unit(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("header", ["Số CCCD/CMND", "Họ tên chủ hồ sơ", "Điện thoại liên hệ", "Ngày sinh"])
+def test_a_personal_column_spelled_another_way_is_not_a_unit_either(tmp_path, header):
+    source = tmp_path / "tinh.csv"
+    source.write_text(f"Mã hồ sơ,Ngày tiếp nhận,Trạng thái,{header}\nA1,01/03/2023,Đã trả kết quả,038190012345\n",
+                      encoding="utf-8")
+    with pytest.raises(DataError, match="holds personal data"):
+        split_export(source, header, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_templates_mapping_reads_an_export_the_project_does_not_know(tmp_path):
     template = tmp_path / "mau"
     template.mkdir()

@@ -197,4 +197,19 @@ def test_a_cell_past_its_time_limit_fails_the_run_naming_period_and_step(data, e
     assert "no report was changed" in message
     assert_unchanged(before, earlier)
     assert not [p for p in earlier.iterdir() if p.name.startswith(".staging-")]
+    if "no executed notebook was written" in message:
+        assert not (earlier / "_failed").exists()
     assert_no_personal(earlier, message)
+
+
+@pytest.mark.notebook
+def test_a_cell_time_limit_through_the_command_says_it_once_and_leaves_no_empty_folder(data, earlier):
+    before = snapshot(earlier)
+    run = cchc("report", "2023-Q1", "--data", data, "--out", earlier, "--format", "json",
+               env={"CCHC_CELL_TIMEOUT": "1"})
+    assert_refused(run, says=("2023-Q1: notebook failed", "CCHC_CELL_TIMEOUT"))
+    assert run.stderr.count("\n") == 1, run.stderr  # the error line only: no log record of a library
+    assert_unchanged(before, earlier)
+    failed = earlier / "_failed"
+    assert not failed.exists() or any(failed.iterdir())
+    assert_no_personal(earlier, run)
