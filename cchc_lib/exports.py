@@ -206,10 +206,10 @@ def _cell_text(cell: object) -> str:
     return (cell.text or "") if not len(cell) else "".join(cell.itertext())
 
 
-def _html_tables(path: Path) -> list[list[list[object]]]:
+def _html_tables(path: Path) -> list[tuple[list[list[object]], list[bool]]]:
     """Every table of an HTML document, in document order, spans expanded, as rows of cells (a
     table holding other tables is only their frame: its own rows are left out, the tables
-    inside it are taken)."""
+    inside it are taken), each with the rows that merge cells across columns."""
     from lxml import etree
 
     data = path.read_bytes()
@@ -225,11 +225,13 @@ def _html_tables(path: Path) -> list[list[list[object]]]:
     return [_table_grid(table) for table in tables]
 
 
-def _table_grid(table: object) -> list[list[object]]:
+def _table_grid(table: object) -> tuple[list[list[object]], list[bool]]:
     """One table's rows (its own: ``tr`` under it or under its ``thead``/``tbody``/``tfoot``),
     each as the cells it spans: a cell of colspan 3 is three cells, a cell of rowspan 2 is also
-    a cell of the row below. A row's length is the number of cells it spans."""
+    a cell of the row below. A row's length is the number of cells it spans. Also, for each row,
+    whether one of its own cells spans columns (a header's title does; a dossier row must not)."""
     grid: list[list[object]] = []
+    merged: list[bool] = []
     pending: dict[int, tuple[int, object]] = {}  # column → (rows left, value) of a rowspan
     own = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
     rows = table.xpath(own)
@@ -237,7 +239,9 @@ def _table_grid(table: object) -> list[list[object]]:
     for tr in rows:
         if not pending and tr not in spanned:  # most rows: no span to spread, the cells as they are
             grid.append([_cell_text(cell) for cell in tr if cell.tag in ("td", "th")])
+            merged.append(False)
             continue
+        merged.append(tr in spanned and any(_span(c.get("colspan")) > 1 for c in tr if c.tag in ("td", "th")))
         row: list[object] = []
         cells = iter(cell for cell in tr if cell.tag in ("td", "th"))
         col = 0
@@ -267,7 +271,7 @@ def _table_grid(table: object) -> list[list[object]]:
                 pending[col] = (left - 1, value)
             col += 1
         grid.append(row)
-    return grid
+    return grid, merged
 
 
 _MAX_SPAN = 1000  # a span beyond any real export's width or height is taken as this
@@ -530,14 +534,17 @@ class _Cells:
     frame: pd.DataFrame  # text columns numbered from 0, row i being row i + 1 of the file
     widths: np.ndarray | None  # cells each row was written with (HTML, ragged CSV); None: all alike
     tables: list[tuple[int, int]]  # (first, stop) rows of the frame of each table, in file order
+    merged: np.ndarray | None = None  # rows with a cell spanning columns (HTML); None: no such row
 
 
 def _read_cells(path: Path, sheet: str = "") -> _Cells:
     kind = sniff_format(path)
     _refuse_unreadable(path, kind)
-    widths = None
+    widths = merged = None
     if kind == HTML_TABLE:
-        grids = _html_tables(path)
+        grids_merged = _html_tables(path)
+        grids = [grid for grid, _ in grids_merged]
+        merged = np.array([flag for _, flags in grids_merged for flag in flags], dtype=bool)
         rows = [row for grid in grids for row in grid]
         widths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         width = int(widths.max()) if len(rows) else 0
@@ -554,7 +561,7 @@ def _read_cells(path: Path, sheet: str = "") -> _Cells:
         tables = [(0, len(frame))]
     frame.columns = range(frame.shape[1])
     text = pd.DataFrame({c: _text_column(frame[c]) for c in frame.columns}, index=frame.index)
-    return _Cells(kind, text, widths, tables)
+    return _Cells(kind, text, widths, tables, merged)
 
 
 def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
@@ -813,6 +820,20 @@ def _check_widths(path: Path, table: pd.DataFrame, widths: np.ndarray | None, ro
                     f"wrong headers; correct the export or download it again")
 
 
+def _check_merged(path: Path, merged: np.ndarray | None, rows: pd.Index) -> None:
+    """Refuse dossier rows of an HTML export holding a cell merged across columns (colspan):
+    which of the columns it covers its value belongs to cannot be told (the STT spread over the
+    dossier code would make a code up)."""
+    if merged is None or not len(rows) or not merged[rows].any():
+        return
+    at = rows[merged[rows]]
+    more = f" (also rows {', '.join(str(int(r) + 1) for r in at[1:10])}{' …' if len(at) > 10 else ''})" \
+        if len(at) > 1 else ""
+    raise DataError(f"{path}: row {int(at[0]) + 1}{more} merges cells across columns (colspan): which column each "
+                    f"value belongs to cannot be told; unmerge the cells (one value per column) or download the "
+                    f"export again")
+
+
 def _elsewhere(path: Path, kind: str, sheet: str, mapping: ExportMapping) -> str:
     """For a workbook whose sheet read holds no dossiers: the sheet that seems to, and how to read it."""
     if kind not in (XLS, XLSX):
@@ -923,6 +944,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
                         f"data folder")
     _check_widths(path, table, cells.widths, body.index[reasons == ""], names,
                   [h + r for number, h, n, _ in found for r in range(n)])
+    _check_merged(path, cells.merged, body.index[reasons == ""])
     # only the columns read go further: personal data and unknown columns are left behind
     kept = body.loc[reasons == "", sorted(chosen.values())]
     record = {column: _mapped(column, kept[i], mapping) for column, i in chosen.items()}

@@ -134,6 +134,20 @@ def test_an_html_row_missing_its_first_cell_is_refused(data, earlier):
     assert "apology_at" not in run.stderr
 
 
+def test_an_html_dossier_row_merging_cells_is_refused_never_making_a_code_up(data, earlier):
+    header, rows = planted(data)
+    header = ["STT", *header]
+    rows = [[str(n), *r] for n, r in enumerate(rows, 1)]
+    table = html_table(rows, header)
+    merged = "<tr><td>" + html.escape(rows[4][0]) + "</td>"  # the 5th dossier: STT spread over its code
+    assert merged in table
+    spread = f'<tr><td colspan="2">{html.escape(rows[4][0])}</td>'
+    table = table.replace(merged + "<td>" + html.escape(rows[4][1]) + "</td>", spread, 1)
+    assert spread in table
+    replace_export(data, "dossiers.xls", html_export([table]))
+    refused_report(data, earlier, file="dossiers.xls", row=6, says=("merges cells across columns (colspan)",))
+
+
 def test_a_csv_row_with_a_field_too_many_is_refused(data, earlier):
     header, rows = planted(data)
     rows[4] = [rows[4][0], "", *rows[4][1:]]
