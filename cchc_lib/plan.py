@@ -269,6 +269,11 @@ def _read_csv(path: Path, columns: list[str], required: list[str], problems: lis
     for column in required:
         if column not in header:
             problems.append(problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing"))
+    for column in dict.fromkeys(h for h in header if h in columns and header.count(h) > 1):
+        # a column written twice: which one the office meant is not guessed
+        problems.append(problem(path.name, 1, column, f"{header.count(column)} columns",
+                                f"Cột {column} có {header.count(column)} lần: giữ lại một cột",
+                                f"column {column} written {header.count(column)} times: keep one"))
     body = table.iloc[1:]
     body = body.loc[body.notna().any(axis=1)]
     chosen = {name: i for i, name in reversed(list(enumerate(header))) if name in columns}

@@ -314,6 +314,16 @@ def test_a_plan_folder_without_tasks_is_an_error_naming_the_folder_and_the_file(
         load_plan(folder)
 
 
+def test_a_plan_column_written_twice_is_named(tmp_path):
+    folder = write_plan(tmp_path, TASKS, ["A-1,31/01/2023,20/01/2023,hoàn thành,QĐ 1,,đang thực hiện"])
+    updates = folder / "plan" / "updates.csv"
+    text = updates.read_text(encoding="utf-8-sig").replace("note\n", "note,status\n", 1)
+    updates.write_text(text, encoding="utf-8-sig")
+    problems = load_plan(folder, strict=False).problems
+    assert problems[["file", "row", "column", "problem_en"]].values.tolist() == [
+        ["updates.csv", 1, "status", "column status written 2 times: keep one"]]
+
+
 def test_another_plan_file_saved_as_a_copy_is_named(tmp_path):
     folder = write_plan(tmp_path, TASKS, [])
     (folder / "plan" / "updates.csv").rename(folder / "plan" / "Updates - Copy.csv")
