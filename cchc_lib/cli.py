@@ -156,6 +156,9 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from .validate import DUPLICATE, UNPARSED, type_dossiers
 
     if not args.file.is_file():
+        if args.file.is_dir():
+            raise CchcError(f"{args.file}: a folder; give one export file (to check a whole data folder: "
+                            f"cchc validate --data {args.file})")
         raise CchcError(f"{args.file}: no such file")
     folder = args.data or next(
         (d for d in (args.file.parent, args.file.parent.parent) if (d / UNIT_FILE).is_file()), args.file.parent

@@ -121,3 +121,11 @@ def test_quiet_is_an_option_of_report():
 
     assert _parser().parse_args(["report", "2023-Q1", "--quiet"]).quiet
     assert not _parser().parse_args(["report", "2023-Q1"]).quiet
+
+
+def test_inspect_of_a_folder_says_to_give_a_file(tmp_path, capsys):
+    assert main(["inspect", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("cchc: error:") and "a folder; give one export file" in err
+    assert main(["inspect", str(tmp_path / "none.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err
