@@ -675,12 +675,30 @@ def worker_started(parent: int) -> None:
     # one unit after another) is the parent's, and its sockets cannot be shared
     _kernel = None
     _children.clear()
+    _fresh_event_loop()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
     die_with_parent(signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the line above
         _stop_worker()
     threading.Thread(target=_watch_parent, args=(parent,), name="cchc-parent-watch", daemon=True).start()
+
+
+def _fresh_event_loop() -> None:
+    """Give a forked worker an asyncio loop of its own. The kernel is driven through
+    jupyter_core's ``run_sync``, which keeps one loop per thread: a worker forked from a process
+    that already drove a kernel (a run with one job, a cell stopped at its time limit) would
+    inherit that loop, with its selector shared with the parent and the sockets of the
+    parent's kernel still registered, and wait on it forever."""
+    import asyncio
+
+    from jupyter_core import utils as jupyter_utils
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    current = getattr(jupyter_utils, "_loop", None)  # where run_sync finds the thread's loop
+    if current is not None:
+        current.set(loop)
 
 
 def _watch_parent(parent: int, every: float = 0.5) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 
 import nbformat
@@ -224,3 +226,40 @@ def test_periods_built_one_after_another_in_one_kernel_match_those_built_apart(o
         apart.pop("generated_at")
         together.pop("generated_at")
         assert together == apart
+
+
+POOL_AFTER_A_STOPPED_KERNEL = """
+import os, sys
+import nbformat
+from cchc_lib.errors import ReportError
+from cchc_lib.render import build_reports
+
+out, data = sys.argv[1], sys.argv[2]
+nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                        "display_name": "Python 3"}})
+parameters = nbformat.v4.new_code_cell('period = ""\\ncutoff = ""\\ndata_dir = ""\\nunit = ""\\nskip_invalid = False')
+parameters.metadata["tags"] = ["parameters"]
+nb.cells = [parameters, nbformat.v4.new_code_cell("import time\\ntime.sleep(60)")]
+nbformat.write(nb, out + "/slow.ipynb")
+os.environ["CCHC_CELL_TIMEOUT"] = "2"
+try:
+    build_reports(["2023-Q1"], data_dir=data, out_dir=out + "/a", notebook=out + "/slow.ipynb", jobs=1)
+    sys.exit("the slow cell was not stopped")
+except ReportError:
+    pass
+del os.environ["CCHC_CELL_TIMEOUT"]
+files = build_reports(["2023-Q1", "2023-Q2"], data_dir=data, out_dir=out + "/b", formats="json", jobs=2)
+print(sorted(p.name for p in files))
+"""
+
+
+@pytest.mark.notebook
+def test_a_pool_forked_after_this_process_stopped_a_kernel_builds_its_periods(tmp_path):
+    """A process that drove a kernel (one stopped at its cell's time limit) then builds in a pool:
+    the forked workers drive their own kernels on loops of their own, never waiting forever on
+    the loop they inherited."""
+    done = subprocess.run([sys.executable, "-c", POOL_AFTER_A_STOPPED_KERNEL, str(tmp_path),
+                           str(paths.SAMPLE_DATA_DIR)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "['2023-Q1.json', '2023-Q2.json']"
