@@ -65,8 +65,9 @@ def test_units_run_publishes_the_good_units_names_the_broken_one_and_rolls_up(tm
     assert "xa-hong (folder zz-hong)" in captured.err
     assert "Ngày không đọc được" not in captured.err.splitlines()[-1][:10]
     assert "[3/3]" in captured.err and "FAILED xa-hong" in captured.err
-    assert sorted(p.name for p in (out / "dong-loi").iterdir()) == ["2023-Q2.json", "index.html"]
-    assert sorted(p.name for p in (out / "hoang-son").iterdir()) == ["2023-Q2.json", "index.html"]
+    # each unit's folder: its report, its index and the folder's lock file (empty, it stays)
+    assert sorted(p.name for p in (out / "dong-loi").iterdir()) == [".lock", "2023-Q2.json", "index.html"]
+    assert sorted(p.name for p in (out / "hoang-son").iterdir()) == [".lock", "2023-Q2.json", "index.html"]
     assert not (out / "xa-hong").exists()
     units = [json.loads((out / slug / "2023-Q2.json").read_text(encoding="utf-8"))
              for slug in ("dong-loi", "hoang-son")]
