@@ -105,7 +105,7 @@ def find_dossier_files(data_dir: Path) -> list[Path]:
     return files
 
 
-def _read_with_aliases(
+def read_with_aliases(
     path: Path, aliases: Callable[[str], str | None], required: tuple[str, ...]
 ) -> tuple[pd.DataFrame, list[dict]]:
     """A simple table (header in row 1): its known columns under their canonical names, as
@@ -227,7 +227,7 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         key = S.normalize_header(header)
         return key if key in S.CATALOGUE_COLUMNS else S.CATALOGUE_HEADER_ALIASES.get(key)
 
-    frame, problems = _read_with_aliases(path, alias, (S.PROCEDURE, S.LEGAL_DAYS))
+    frame, problems = read_with_aliases(path, alias, (S.PROCEDURE, S.LEGAL_DAYS))
     if problems:
         return pd.DataFrame(columns=columns), problem_table(problems)
     frame = frame.reindex(columns=[*S.CATALOGUE_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])

@@ -32,7 +32,7 @@ import pandera.pandas as pa
 
 from . import schema as S
 from .columns import fold_key, map_values, parse_dates
-from .exports import read_table
+from .ingest import read_with_aliases
 from .periods import Period, PeriodError, parse_period
 from .problems import (
     WARNING,
@@ -263,23 +263,14 @@ def _read_csv(path: Path, columns: list[str], required: list[str], problems: lis
             path = xlsx
         else:
             return pd.DataFrame(columns=[*columns, "source_row", "source_file"])
-    _, table = read_table(path)
-    header = [unicodedata.normalize("NFC", str(v)).strip().lower() if pd.notna(v) else "" for v in table.iloc[0]] \
-        if len(table) else []
-    for column in required:
-        if column not in header:
-            problems.append(problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing"))
-    for column in dict.fromkeys(h for h in header if h in columns and header.count(h) > 1):
-        # a column written twice: which one the office meant is not guessed
-        problems.append(problem(path.name, 1, column, f"{header.count(column)} columns",
-                                f"Cột {column} có {header.count(column)} lần: giữ lại một cột",
-                                f"column {column} written {header.count(column)} times: keep one"))
-    body = table.iloc[1:]
-    body = body.loc[body.notna().any(axis=1)]
-    chosen = {name: i for i, name in reversed(list(enumerate(header))) if name in columns}
-    frame = pd.DataFrame({c: (body[chosen[c]] if c in chosen else pd.Series(pd.NA, index=body.index, dtype="str"))
-                          for c in columns}, index=body.index).astype(object).fillna("")
-    return frame.assign(source_row=(body.index + 1).astype("int64"), source_file=path.name).reset_index(drop=True)
+    def alias(header: str) -> str | None:
+        key = S.normalize_header(header)
+        return key if key in columns else None
+
+    frame, found = read_with_aliases(path, alias, tuple(required))
+    problems.extend(found)
+    text = frame.reindex(columns=columns).astype(object).fillna("")
+    return text.assign(source_row=frame[S.SOURCE_ROW].astype("int64"), source_file=path.name)
 
 
 def _parse_days(texts: pd.Series) -> pd.Series:

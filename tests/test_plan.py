@@ -321,7 +321,7 @@ def test_a_plan_column_written_twice_is_named(tmp_path):
     updates.write_text(text, encoding="utf-8-sig")
     problems = load_plan(folder, strict=False).problems
     assert problems[["file", "row", "column", "problem_en"]].values.tolist() == [
-        ["updates.csv", 1, "status", "column status written 2 times: keep one"]]
+        ["updates.csv", 1, "status", "two columns give status: keep one"]]
 
 
 def test_another_plan_file_saved_as_a_copy_is_named(tmp_path):
