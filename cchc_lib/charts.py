@@ -1,31 +1,94 @@
-"""Charts of a report. Each function returns a matplotlib Figure and writes nothing."""
+"""Charts of a report. Each function returns a matplotlib Figure and writes nothing.
+
+The charts are printed, often in black and white: the series differ by lightness (dark,
+mid, light) and by hatching, never by hue alone; no text is smaller than 8 pt at the
+figure's size.
+"""
 
 from __future__ import annotations
 
 import matplotlib
 
 matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 FONT = "DejaVu Sans"  # matplotlib's bundled font covers every Vietnamese letter
-BAR_COLOR = "#1f5f99"
+TEXT_COLOR = "#1a1a1a"
+BAR_COLOR = "#1f5f99"  # the report's blue (headings)
+# dossiers received in a whole month: a mid tone
+RECEIVED_STYLE = {"facecolor": "#7ba3cc", "edgecolor": "#2b4a6b", "hatch": None}
+# of them, received online: a dark tone with light hatching
+ONLINE_STYLE = {"facecolor": "#12355b", "edgecolor": "#12355b", "hatch": "////", "hatchcolor": "#c9d9ea"}
+# a month the window covers only in part: a light tone, dotted, with a dashed outline
+PARTIAL_STYLE = {"facecolor": "#e3edf7", "edgecolor": "#2b4a6b", "hatch": "..", "linestyle": "--"}
+LABELS_VI = {
+    "received": "Hồ sơ tiếp nhận",
+    "online": "Trong đó: trực tuyến",
+    "partial": "tháng không trọn kỳ",
+    "y": "Số hồ sơ",
+    "none": "Không có hồ sơ nào trong kỳ",
+}
+FONT_SIZE = 8  # value labels, ticks and legend; the title is 10 pt
 
 
-def plot_received_by_month(counts: pd.Series, title: str, ax: Axes | None = None) -> Figure:
-    """Bar chart of dossiers received per month (``counts`` indexed by ``MM/YYYY``)."""
+def _vi_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = None) -> Figure:
+    """Dossiers received per month of a period's window, and of them those received online.
+
+    ``by_month`` is :func:`cchc_lib.dossiers.received_by_month` (the summary's
+    ``dossiers.by_month``): per month ``label``, ``partial``, ``received`` and ``online``. Each
+    month has two bars side by side, received then online, each with its value; a month the
+    window covers only in part is drawn lighter and labelled with its days (``15–31/03``)."""
     if ax is None:
-        fig = Figure(figsize=(7.5, 2.8), layout="constrained")
+        fig = Figure(figsize=(7.5, 3.0), layout="constrained")
         ax = fig.add_subplot()
     else:
         fig = ax.figure
-    labels = [str(label) for label in counts.index]
-    bars = ax.bar(labels, counts.to_numpy(), color=BAR_COLOR)
-    ax.bar_label(bars, fontsize=8, fontfamily=FONT)
-    ax.set_title(title, fontsize=10, fontfamily=FONT, loc="left")
-    ax.set_ylabel("Số hồ sơ", fontfamily=FONT)
-    ax.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0, labelsize=8)
+    positions = list(range(len(by_month)))
+    received = [int(m["received"]) for m in by_month]
+    online = [int(m["online"]) for m in by_month]
+    partial = [bool(m["partial"]) for m in by_month]
+    width = 0.4
+    bars = ax.bar([x - width / 2 for x in positions], received, width, label="received", **RECEIVED_STYLE)
+    for bar, is_partial in zip(bars, partial, strict=True):
+        if is_partial:
+            bar.set(**PARTIAL_STYLE)
+    online_bars = ax.bar([x + width / 2 for x in positions], online, width, label="online", **ONLINE_STYLE)
+    for container, values in ((bars, received), (online_bars, online)):
+        ax.bar_label(container, labels=[_vi_int(v) for v in values], padding=1.5,
+                     fontsize=FONT_SIZE, fontfamily=FONT, color=TEXT_COLOR)
+
+    ax.set_xticks(positions, [str(m["label"]) for m in by_month])
+    ax.tick_params(axis="x", labelrotation=45 if len(positions) > 7 else 0, labelsize=FONT_SIZE, length=0)
+    ax.tick_params(axis="y", labelsize=FONT_SIZE)
+    for tick, is_partial in zip(ax.get_xticklabels(), partial, strict=True):
+        tick.set_fontfamily(FONT)
+        if len(positions) > 7:
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
+        if is_partial:
+            tick.set_fontstyle("italic")
+    for tick in ax.get_yticklabels():
+        tick.set_fontfamily(FONT)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(lambda value, _pos: _vi_int(int(value)))
+    ax.set_title(title, fontsize=10, fontfamily=FONT, loc="left", color=TEXT_COLOR, pad=22)  # legend below it
+    ax.set_ylabel(LABELS_VI["y"], fontsize=FONT_SIZE + 1, fontfamily=FONT, color=TEXT_COLOR)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.margins(y=0.15)
+    ax.set_ylim(0, max([*received, *online, 1]) * 1.18)
+    if not any(received):
+        ax.text(0.5, 0.5, LABELS_VI["none"], transform=ax.transAxes, ha="center", va="center",
+                fontsize=FONT_SIZE + 1, fontfamily=FONT, color=TEXT_COLOR)
+
+    handles = [Patch(label=LABELS_VI["received"], **RECEIVED_STYLE), Patch(label=LABELS_VI["online"], **ONLINE_STYLE)]
+    if any(partial):
+        handles.append(Patch(label=LABELS_VI["partial"], **PARTIAL_STYLE))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles), frameon=False,
+              prop={"family": FONT, "size": FONT_SIZE}, handlelength=1.6, borderaxespad=0.2, columnspacing=1.2)
     return fig
