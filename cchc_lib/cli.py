@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=None,
                         help="output folder (default: reports/<unit-slug>/, of the repository in a checkout, "
                              "else of the current folder)")
-    report.add_argument("--format", default="html,pdf,json", help="comma-separated: html,pdf,json (default: all)")
+    report.add_argument("--format", default="html,pdf,docx,xlsx,json",
+                        help="comma-separated: html,pdf,docx,xlsx,json (default: all five)")
     report.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="period windows (default: decree09)")
     report.add_argument("--unit", default="", help="the unit's display name (default: from unit.yaml)")
     report.add_argument("--skip-invalid", action="store_true",

@@ -2,7 +2,8 @@
 
 A data folder holds:
 
-- ``unit.yaml`` (optional): ``name``, ``province``, ``district``, ``slug``, ``dossier_sheet``;
+- ``unit.yaml`` (optional): ``name``, ``province``, ``district``, ``slug``, ``dossier_sheet``, and
+  what the official report's header, signature and template need (:class:`DocumentInfo`);
 - the dossier exports: ``dossiers.csv``, ``dossiers.xlsx``, or a folder ``dossiers/``
   of several ``.csv`` / ``.xlsx`` files, read and concatenated;
 - ``procedures.csv`` (optional): the procedure catalogue (field, legal processing time);
@@ -26,6 +27,7 @@ import pandera.pandas as pa
 
 from . import schema as S
 from .columns import fold_key
+from .errors import DataError
 from .exports import ExportMapping, ExportReading, read_export, read_table
 
 # the problems table lives in cchc_lib.problems; these names stay importable from here
@@ -48,6 +50,53 @@ _problem = problem  # the former name of cchc_lib.problems.problem
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    """What ``unit.yaml`` says of the unit as the author of an official report (README, "The
+    official report"); every key is optional."""
+
+    authority: str = ""  # authority: the issuing body's line of the header ("Ủy ban nhân dân")
+    place: str = ""  # place: the place of the date line ("Hoằng Giang, ngày … tháng … năm …")
+    report_number: str = ""  # report_number: the number after "Số: " ("…/BC-UBND" left to fill)
+    recipients: tuple[str, ...] = ()  # recipients: the "Nơi nhận" list
+    signer: str = ""  # signer: the name under the signature
+    signer_title: str = ""  # signer_title: "Chủ tịch", "Phó Chủ tịch"
+    signer_on_behalf: str = ""  # signer_on_behalf: "TM. Ủy ban nhân dân", "KT. Chủ tịch"
+    report_template: str = ""  # report_template: a Word template of the office's own, in the data folder
+    template_path: Path | None = None  # report_template resolved in the data folder
+
+
+_DOCUMENT_TEXT_KEYS = ("authority", "place", "report_number", "signer", "signer_title", "signer_on_behalf",
+                       "report_template")
+
+
+def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
+    """The report-author keys of ``unit.yaml`` (``info``), checked: texts are texts, the
+    recipients a list of texts, the template a ``.docx`` file of the data folder."""
+    values: dict = {}
+    for key in _DOCUMENT_TEXT_KEYS:
+        value = info.get(key)
+        if value is None:
+            continue
+        if isinstance(value, dict | list):
+            raise DataError(f"{where}: '{key}:' must be one text, found a {type(value).__name__}")
+        values[key] = unicodedata.normalize("NFC", str(value).strip())
+    recipients = info.get("recipients")
+    if recipients is not None:
+        if not isinstance(recipients, list) or any(isinstance(r, dict | list) or r is None for r in recipients):
+            raise DataError(f"{where}: 'recipients:' must be a list of texts, one per line of \"Nơi nhận\"")
+        values["recipients"] = tuple(unicodedata.normalize("NFC", str(r).strip()) for r in recipients)
+    template = values.get("report_template")
+    if template:
+        path = (data_dir / template).resolve()
+        if path.suffix.lower() != ".docx":
+            raise DataError(f"{where}: 'report_template: {template}' must be a Word file (.docx)")
+        if not path.is_file():
+            raise DataError(f"{where}: 'report_template: {template}': no such file in {data_dir}")
+        values["template_path"] = path
+    return DocumentInfo(**values)
+
+
+@dataclass(frozen=True)
 class Unit:
     """The reporting unit (a commune) whose data folder is read."""
 
@@ -57,6 +106,7 @@ class Unit:
     district: str = ""
     dossier_sheet: str = ""  # the XLSX sheet holding the dossiers; default: the first
     mapping: ExportMapping = field(default_factory=ExportMapping)  # unit.yaml's columns: and values:
+    document: DocumentInfo = field(default_factory=DocumentInfo)  # the official report's author
 
 
 def slugify(text: str) -> str:
@@ -90,6 +140,7 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
         district=str(info.get("district") or ""),
         dossier_sheet=str(info.get("dossier_sheet") or ""),
         mapping=ExportMapping.from_unit(info, str(path)),
+        document=read_document_info(info, data_dir, str(path)),
     )
 
 

@@ -96,7 +96,7 @@ def resolve_data_dir(data_dir: str | Path = "") -> Path:
 # ``units.build_units``): checked here, so a Python caller is refused exactly as the command is.
 # ---------------------------------------------------------------------------------------------
 
-FORMATS: tuple[str, ...] = ("html", "pdf", "json")
+FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "xlsx", "json")
 
 
 def check_periods(periods: Iterable[str | Period] | str | None = None, year: int | str | None = None) -> list[Period]:
@@ -149,9 +149,9 @@ def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     asked = {_text("--format", part).strip().lower() for part in parts if _text("--format", part).strip()}
     unknown = sorted(asked - set(FORMATS))
     if not asked:
-        raise ParameterError("--format: no format given; choose from html,pdf,json")
+        raise ParameterError("--format: no format given; choose from html,pdf,docx,xlsx,json")
     if unknown:
-        raise ParameterError(f"--format: unknown {', '.join(unknown)}; choose from html,pdf,json")
+        raise ParameterError(f"--format: unknown {', '.join(unknown)}; choose from html,pdf,docx,xlsx,json")
     return tuple(f for f in FORMATS if f in asked)
 
 

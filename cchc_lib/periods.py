@@ -118,6 +118,26 @@ class Period:
             return Period(self.year, f"Q{int(self.kind[1]) - 1}")
         return Period(self.year - 1, self.kind)
 
+    def next_window(self, cutoff: str = "decree09") -> tuple[str, dt.date, dt.date]:
+        """The work that comes after the period, as a report's "next period" reads it: its
+        Vietnamese name and window. A quarter and 9 months are followed by the next quarter,
+        6 months by the rest of the year, the year by the first quarter of the next.
+
+        >>> parse_period("2023-Q2").next_window()
+        ('Quý III năm 2023', datetime.date(2023, 6, 15), datetime.date(2023, 9, 14))
+        >>> parse_period("2023-H1").next_window("calendar")
+        ('6 tháng cuối năm 2023', datetime.date(2023, 7, 1), datetime.date(2023, 12, 31))
+        >>> parse_period("2023-Y").next_window()[0]
+        'Quý I năm 2024'
+        """
+        if self.kind == "H1":
+            start, _ = Period(self.year, "Q3").window(cutoff)
+            _, end = Period(self.year, "Q4").window(cutoff)
+            return f"6 tháng cuối năm {self.year}", start, end
+        following = {"Q1": "Q2", "Q2": "Q3", "Q3": "Q4", "9M": "Q4"}.get(self.kind)
+        after = Period(self.year, following) if following else Period(self.year + 1, "Q1")
+        return (after.name_vi, *after.window(cutoff))
+
     def sort_key(self) -> tuple[int, int, int]:
         """Order of the periods in a listing: by year, then by end month, quarters first."""
         first_month, last_month = _KINDS[self.kind]

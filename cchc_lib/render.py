@@ -29,6 +29,7 @@ ends (SIGKILL included): each worker asks the kernel to send it SIGTERM when its
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import pickle
@@ -88,7 +89,7 @@ def load_renderers() -> None:
 
 
 FAILED_DIR = "_failed"
-HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "summary-json", "remove"}
+HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "summary-json", "document-json", "remove"}
 KERNEL_NAME = "python3"
 
 
@@ -404,15 +405,36 @@ def page_title(kind: str, period_name: str, who: object) -> str:
     return f"{kind} {period_name} - {who}"
 
 
-def summary_from_notebook(nb: nbformat.NotebookNode) -> dict:
-    """The JSON summary displayed by the notebook's ``summary-json`` cell."""
+def summary_from_notebook(nb: nbformat.NotebookNode, tag: str = "summary-json") -> dict:
+    """The JSON the notebook displays in its cell tagged ``tag``: the summary (``summary-json``)
+    or the document's context (``document-json``)."""
     for cell in nb.cells:
-        if "summary-json" in cell.get("metadata", {}).get("tags", []):
+        if tag in cell.get("metadata", {}).get("tags", []):
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 if SUMMARY_MIME in data:
                     return dict(data[SUMMARY_MIME])
-    raise ReportError("the notebook shows no summary (a cell tagged 'summary-json' with a JSON output)")
+    what = "summary" if tag == "summary-json" else "document"
+    raise ReportError(f"the notebook shows no {what} (a cell tagged {tag!r} with a JSON output)")
+
+
+CHART_TITLE = "Số hồ sơ tiếp nhận trong kỳ, theo tháng"
+
+
+def write_docx(nb: nbformat.NotebookNode, summary: dict, job: PeriodJob, target: Path) -> None:
+    """The Word file: the document the notebook showed, written into the unit's template (the
+    shipped one, or ``report_template:`` of unit.yaml), with the chart drawn again as PNG."""
+    from . import charts
+    from .docx_report import write_period_docx
+    from .ingest import read_unit
+
+    document = summary_from_notebook(nb, "document-json")
+    unit = read_unit(Path(job.data_dir) if job.data_dir else paths.sample_data_dir(), job.unit)
+    chart = charts.plot_received_by_month(summary["dossiers"]["by_month"], title=CHART_TITLE)
+    buffer = io.BytesIO()
+    chart.savefig(buffer, format="png", dpi=200)
+    write_period_docx(document, target, template=unit.document.template_path,
+                      images={"received_by_month": buffer.getvalue()})
 
 
 def build_period(job: PeriodJob) -> PeriodResult:
@@ -445,6 +467,16 @@ def build_period(job: PeriodJob) -> PeriodResult:
                 files.append(f"{job.period}.pdf")
             if "html" not in job.formats:
                 html_file.unlink()
+        if "docx" in job.formats:
+            step = "docx"
+            write_docx(nb, summary, job, staging / f"{job.period}.docx")
+            files.append(f"{job.period}.docx")
+        if "xlsx" in job.formats:
+            step = "xlsx"
+            from .xlsx_report import write_period_xlsx
+
+            write_period_xlsx(summary, staging / f"{job.period}.xlsx")
+            files.append(f"{job.period}.xlsx")
         if "json" in job.formats:
             step = "json"
             text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"

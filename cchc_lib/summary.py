@@ -11,9 +11,14 @@ Stable keys (province tools read them):
   ``carried_over`` (6), ``resolved_total`` (7), ``resolved_early`` (8), ``resolved_on_time`` (9),
   ``resolved_late`` (10), ``pending_total`` (11), ``pending_in_term`` (12), ``pending_overdue`` (13);
 - ``dossiers.received_in_period``: (4)+(5); ``dossiers.source_files``: the exports read;
+  ``dossiers.by_month``: one entry per calendar month the window touches: ``month`` (``2023-03``),
+  ``label`` (``15–31/03`` for a month the window cuts, ``04/2023`` for a whole one), ``partial``,
+  ``received``, ``online``;
 - ``kpis``: ``on_time_rate``, ``online_rate``, ``full_online_rate``, ``e_result_rate``,
   ``satisfaction_rate``, ``apology_coverage``, ``progress_766``: fractions 0–1, or null when the
   denominator is 0; ``kpi_parts.<kpi>``: its ``numerator`` and ``denominator``;
+- ``previous``: the previous comparable period (``previous_period``) counted from the same data:
+  ``period``, ``start``, ``end``, ``received_in_period``, ``kpis`` (null where the data cannot tell);
 - ``processing_days``: ``count``, ``mean``, ``p90`` (working days, dossiers resolved in the window);
 - ``late_dossiers``: list of ``dossier_id, procedure, field, status (resolved_late | pending_overdue),
   due_at, days_late (working days), apology (bool)``;
@@ -30,9 +35,12 @@ Stable keys (province tools read them):
   (or null), ``met`` (true / false / null), ``actual_source, where, sentence, conflict``;
 - ``plan``: ``available`` (false without a plan, or when the plan's year is not the period's:
   then ``left_out_year`` gives the plan's year), ``title``, ``document``, ``year``, ``milestones`` (those due in the
-  window, overdue, continuous or without a date, with state and latest update), ``overdue``,
+  window, overdue, continuous or without a date, with their task's text (``task``, cut to 300 characters),
+  state and latest update), ``overdue``,
   ``evidence`` (per area), ``corrections`` (where the data corrects the plan's text, with the
-  note), ``target_conflicts`` (KPIs given several target values), ``warnings``.
+  note), ``target_conflicts`` (KPIs given several target values), ``warnings``, ``next_period``
+  (``name``, ``start``, ``end`` and ``milestones``: those due in the window of the work that
+  follows the period, :meth:`~cchc_lib.periods.Period.next_window`).
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from .dossiers import (
     compute_kpis,
     late_dossiers,
     processing_days,
+    received_by_month,
     tthc_table,
 )
 from .params import ReportContext
@@ -134,15 +143,47 @@ def plan_summary(plan: Plan | None, ctx: ReportContext, kpis: dict, left_out_yea
             "document": plan.document,
             "year": plan.year,
             "areas": {str(a): n for a, n in plan.tasks.groupby("area")["area_name"].first().items()},
-            "milestones": _records(shown.drop(columns=["task", "in_window"])),
-            "overdue": _records(overdue[["task_id", "area", "milestone", "kind", "label", "owner", "due",
-                                         "days_overdue"]]),
+            "milestones": _records(_short_tasks(shown).drop(columns=["in_window"])),
+            "overdue": _records(_short_tasks(overdue)[["task_id", "task", "area", "milestone", "kind", "label", "owner",
+                                                       "due", "days_overdue"]]),
             "evidence": evidence_by_area(plan, status, ctx.end),
             "corrections": _records(plan.corrections),
             "target_conflicts": target_conflicts(plan),
             "warnings": _records(plan.problems.drop(columns="severity")),
+            "next_period": next_milestones(plan, ctx),
         },
     }
+
+
+TASK_TEXT_LIMIT = 300  # characters of a task's text kept in the JSON beside each milestone
+
+
+def _short_tasks(status: pd.DataFrame) -> pd.DataFrame:
+    """The milestones with their task's text, a long one cut (the plan's files keep it whole)."""
+    text = status["task"].fillna("").astype(str).str.split().str.join(" ")
+    cut = text.str.len() > TASK_TEXT_LIMIT
+    return status.assign(task=text.where(~cut, text.str[: TASK_TEXT_LIMIT - 1] + "…"))
+
+
+def next_milestones(plan: Plan, ctx: ReportContext) -> dict:
+    """The plan's milestones due in the window of the work that follows the period."""
+    name, start, end = ctx.period.next_window(ctx.cutoff)
+    status = milestone_status(plan, start, end, ctx.cutoff)
+    due = status.loc[status["in_window"]].sort_values(["due", "task_id"], kind="stable")
+    return {"name": name, "start": start.isoformat(), "end": end.isoformat(),
+            "milestones": _records(_short_tasks(due)[["task_id", "task", "area", "milestone", "kind", "label", "owner",
+                                                      "due"]])}
+
+
+def previous_summary(ctx: ReportContext, data: DossierData) -> dict:
+    """The previous comparable period's dossier KPIs, from the same data."""
+    previous = ctx.period.previous()
+    start, end = previous.window(ctx.cutoff)
+    classified = classify_dossiers(data.dossiers, start, end)
+    kpis = compute_kpis(classified)
+    received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())
+    return {"period": previous.id, "start": start.isoformat(), "end": end.isoformat(),
+            "received_in_period": received, "kpis": {key: part["value"] for key, part in kpis.items()}}
 
 
 def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = None) -> dict:
@@ -172,10 +213,12 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
             "total": total,
             "by_field": {field: _counts(row) for field, row in table.drop(index=TOTAL_LABEL).iterrows()},
             "received_in_period": received,
+            "by_month": received_by_month(data.dossiers, ctx.start, ctx.end),
             "source_files": sorted(data.dossiers[S.SOURCE_FILE].unique().tolist()),
         },
         "kpis": {key: part["value"] for key, part in kpis.items()},
         "kpi_parts": {key: {"numerator": p["numerator"], "denominator": p["denominator"]} for key, p in kpis.items()},
+        "previous": previous_summary(ctx, data),
         "processing_days": processing_days(classified),
         "late_dossiers": late_dossiers(classified, ctx.end).to_dict(orient="records"),
         "backlog_by_age": backlog_by_age(classified, ctx.end).to_dict(orient="records"),

@@ -13,6 +13,7 @@ unreadable and its PDF take minutes. The JSON keeps the texts whole.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import io
@@ -103,15 +104,17 @@ def _vi_count(value: object) -> str:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    """The one environment of the section templates; it escapes every value (autoescape)."""
+def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
+    """The one environment of the section templates; it escapes every value (autoescape), and
+    cuts every text it shows to ``limit`` characters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=clip,  # every {{ value }} a template shows; joined lists are clipped item by item
+        # every {{ value }} a template shows; joined lists are clipped item by item
+        finalize=functools.partial(clip, limit=limit),
     )
     env.filters.update(clip=clip, vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
                        vi_decimal=vi_decimal)
@@ -257,11 +260,49 @@ def show_plan(summary: dict) -> HTML:
     )
 
 
+DOCUMENT_TEXT_LIMIT = 5000  # characters of one paragraph of the document (the office's own are long)
+
+
+class DataUri:
+    """An image drawn by the report, as a ``data:`` URI for an ``<img src>``: not a text of the
+    data, so never cut; still escaped like any value."""
+
+    def __init__(self, mime: str, payload: bytes):
+        self.uri = f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+def figure_uri(fig: Figure) -> DataUri:
+    """A figure as an SVG ``data:`` URI (sharp on screen and in the PDF)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return DataUri("image/svg+xml", buffer.getvalue())
+
+
+def show_document(document: dict, images: dict | None = None) -> HTML:
+    """The official report (:func:`cchc_lib.document.build_document`): header block, sections I
+    to V, signature, appendices; ``images`` maps an appendix's ``image`` key to a :class:`DataUri`."""
+    html = _environment(DOCUMENT_TEXT_LIMIT).get_template("document/document.html.j2").render(
+        document=document, images=images or {})
+    return HTML(html)
+
+
 def show_figure(fig: Figure) -> SVG:
     """A figure as inline SVG (sharp on screen and in the PDF; text drawn as shapes)."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     return SVG(buffer.getvalue())
+
+
+DOCUMENT_MIME = "application/json"  # the output type of show_document_data
+
+
+def show_document_data(document: dict) -> JSON:
+    """The document's context (left out of the HTML and PDF; read back to write the Word file,
+    so that it says exactly what the page says)."""
+    return JSON(document, expanded=False, root="document")
 
 
 def show_summary(summary: dict) -> JSON:

@@ -87,7 +87,7 @@ def test_the_periods_of_a_run_are_checked_by_the_library():
         with pytest.raises(ParameterError, match=message):
             check_periods(**kwargs)
     assert check_formats("json,HTML") == ("html", "json")
-    with pytest.raises(ParameterError, match="unknown docx"):
-        check_formats(["html", "docx"])
+    with pytest.raises(ParameterError, match="unknown odt"):
+        check_formats(["html", "odt"])
     with pytest.raises(ParameterError, match="--jobs"):
         check_jobs(0)
