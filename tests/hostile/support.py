@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +120,20 @@ def assert_refused(run: Run, *, file: str | None = None, row: int | None = None,
         assert text in run.text, f"{text!r} not said:\n{run.text}"
 
 
+def file_text(path: Path) -> str:
+    """What a reader of ``path`` can find in it: a Word or Excel file's XML parts (unzipped), a
+    PDF's text (its streams are compressed), any other file's bytes as text."""
+    data = path.read_bytes()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    if data[:5] == b"%PDF-":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return data.decode("utf-8", "replace")
+
+
 def assert_no_personal(*places: Path | str | Run) -> None:
     """No planted personal value in any file under the folders given, nor in the texts or runs."""
     for place in places:
@@ -125,7 +141,7 @@ def assert_no_personal(*places: Path | str | Run) -> None:
             texts = [("stdout/stderr", place.text)]
         elif isinstance(place, Path):
             files = [place] if place.is_file() else [p for p in place.rglob("*") if p.is_file()]
-            texts = [(str(p), p.read_bytes().decode("utf-8", "replace")) for p in files]
+            texts = [(str(p), file_text(p)) for p in files]
         else:
             texts = [("text", place)]
         for where, text in texts:
