@@ -98,8 +98,8 @@ def test_assessment_names_the_worst_field_overdue_work_and_falling_kpis(sample):
     fell = [k for k in ("on_time_rate", "online_rate") if summary["kpis"][k] < previous[k] - 0.0005]
     assert fell, "the sample's Q2 has KPIs below Q1's (guards the check below)"
     for key in fell:
-        assert f"giảm từ {percent(previous[key])} ({summary['previous']['period']}) xuống {percent(summary['kpis'][key])}" \
-            in points
+        before, now = percent(previous[key]), percent(summary["kpis"][key])
+        assert f"giảm từ {before} ({summary['previous']['period']}) xuống {now}" in points
     # a KPI that rose is not named
     risen = copy.deepcopy(summary)
     risen["previous"]["kpis"] = {k: 0.0 for k in previous}
@@ -130,7 +130,8 @@ def test_the_office_words_go_to_their_sections(sample, tmp_path):
     folder.mkdir()
     (folder / "2023-Q2.md").write_text(
         "Mở đầu của văn phòng.\n\n## I. Công tác chỉ đạo\nĐã họp giao ban\nhằng tuần.\n\n"
-        "## II. Kết quả\n### 2. Thủ tục hành chính\n- Niêm yết đủ 124 thủ tục\n\n## V. Kiến nghị\nĐề nghị huyện hỗ trợ máy quét.\n",
+        "## II. Kết quả\n### 2. Thủ tục hành chính\n- Niêm yết đủ 124 thủ tục\n\n"
+        "## V. Kiến nghị\nĐề nghị huyện hỗ trợ máy quét.\n",
         encoding="utf-8")
     narrative = read_narrative(tmp_path, "2023-Q2")
     assert narrative == {"intro": ["Mở đầu của văn phòng."], "I": ["Đã họp giao ban hằng tuần."],
