@@ -1,0 +1,319 @@
+"""The period report as a Word document (``<PERIOD>.docx``), filled from a docxtpl template.
+
+The content comes as a plain "document context" (a JSON-able dict: ``header``, ``title``,
+``subtitle``, ``window_line``, ``intro``, ``sections``, ``closing``, ``recipients``, ``signature``,
+``appendices``); :func:`write_period_docx` renders it into the shipped template
+(:data:`DEFAULT_TEMPLATE`, built by ``scripts/make_docx_template.py`` in the format of Nghị định
+30/2020/NĐ-CP) or into a template of the commune's own.
+
+A template uses docxtpl's tags: ``{{ subtitle }}``, ``{%p for s in sections %}`` …
+``{%p endfor %}`` around paragraphs, and so on. Besides the context's keys, each appendix
+``a`` offers ``a.table_subdoc`` (its table, built here with python-docx with the merged
+multi-level header, as a block of the document's XML like docxtpl's subdocuments: place it
+alone in a paragraph as ``{{p a.table_subdoc }}``) and ``a.image_inline`` (its picture,
+about 160 mm wide: ``{{ a.image_inline }}``); either is empty when the appendix has none.
+
+Text from the data stays text: it is XML-escaped on rendering (``autoescape``), characters XML
+cannot hold are dropped, and nothing here makes fields or hyperlinks from it. The template runs
+in Jinja's sandbox. The file is written beside the target and renamed over it, so an earlier
+report survives any failure.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from .errors import ReportError
+from .paths import TEMPLATES_DIR
+
+DEFAULT_TEMPLATE = TEMPLATES_DIR / "docx" / "bao-cao.docx"
+
+FONT = "Times New Roman"
+TABLE_PT = 11
+IMAGE_WIDTH = Mm(160)
+TEXT_WIDTH_MM = 165.0  # A4 less the decree's 30 mm left and 15 mm right margins
+CELL_MARGIN_TWIPS = 57  # 1 mm each side of a cell's text (Word's 1.9 mm breaks words in narrow columns)
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "centre": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+# characters XML 1.0 cannot hold (and the form feed / bell docxtpl would turn into page or
+# paragraph breaks): dropped from the data's text
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+# ---------------------------------------------------------------- the data's text
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with every string made safe to place in XML (a copy; the input is not changed)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return value
+
+
+# ---------------------------------------------------------------- appendix tables
+
+
+def _grid(header: list[list[dict]]) -> tuple[list[tuple[int, int, int, int, str]], int]:
+    """The header's cells placed on a grid, as (row, column, rowspan, colspan, text), and its width."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    width = 0
+    for r, row in enumerate(header):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            rowspan = max(1, int(cell.get("rowspan") or 1))
+            colspan = max(1, int(cell.get("colspan") or 1))
+            rowspan = min(rowspan, len(header) - r)
+            taken.update((r + i, c + j) for i in range(rowspan) for j in range(colspan))
+            placed.append((r, c, rowspan, colspan, str(cell.get("text", ""))))
+            c += colspan
+            width = max(width, c)
+    return placed, width
+
+
+def _write_cell(cell, text: str, align, bold: bool = False) -> None:
+    """``text`` as the cell's one paragraph: single-spaced, no indent, Times New Roman 11 pt."""
+    par = cell.paragraphs[0]
+    fmt = par.paragraph_format
+    fmt.alignment = align
+    fmt.first_line_indent = Mm(0)
+    fmt.space_before = fmt.space_after = Pt(1)
+    fmt.line_spacing = 1.0
+    run = par.add_run(text)
+    run.font.name = FONT
+    run.font.size = Pt(TABLE_PT)
+    run.bold = bold or None
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _table_borders(table) -> None:
+    """Single black borders on every edge, set on the table itself (no style needed)."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            line.set(qn(key), value)
+        borders.append(line)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+
+
+def _row_flag(row, tag: str) -> None:
+    """Mark a row (``w:tblHeader``: repeats on each page; ``w:cantSplit``: stays whole)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    flag = OxmlElement(tag)
+    tr_pr.append(flag)
+
+
+def _column_widths(spec: dict, ncols: int) -> list[float]:
+    """The columns' widths in mm: the spec's relative widths scaled to the text width."""
+    raw = [float(w) for w in (spec.get("widths") or [])][:ncols]
+    raw += [1.0] * (ncols - len(raw))
+    raw = [w if w > 0 else 1.0 for w in raw]
+    total = sum(raw)
+    return [TEXT_WIDTH_MM * w / total for w in raw]
+
+
+def _word_mm(text: str) -> float:
+    """About how wide the longest word of ``text`` is in bold 11 pt Times, cell margins added."""
+    ems = max((sum(0.7 if ch.isupper() else 0.52 for ch in word) for word in text.split()), default=0)
+    return ems * TABLE_PT * 25.4 / 72 + 2 * CELL_MARGIN_TWIPS / 56.7 + 0.4
+
+
+def _fit_widths(widths: list[float], minima: list[float]) -> list[float]:
+    """``widths`` with each column widened to its minimum (so no word is split across lines),
+    the room taken from the wider columns in proportion; unchanged when the minima do not fit."""
+    if sum(minima) > sum(widths):
+        return widths
+    fitted = [max(w, m) for w, m in zip(widths, minima, strict=True)]
+    excess = sum(fitted) - sum(widths)
+    room = sum(f - m for f, m in zip(fitted, minima, strict=True))
+    if excess <= 0 or room <= 0:
+        return fitted
+    return [f - excess * (f - m) / room for f, m in zip(fitted, minima, strict=True)]
+
+
+def _column_minima(placed: list[tuple[int, int, int, int, str]], rows: list[list[str]], ncols: int) -> list[float]:
+    """Each column's width in mm below which a word of its one-column cells would be split."""
+    minima = [0.0] * ncols
+    for _r, c, _rowspan, colspan, text in placed:
+        if colspan == 1 and c < ncols:
+            minima[c] = max(minima[c], _word_mm(text))
+    for values in rows:
+        for c, value in enumerate(values[:ncols]):
+            minima[c] = max(minima[c], _word_mm(value))
+    return minima
+
+
+def _build_table(doc, spec: dict):
+    """The appendix table ``spec`` as a python-docx table added to ``doc``."""
+    header = spec.get("header") or []
+    rows = [[str(v) for v in row] for row in (spec.get("rows") or [])]
+    placed, width = _grid(header)
+    ncols = max([width, *(len(row) for row in rows)] or [1]) or 1
+    table = doc.add_table(rows=len(header) + len(rows), cols=ncols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _table_borders(table)
+    widths = _fit_widths(_column_widths(spec, ncols), _column_minima(placed, rows, ncols))
+    # one cell per grid slot, taken once before any merge (python-docx walks the whole table
+    # for each table.cell() / row.cells call)
+    cells = table._cells
+    for col, mm in zip(table.columns, widths, strict=True):
+        col.width = Mm(mm)
+    for i, cell in enumerate(cells):
+        cell.width = Mm(widths[i % ncols])
+    for r, c, rowspan, colspan, text in placed:
+        cell = cells[r * ncols + c]
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(cells[(r + rowspan - 1) * ncols + min(c + colspan, ncols) - 1])
+        _write_cell(cell, text, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    for r in range(len(header)):
+        _row_flag(table.rows[r], "w:tblHeader")
+    aligns = [_ALIGN.get(str(a).lower(), WD_ALIGN_PARAGRAPH.LEFT) for a in (spec.get("align") or [])]
+    aligns += [WD_ALIGN_PARAGRAPH.LEFT] * (ncols - len(aligns))
+    totals = max(0, int(spec.get("total_rows") or 0))
+    for i, values in enumerate(rows):
+        r = len(header) + i
+        _row_flag(table.rows[r], "w:cantSplit")
+        bold = i >= len(rows) - totals
+        for c in range(ncols):
+            _write_cell(cells[r * ncols + c], values[c] if c < len(values) else "", aligns[c], bold=bold)
+    return table
+
+
+class TableBlock:
+    """A table built with python-docx, rendered into the template as its raw XML (like a
+    docxtpl subdocument, without composing a second document): ``{{p a.table_subdoc }}``."""
+
+    def __init__(self, table) -> None:
+        self._xml = etree.tostring(table._tbl, encoding="unicode")
+
+    def __html__(self) -> str:  # autoescape leaves it as it is
+        return self._xml
+
+    __str__ = __html__
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _load(template: Path) -> DocxTemplate:
+    """The template, opened and checked to be a Word document."""
+    name = template.name
+    if not template.is_file():
+        raise ReportError(f"Word template {name}: file not found ({template})")
+    if not zipfile.is_zipfile(template):
+        raise ReportError(f"Word template {name}: not a Word .docx file")
+    tpl = DocxTemplate(template)
+    try:
+        tpl.init_docx()
+    except Exception as exc:  # python-docx's errors for a zip that is not a document vary
+        raise ReportError(f"Word template {name}: not a Word .docx file ({_one_line(exc)})") from exc
+    return tpl
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _appendix(tpl: DocxTemplate, scratch, appendix: dict, images: dict[str, bytes], name: str) -> dict:
+    """An appendix of the context with its table as a :class:`TableBlock` (built in the python-docx
+    document ``scratch``) and its picture as an inline image."""
+    out = dict(appendix)
+    out["table_subdoc"] = None
+    out["image_inline"] = None
+    if appendix.get("table"):
+        try:
+            out["table_subdoc"] = TableBlock(_build_table(scratch, appendix["table"]))
+        except (TypeError, ValueError, AttributeError, IndexError) as exc:
+            heading = appendix.get("heading", "")
+            raise ReportError(f"Word report {name}: the table of {heading!r} cannot be built ({exc})") from exc
+    key = appendix.get("image")
+    if key and key in images:
+        out["image_inline"] = InlineImage(tpl, io.BytesIO(images[key]), width=IMAGE_WIDTH)
+    return out
+
+
+def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> None:
+    env = SandboxedEnvironment(autoescape=True)
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as exc:
+        where = f" (line {exc.lineno} of its XML)" if getattr(exc, "lineno", None) else ""
+        raise ReportError(f"Word template {template.name}: {_one_line(exc)}{where}") from exc
+    except etree.LxmlError as exc:
+        raise ReportError(f"Word template {template.name}: its tags make invalid XML ({_one_line(exc)})") from exc
+    except Exception as exc:  # an image python-docx cannot read is met while rendering
+        if type(exc).__name__ == "UnrecognizedImageError":
+            raise ReportError(f"Word report {target.name}: an appendix image is not a PNG/JPEG picture") from exc
+        raise
+
+
+def write_period_docx(document: dict, target: Path, template: Path | None = None,
+                      images: dict[str, bytes] | None = None) -> None:
+    """Render ``document`` (the document context) into ``template`` (default: the shipped one)
+    and write the result to ``target`` through a temporary file renamed over it.
+
+    ``images`` maps an appendix's ``image`` key to PNG bytes. A template that cannot be read or
+    rendered raises :class:`ReportError` naming the file; ``target`` is then left as it was.
+    """
+    target = Path(target)
+    template = Path(template) if template is not None else DEFAULT_TEMPLATE
+    images = images or {}
+    tpl = _load(template)
+    context = _clean(document)
+    appendices = context.get("appendices") or []
+    scratch = Document() if any(a.get("table") for a in appendices) else None
+    context["appendices"] = [_appendix(tpl, scratch, a, images, target.name) for a in appendices]
+    _render(tpl, context, template, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        tpl.save(tmp)
+        os.chmod(tmp, 0o644)  # like any other report (mkstemp makes it private)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ReportError(f"Word report {target.name}: cannot write it ({_one_line(exc)})") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
