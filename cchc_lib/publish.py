@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import sys
@@ -21,7 +22,14 @@ from .errors import ReportError
 from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 
 INDEX_FILE = "index.html"
-REPORT_SUFFIXES = (".html", ".pdf", ".json")
+# a period's files, in the order an index page links them
+REPORT_SUFFIXES = (".html", ".pdf", ".docx", ".xlsx", ".json")
+FILE_LABELS_VI = {"html": "Trang web", "pdf": "PDF", "docx": "Word", "xlsx": "Excel", "json": "JSON"}
+# the KPIs of an index page's table of the year, and its columns (period kinds) in this order
+INDEX_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
+INDEX_COLUMNS_VI = {"Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV", "H1": "6 tháng",
+                    "9M": "9 tháng", "Y": "Cả năm"}
+COMPARISONS_VI = {">=": "≥", "<=": "≤", "=": "="}
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
 # an index page shows texts of the reports' JSON (unit names, ...): each is cut to this length
@@ -272,7 +280,103 @@ def _site_environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR / "site"), autoescape=True, keep_trailing_newline=True,
     )
     env.filters["clip"] = clip
+    env.filters["vi_percent"] = _vi_percent
     return env
+
+
+def _number(value: object) -> float | None:
+    """A JSON value as a finite number; None for anything else (null, text, true, NaN)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _vi_percent(value: float | None) -> str:
+    """A fraction as a Vietnamese percentage with one decimal; an em dash for None.
+
+    >>> _vi_percent(0.9751), _vi_percent(1.0), _vi_percent(None)
+    ('97,5%', '100%', '—')
+    """
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}".replace(".", ",").removesuffix(",0") + "%"
+
+
+def _targets_of(summary: dict, kpi: str) -> list[dict]:
+    """The plan's targets for ``kpi`` in a summary (``targets``), each with ``comparison``,
+    ``value`` (a number), ``met`` (True, False or None), ``target_id`` and ``sentence``;
+    entries that are not such are left out."""
+    targets = summary.get("targets")
+    found = []
+    for t in targets if isinstance(targets, list) else []:
+        if not isinstance(t, dict) or t.get("kpi") != kpi or _number(t.get("value")) is None:
+            continue
+        found.append({
+            "comparison": COMPARISONS_VI.get(str(t.get("comparison")), str(t.get("comparison") or "")),
+            "value": _number(t.get("value")),
+            "met": t.get("met") if isinstance(t.get("met"), bool) else None,
+            "conflict": t.get("conflict") is True,
+            "target_id": clip(str(t.get("target_id") or ""), 20),
+            "sentence": clip(str(t.get("sentence") or "")),
+        })
+    return found
+
+
+def _kpi_cell(summary: dict, kpi: str) -> dict:
+    """One period's value of ``kpi`` on the index: ``value``, ``text``, ``width`` (of its bar,
+    0–100), ``state`` (``met``, ``not-met``, ``none``), ``verdict`` and ``detail``."""
+    kpis = summary.get("kpis") if isinstance(summary.get("kpis"), dict) else {}
+    value = _number(kpis.get(kpi))
+    mets = [t["met"] for t in _targets_of(summary, kpi)]
+    state, verdict = "none", ""
+    if False in mets:
+        state, verdict = "not-met", "Chưa đạt"
+    elif mets and all(mets):
+        state, verdict = "met", "Đạt"
+    judged = [m for m in mets if m is not None]
+    detail = f"đạt {judged.count(True)}/{len(mets)} mức" if len(mets) > 1 and True in judged else ""
+    return {"value": value, "text": _vi_percent(value),
+            "width": round(min(max(value or 0.0, 0.0), 1.0) * 100, 1), "state": state, "verdict": verdict,
+            "detail": detail}
+
+
+def _kpi_row(chosen: list[dict], kpi: str, name: str, sentences: dict[tuple, dict]) -> dict:
+    """One KPI's row of a year's table: its periods' cells, the plan's target levels (a KPI the
+    plan gives several values is a ``conflict``); its targets' sentences are added to ``sentences``."""
+    levels: dict[tuple, dict] = {}
+    conflict = False
+    for r in chosen:
+        for t in _targets_of(r["summary"], kpi):
+            levels.setdefault((t["comparison"], t["value"]), t)
+            conflict = conflict or t["conflict"]
+            sentences.setdefault((t["target_id"], t["value"], t["sentence"]), {**t, "name": name})
+    targets = [{"text": f"{c} {_vi_percent(v)}", "width": round(min(max(v, 0.0), 1.0) * 100, 1)}
+               for c, v in sorted(levels)]
+    return {"kpi": kpi, "name": name, "targets": targets, "conflict": conflict or len(targets) > 1,
+            "cells": [_kpi_cell(r["summary"], kpi) for r in chosen]}
+
+
+def year_overview(reports: list[dict]) -> list[dict]:
+    """The main KPIs (:data:`INDEX_KPIS`) of each year's periods side by side, most recent year
+    first: per year ``year``, ``columns`` (``id``, ``name``, ``href``: the period's page, or
+    None) in the order of :data:`INDEX_COLUMNS_VI`, ``rows`` (see :func:`_kpi_row`) and
+    ``sentences`` (the plan's targets as written). A year whose reports have no KPIs is left out."""
+    from .dossiers import KPI_NAMES_VI
+
+    order = list(INDEX_COLUMNS_VI)
+    years: dict[int, list[dict]] = {}
+    for r in reports:
+        if isinstance(r["summary"].get("kpis"), dict):
+            years.setdefault(r["period"].year, []).append(r)
+    overview = []
+    for year in sorted(years, reverse=True):
+        chosen = sorted(years[year], key=lambda r: order.index(r["period"].kind))
+        sentences: dict[tuple, dict] = {}
+        rows = [_kpi_row(chosen, kpi, KPI_NAMES_VI[kpi], sentences) for kpi in INDEX_KPIS]
+        columns = [{"id": r["period"].id, "name": INDEX_COLUMNS_VI[r["period"].kind],
+                    "href": r["files"].get("html") or r["files"].get("pdf")} for r in chosen]
+        overview.append({"year": year, "columns": columns, "rows": rows, "sentences": list(sentences.values())})
+    return overview
 
 
 def render_index(out_dir: Path, title: str | None = None, parent_link: bool = False,
@@ -288,7 +392,8 @@ def render_index(out_dir: Path, title: str | None = None, parent_link: bool = Fa
             on_skip(f"index of {out_dir}: {item['file']} left out: {item['reason']}")
     units = sorted({r["unit"] for r in reports if r["unit"]})
     return _site_environment().get_template("index.html.j2").render(
-        reports=reports, units=units, title=title, parent_link=parent_link, skipped=skipped
+        reports=reports, units=units, title=title, parent_link=parent_link, skipped=skipped,
+        overview=year_overview(reports), file_kinds=[s[1:] for s in REPORT_SUFFIXES], file_labels=FILE_LABELS_VI,
     )
 
 
