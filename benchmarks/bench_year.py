@@ -4,7 +4,8 @@
 
 Prints, for the same machine and moment:
 - one ``papermill`` CLI run of an empty notebook (median of --runs), and seven of them;
-- ``cchc report --year 2023`` (all seven periods, HTML + PDF + JSON; median of --runs);
+- ``cchc report --year 2023`` (all seven periods in the five formats: HTML, PDF, DOCX, XLSX, JSON;
+  median of --runs);
 - their ratio. Figures only: the machines are shared, so nothing is asserted.
 """
 
@@ -48,7 +49,7 @@ def main() -> None:
     print(f"papermill CLI, empty notebook, one run : {one:6.2f} s "
           f"(median of {args.runs}: {', '.join(f'{t:.2f}' for t in bare)})")
     print(f"  seven such runs                       : {7 * one:6.2f} s")
-    print(f"cchc report --year {args.year} (7 periods, html+pdf+json): {whole:6.2f} s "
+    print(f"cchc report --year {args.year} (7 periods, 5 formats): {whole:6.2f} s "
           f"(median of {args.runs}: {', '.join(f'{t:.2f}' for t in year)})")
     print(f"ratio year / seven bare runs          : {whole / (7 * one):6.2f}")
 

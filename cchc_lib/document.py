@@ -611,16 +611,23 @@ QUALITY_ROWS = 40  # problems listed in the document (all of them in the JSON)
 
 
 def quality_appendix(summary: dict, index: int) -> dict:
-    """What the checks found: the exports read, the counts, then notices, rows left out and
-    warnings (file, row, column, problem), the first :data:`QUALITY_ROWS`."""
+    """What the checks found: the exports read, the counts, then notices, rows left out, where
+    the data corrects the plan's text, and warnings (file, row, column, problem), the first
+    :data:`QUALITY_ROWS`."""
     q = summary["data_quality"]
     files = ", ".join(summary["dossiers"].get("source_files", [])) or "—"
     note = (f"Tệp số liệu: {files}. Lỗi: {number(q['errors'])}; cảnh báo: {number(q['warnings'])}; dòng bị loại: "
             f"{number(q['excluded_rows'])}; hồ sơ trùng đã gộp: {number(q['duplicates_dropped'])}; hạn giải quyết "
             f"tính theo danh mục thủ tục: {number(q['due_dates_computed'])}.")
     notices = q.get("notices", [])
+    plan = summary.get("plan") or {}
+    corrections = [{"file": "plan/tasks.csv", "row": None, "column": f"{c['task_id']}: timing",
+                    "problem_vi": c.get("correction_note") or c.get("timing_corrected") or ""}
+                   for c in plan.get("corrections", [])]
     problems = [*(("Lưu ý", n) for n in notices), *(("Dòng bị loại", r) for r in summary.get("excluded_rows", [])),
-                *(("Cảnh báo", w) for w in q.get("warning_list", []) if w not in notices)]
+                *(("Sửa kế hoạch", c) for c in corrections),
+                *(("Cảnh báo", w) for w in [*q.get("warning_list", []), *plan.get("warnings", [])]
+                  if w not in notices)]
     rows = [[kind, p.get("file") or "", "" if p.get("row") is None else str(p["row"]), p.get("column") or "",
              p.get("problem_vi") or ""] for kind, p in problems[:QUALITY_ROWS]]
     if len(problems) > QUALITY_ROWS:

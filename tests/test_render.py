@@ -47,7 +47,8 @@ def _independent_received_count(period_id: str) -> int:
 def test_every_format_and_the_index_are_published(out_dir):
     names = sorted(p.name for p in out_dir.iterdir() if p.name != ".lock")  # the folder's lock stays, empty
     assert (out_dir / ".lock").stat().st_size == 0
-    assert names == sorted([f"{p}.{kind}" for p in PERIODS for kind in ("html", "pdf", "json")] + ["index.html"])
+    assert names == sorted([f"{p}.{kind}" for p in PERIODS for kind in ("html", "pdf", "docx", "xlsx", "json")]
+                           + ["index.html"])
 
 
 @pytest.mark.parametrize("period_id", PERIODS)
@@ -86,7 +87,7 @@ def test_pdf_is_a4_and_its_text_holds_the_vietnamese_names(out_dir):
     reader = PdfReader(out_dir / "2023-Y.pdf")
     text = unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
     assert "Hoằng Giang" in text
-    assert "Năm 2023" in text
+    assert "Kết quả thực hiện công tác cải cách hành chính năm 2023" in text
     assert "Tình hình, kết quả giải quyết thủ tục hành chính" in text
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
@@ -177,8 +178,8 @@ def test_html_shows_the_official_table_the_kpis_and_the_plan(out_dir):
     html = (out_dir / "2023-Q1.html").read_text(encoding="utf-8")
     assert "Số hồ sơ nhận giải quyết" in html and ">(13)<" in html
     assert "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn" in html
-    assert "4.3. Mốc quá hạn" in html and "4.5. Chỉ tiêu của kế hoạch" in html
-    assert "Kế hoạch nêu 3 mức khác nhau cho cùng chỉ tiêu" in html
+    assert "III. ĐÁNH GIÁ CHUNG" in html and "Phụ lục 4. Tiến độ công việc của kế hoạch" in html
+    assert "kế hoạch ghi nhiều chỉ tiêu khác nhau (95%, 96%, 100%" in html
     assert "01/2032" in html  # the correction notes are listed
 
 
@@ -214,7 +215,7 @@ def test_skip_invalid_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
     assert "Dòng bị loại" in html and "Ngày không đọc được" in html
     # this data folder has no plan: the report says so
     assert summary["plan"] == {"available": False} and summary["tasks"] is None and summary["targets"] == []
-    assert "Chưa có dữ liệu kế hoạch CCHC" in html
+    assert "Chưa có dữ liệu kế hoạch cải cách hành chính" in html
 
 
 def test_periods_built_one_after_another_in_one_kernel_match_those_built_apart(out_dir, tmp_path):
