@@ -234,3 +234,17 @@ def test_sample_unit_folder_has_no_author_keys_yet():
     """The sample's unit.yaml gives no author keys: the defaults are what the sample shows."""
     unit = read_unit(Path(__file__).resolve().parents[1] / "data" / "hoang-giang")
     assert unit.document.template_path is None and unit.document.recipients == ()
+
+
+def test_the_period_notebook_is_valid_and_shows_the_document():
+    """Every cell has an id (nbformat 4.5; a missing one is a warning on every run) and the
+    notebook hands the document to the Word writer through its ``document-json`` cell."""
+    import nbformat
+
+    from cchc_lib import paths
+
+    nb = nbformat.read(paths.PERIOD_REPORT_NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert all(cell.get("id") for cell in nb.cells)
+    tags = [tag for cell in nb.cells for tag in cell.get("metadata", {}).get("tags", [])]
+    assert "document-json" in tags and "summary-json" in tags
