@@ -8,6 +8,7 @@
     cchc report ... --skip-invalid        # leave rows with errors out, listed in the report
     cchc report --units ROOT --year 2023 [--out OUT] [--scheduler tcp://HOST:8786]
     cchc split FILE --by COLUMN --out ROOT [--template DIR]
+    cchc score 2023 [--data DIR] [--out DIR]  # the reform index self-assessment (or 2023-Q3: during the year)
 
 Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage;
 130 after Ctrl-C and 143 after SIGTERM (the run is cancelled and leaves nothing changed).
@@ -71,6 +72,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="a unit data folder whose catalogue, plan and unit.yaml district/province are copied")
     split.add_argument("--overwrite", action="store_true", help="replace unit folders that already exist")
     split.add_argument("--skip-unassigned", action="store_true", help="leave out rows naming no unit (counted)")
+
+    score = commands.add_parser("score", help="the reform index self-assessment of a year (HTML, PDF, XLSX, JSON)")
+    score.add_argument("target", metavar="YEAR|PERIOD",
+                       help="2023: the year's self-assessment; 2023-Q3 (any period of the year): the points "
+                            "secured so far, at risk and still open")
+    score.add_argument("--data", type=Path, default=None,
+                       help="the unit's data folder, with scoring/criteria.csv (default in a checkout: the sample)")
+    score.add_argument("--out", type=Path, default=None, help="output folder (default: reports/<unit-slug>/)")
+    score.add_argument("--format", default="html,pdf,xlsx,json",
+                       help="comma-separated: html,pdf,xlsx,json (default: all four)")
+    score.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="the window (default: decree09)")
+    score.add_argument("--unit", default="", help="the unit's display name (default: from unit.yaml)")
+    score.add_argument("--skip-invalid", action="store_true", help="leave dossier rows with errors out")
+    score.add_argument("--quiet", "-q", action="store_true", help="no line on stderr with the total")
 
     periods = commands.add_parser("periods", help="list a year's periods and their windows")
     periods.add_argument("year", type=_year)
@@ -138,6 +153,20 @@ def _cmd_split(args: argparse.Namespace) -> int:
     result = split_export(args.file, args.by, args.out, template=args.template, overwrite=args.overwrite,
                           unassigned="skip" if args.skip_unassigned else "error")
     print(result.describe())
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .score_report import build_score
+
+    started = time.perf_counter()
+    published = build_score(args.target, data_dir=args.data or "", out_dir=args.out, cutoff=args.cutoff,
+                            unit=args.unit, formats=args.format, skip_invalid=args.skip_invalid,
+                            progress=_progress(args))
+    out_dir = published[0].parent if published else args.out
+    print(f"{len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
+    for path in published:
+        print(f"  {path}")
     return 0
 
 
@@ -219,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     # words: what went wrong is said once, on the 'cchc: error:' line
     logging.getLogger().addHandler(logging.NullHandler())
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
-               "inspect": _cmd_inspect, "split": _cmd_split}[args.command]
+               "inspect": _cmd_inspect, "split": _cmd_split, "score": _cmd_score}[args.command]
     handler = None
     try:
         handler = signal.signal(signal.SIGTERM, _on_sigterm)

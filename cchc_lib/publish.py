@@ -193,6 +193,47 @@ def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
     return sorted(found.values(), key=lambda e: e["period"].sort_key())
 
 
+SCORE_MARK = "-chi-so-cchc"  # <YEAR>-chi-so-cchc.* / <PERIOD>-chi-so-cchc.*: the reform index self-assessment
+
+
+def list_scores(out_dir: Path, staged: dict[str, Path] | None = None) -> list[dict]:
+    """The reform index self-assessments of ``out_dir`` (with ``staged`` files): per year or
+    period, its files and, from its JSON, the total score."""
+    files: dict[str, Path] = {p.name: p for p in out_dir.iterdir()} if out_dir.is_dir() else {}
+    files.update(staged or {})
+    found: dict[str, dict] = {}
+    for name, path in sorted(files.items()):
+        suffix = Path(name).suffix
+        stem = name[: -len(suffix)] if suffix else name
+        if suffix not in REPORT_SUFFIXES or not stem.endswith(SCORE_MARK) or not path.is_file():
+            continue
+        try:
+            period = parse_period(stem[: -len(SCORE_MARK)])
+        except PeriodError:
+            continue
+        entry = found.setdefault(stem, {"stem": stem, "period": period, "files": {}, "score": None, "max": None,
+                                        "name": period.name_vi})
+        entry["files"][suffix[1:]] = name
+        if suffix == ".json":
+            data = _read_json_quietly(path)
+            score, top = _number(data.get("score")), _number(data.get("max"))
+            if score is not None and top is not None:
+                entry["score"], entry["max"] = _points_vi(score), _points_vi(top)
+    return sorted(found.values(), key=lambda e: e["period"].sort_key())
+
+
+def _read_json_quietly(path: Path) -> dict:
+    try:
+        data = _read_json(path)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _points_vi(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def read_summary(path: Path) -> dict:
     """A report's JSON summary, with the keys an index page reads checked; a ``ValueError``
     saying what is wrong otherwise.
@@ -393,6 +434,7 @@ def render_index(out_dir: Path, title: str | None = None, parent_link: bool = Fa
     units = sorted({r["unit"] for r in reports if r["unit"]})
     return _site_environment().get_template("index.html.j2").render(
         reports=reports, units=units, title=title, parent_link=parent_link, skipped=skipped,
+        scores=list_scores(out_dir, staged),
         overview=year_overview(reports), file_kinds=[s[1:] for s in REPORT_SUFFIXES], file_labels=FILE_LABELS_VI,
     )
 

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
-from .errors import ReportError
+from .errors import CchcError, ReportError
 from .params import FORMATS, check_cutoff_name, check_formats, check_jobs, check_parameters, check_periods
 from .pdf_resources import project_url_fetcher
 from .periods import Period, parse_period
@@ -497,6 +497,26 @@ def build_period(job: PeriodJob) -> PeriodResult:
     return PeriodResult(job.period, files=tuple(files), seconds=time.perf_counter() - started)
 
 
+def score_into(staging: Path, contexts: list, *, cutoff: str, unit: str, skip_invalid: bool,
+               formats: tuple[str, ...]) -> list[str]:
+    """With the year among the periods and a ``scoring/`` folder in the data, the year's reform
+    index self-assessment (README, "The reform index self-assessment") is written beside the
+    reports; its failure fails the run, naming it."""
+    from .score_report import compute_score, score_formats, write_score_files
+
+    year = next((c for c in contexts if c.period.kind == "Y"), None)
+    chosen = score_formats(formats)
+    if year is None or not chosen or not (year.data_dir / "scoring").is_dir():
+        return []
+    try:
+        result = compute_score(str(year.period.year), data_dir=year.data_dir, cutoff=cutoff, unit=unit,
+                               skip_invalid=skip_invalid)
+        return write_score_files(result, staging, chosen) if result else []
+    except CchcError as exc:
+        raise ReportError(f"{year.period.year} self-assessment (scoring/): {_first_line(exc)}; "
+                          "no report was changed") from None
+
+
 def _first_line(message: object) -> str:
     lines = str(message).strip().splitlines()
     return lines[0] if lines else ""
@@ -584,8 +604,10 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
             raise ReportError(
                 f"{first.period}: {first.failed_step} failed: {first.error}; {where}; no report was changed{others}"
             )
+        names = [name for r in results for name in r.files]
+        names += score_into(staging, contexts, cutoff=cutoff, unit=unit, skip_invalid=skip_invalid, formats=formats)
         with signals_held():  # Ctrl-C or SIGTERM now waits for the files to be in place
-            published = publish_staged(staging, out, [name for r in results for name in r.files])
+            published = publish_staged(staging, out, names)
             for result in results:
                 (out / FAILED_DIR / f"{result.period}.ipynb").unlink(missing_ok=True)
             if (out / FAILED_DIR).is_dir() and not any((out / FAILED_DIR).iterdir()):

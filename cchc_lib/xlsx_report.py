@@ -369,8 +369,30 @@ def build_workbook(summary: dict) -> Workbook:
 def write_period_xlsx(summary: dict, target: Path) -> None:
     """Write the period workbook of ``summary`` to ``target``, through a temporary file in the
     same folder renamed over ``target`` once complete."""
+    save_workbook(build_workbook(summary), target)
+
+
+# the pieces other workbooks of the project share (the self-assessment's form)
+put_cell = _put  # a value into a cell: numbers as numbers, dates as dates, any text inert
+
+
+def style_header_row(ws: Worksheet, row: int, titles: Iterable[str], widths: Iterable[int]) -> None:
+    """A bold, bordered, wrapped header row with its column widths, repeated on printed pages."""
+    _header_row(ws, row, titles, widths)
+
+
+def style_print(ws: Worksheet, header_row: int, columns: int) -> None:
+    """A4 landscape, one page wide; borders on the table below ``header_row``."""
+    _print_setup(ws)
+    for cells in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=columns):
+        for cell in cells:
+            cell.border = _BORDER
+
+
+def save_workbook(wb: Workbook, target: Path) -> None:
+    """Save ``wb`` to ``target`` through a temporary file in the same folder, renamed over
+    ``target`` once complete: an earlier file is never half overwritten."""
     target = Path(target)
-    wb = build_workbook(summary)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle, ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True) as archive:
