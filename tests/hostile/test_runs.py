@@ -151,7 +151,7 @@ def test_build_reports_from_python_refuses_bad_parameters_as_the_command_does(da
         ({"periods": ["2023-Q5"]}, "invalid period id '2023-Q5'"),
         ({"periods": ["2023-Q1"], "year": 2023}, "not both"),
         ({"periods": []}, "give at least one PERIOD"),
-        ({"periods": ["2023-Q1"], "formats": "html,docx"}, "unknown docx"),
+        ({"periods": ["2023-Q1"], "formats": "html,odt"}, "unknown odt"),
         ({"periods": ["2023-Q1"], "cutoff": "monthly"}, "cutoff"),
         ({"periods": ["2023-Q1"], "jobs": 0}, "--jobs"),
         ({"periods": ["2023-Q1"], "data_dir": tmp_path / "nowhere"}, "is not a folder"),
