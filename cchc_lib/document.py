@@ -373,8 +373,9 @@ def _no_plan(summary: dict) -> str:
 def _area_part(summary: dict, area: int, name: str, index: int, narrative: dict, who: _Who) -> dict:
     paragraphs, bullets = milestone_sentences(summary, area)
     if _has(name, TTHC_WORDS):
-        paragraphs = [*paragraphs, *dossier_sentences(summary, who)]
-        bullets = [*bullets, *kpi_sentences(summary, [k for k in summary["kpis"] if k not in EGOV_KPIS])]
+        paragraphs = [*paragraphs, *dossier_sentences(summary, who), *service_index_sentences(summary)]
+        bullets = [*bullets, *kpi_sentences(summary, [k for k in summary["kpis"] if k not in EGOV_KPIS]),
+                   *service_index_bullets(summary)]
     elif _has(name, EGOV_WORDS):
         bullets = [*bullets, *kpi_sentences(summary, EGOV_KPIS), *indicator_sentences(summary)]
     return {"heading": f"{index}. {name}", "paragraphs": paragraphs, "bullets": bullets,
@@ -451,6 +452,69 @@ def indicator_sentences(summary: dict) -> list[str]:
         value = "chưa có số liệu" if t["actual"] is None else f"{percent(t['actual'])} (theo {t['actual_source']})"
         sentences.append(f"{name}: {value}; {_target_text(t)}.")
     return sentences
+
+
+def _points(value: float | None) -> str:
+    """Points with at most two decimals and a decimal comma.
+
+    >>> _points(15.52), _points(20.0), _points(None)
+    ('15,52', '20', '—')
+    """
+    if value is None:
+        return "—"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def service_index_sentences(summary: dict) -> list[str]:
+    """The service index of QĐ 766/QĐ-TTg in one sentence: the points the dossiers can tell."""
+    index = summary.get("service_index")
+    if not index:
+        return []
+    told = [g for g in index["groups"] if g["computable"]]
+    untold = [g["name"] for g in index["groups"] if not g["computable"]]
+    text = (f"Chỉ số chất lượng phục vụ người dân, doanh nghiệp ({index['source']}): các nhóm tính được từ số liệu "
+            f"hồ sơ đạt {_points(index['points'])}/{_points(index['max_computable'])} điểm"
+            f" ({len(told)}/{len(index['groups'])} nhóm)")
+    if untold:
+        text += f"; chưa tính được từ số liệu hồ sơ: {', '.join(untold)}"
+    return [text + "."]
+
+
+def service_index_bullets(summary: dict) -> list[str]:
+    """One line per indicator of the service index the dossiers can tell."""
+    index = summary.get("service_index") or {}
+    bullets = []
+    for group in index.get("groups", []):
+        for ind in group["indicators"]:
+            if not ind["computable"]:
+                continue
+            bullets.append(f"Chỉ số {ind['indicator']} {ind['name']}: tỷ lệ {percent(ind['ratio'])}, chỉ tiêu "
+                           f"{percent(ind['target'])}: {_points(ind['points'])}/{_points(ind['max'])} điểm.")
+    return bullets
+
+
+def service_index_appendix(summary: dict, index: int) -> dict | None:
+    """The service index laid out per group and indicator; what the data cannot tell is said so."""
+    data = summary.get("service_index")
+    if not data:
+        return None
+    rows = []
+    for group in data["groups"]:
+        rows.append([group["group"], group["name"], "", "", _points(group["max"]),
+                     _points(group["points"]) if group["computable"] else "Không tính được"])
+        for ind in group["indicators"]:
+            rows.append([ind["indicator"], ind["name"] + ("" if ind["computable"] else f" ({ind.get('note') or ''})"),
+                         percent(ind["ratio"]) if ind["computable"] else "—", percent(ind["target"]),
+                         _points(ind["max"]), _points(ind["points"]) if ind["computable"] else "Không tính được"])
+    rows.append(["", "Các nhóm tính được", "", "", _points(data["max_computable"]), _points(data["points"])])
+    return {"heading": f"Phụ lục {index}. Chỉ số chất lượng phục vụ người dân, doanh nghiệp ({data['source']})",
+            "note": f"Điểm mỗi chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). Chỉ số không tính được "
+                    "từ số liệu hồ sơ được ghi rõ, không tính là 0 điểm.",
+            "image": None,
+            "table": {"header": [[_cell(t) for t in ("Mã", "Nhóm / chỉ số", "Tỷ lệ", "Chỉ tiêu", "Điểm tối đa",
+                                                      "Điểm")]],
+                      "rows": rows, "total_rows": 1, "align": ["left", "left", "right", "right", "right", "right"],
+                      "widths": [7, 49, 11, 11, 10, 12]}}
 
 
 # --------------------------------------------------------------------------- III, IV
@@ -585,11 +649,14 @@ def appendices(summary: dict) -> list[dict]:
                   "total_rows": 0, "align": ["left", "left", "left", "center", "right", "center"],
                   "widths": [24, 30, 15, 13, 9, 9]} if late else None,
     })
+    service = service_index_appendix(summary, len(items) + 1)
+    if service:
+        items.append(service)
     plan = summary.get("plan") or {}
     if plan.get("available"):
         milestones = plan["milestones"]
         items.append({
-            "heading": "Phụ lục 4. Tiến độ công việc của kế hoạch",
+            "heading": f"Phụ lục {len(items) + 1}. Tiến độ công việc của kế hoạch",
             "note": "Công việc đến hạn trong kỳ, quá hạn, thường xuyên hoặc không định thời hạn.",
             "image": None,
             "table": {"header": [[_cell(t) for t in ("Mã", "Công việc", "Người thực hiện", "Hạn", "Tình trạng",
