@@ -46,6 +46,7 @@ from .ingest import (
 )
 from .plan import read_plan
 from .problems import ProblemError, concat_problems, problem_table, raise_errors, row_check, schema_problems
+from .scoring import check_scoring
 from .workdays import due_dates, working_days_between_days
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
@@ -426,7 +427,8 @@ def _export_summary(reading: ExportReading) -> dict:
 
 
 def validate_data(data_dir: Path) -> pd.DataFrame:
-    """Every problem of a data folder's inputs (unit.yaml, files, catalogue, dossier rows, plan files)."""
+    """Every problem of a data folder's inputs (unit.yaml, files, catalogue, dossier rows, plan files,
+    the reform index criteria and self-scores)."""
     data_dir = Path(data_dir)
     try:
         unit = read_unit(data_dir)
@@ -437,5 +439,7 @@ def validate_data(data_dir: Path) -> pd.DataFrame:
     catalogue, catalogue_problems = read_catalogue(data_dir)
     readable = not (read_problems["severity"] == ERROR).any()
     _, problems, _ = check_dossiers(raw, catalogue, _lacking_channel(readings)) if readable else (None, None, 0)
-    _, plan_problems = read_plan(data_dir)
-    return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems)
+    plan, plan_problems = read_plan(data_dir)
+    scoring_problems = check_scoring(data_dir, plan)
+    return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems,
+                           scoring_problems)
