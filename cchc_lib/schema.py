@@ -23,6 +23,7 @@ ONLINE_LEVEL = "online_level"
 E_RESULT = "e_result"
 SATISFACTION = "satisfaction"
 APOLOGY_AT = "apology_at"
+PAYMENT = "payment"  # optional: how the fee was paid (QĐ 766/QĐ-TTg, online payment)
 
 DOSSIER_COLUMNS: tuple[str, ...] = (
     DOSSIER_ID,
@@ -37,6 +38,7 @@ DOSSIER_COLUMNS: tuple[str, ...] = (
     E_RESULT,
     SATISFACTION,
     APOLOGY_AT,
+    PAYMENT,
 )
 REQUIRED_COLUMNS: tuple[str, ...] = (DOSSIER_ID, RECEIVED_AT)
 # Columns an export may lack: the report still runs, says what was missing, and fills what it
@@ -94,6 +96,8 @@ PARTIAL = "partial"
 SATISFIED = "satisfied"
 NEUTRAL = "neutral"
 DISSATISFIED = "dissatisfied"
+# Payment of the dossier's fee: online, at the desk or otherwise (direct), no fee to pay (none).
+NO_FEE = "none"
 
 # Accepted spellings of each value (compared after normalize_header: NFC, lower case, spaces folded).
 VALUE_ALIASES: dict[str, dict[str, str]] = {
@@ -122,6 +126,14 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
         "hài lòng": SATISFIED, "rất hài lòng": SATISFIED, SATISFIED: SATISFIED,
         "bình thường": NEUTRAL, NEUTRAL: NEUTRAL,
         "không hài lòng": DISSATISFIED, DISSATISFIED: DISSATISFIED,
+    },
+    PAYMENT: {
+        "trực tuyến": ONLINE, "thanh toán trực tuyến": ONLINE, "qua mạng": ONLINE, "có": ONLINE, ONLINE: ONLINE,
+        "true": ONLINE, "yes": ONLINE, "1": ONLINE, "x": ONLINE,
+        "tiền mặt": DIRECT, "trực tiếp": DIRECT, "thanh toán trực tiếp": DIRECT, "tại bộ phận một cửa": DIRECT,
+        "không": DIRECT, "false": DIRECT, "no": DIRECT, "0": DIRECT, DIRECT: DIRECT,
+        "không thu phí": NO_FEE, "miễn phí": NO_FEE, "không có phí": NO_FEE, "không phải nộp phí": NO_FEE,
+        NO_FEE: NO_FEE,
     },
 }
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -168,6 +180,10 @@ HEADER_ALIASES: dict[str, str] = {
     "kết quả điện tử": E_RESULT,
     "mức độ hài lòng": SATISFACTION,
     "ngày xin lỗi": APOLOGY_AT,
+    "thanh toán trực tuyến": PAYMENT,
+    "hình thức thanh toán": PAYMENT,
+    "phương thức thanh toán": PAYMENT,
+    "thanh toán": PAYMENT,
 }
 # Headers of the one-stop systems that the analysis does not need.
 IGNORED_HEADERS: frozenset[str] = frozenset({

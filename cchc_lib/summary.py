@@ -17,6 +17,8 @@ Stable keys (province tools read them):
 - ``kpis``: ``on_time_rate``, ``online_rate``, ``full_online_rate``, ``e_result_rate``,
   ``satisfaction_rate``, ``apology_coverage``, ``progress_766``: fractions 0–1, or null when the
   denominator is 0; ``kpi_parts.<kpi>``: its ``numerator`` and ``denominator``;
+- ``service_index``: the indicators of QĐ 766/QĐ-TTg the dossiers can tell: ``groups`` of
+  ``indicators`` with ``ratio``, ``target``, ``max``, ``points``, ``computable``;
 - ``previous``: the previous comparable period (``previous_period``) counted from the same data:
   ``period``, ``start``, ``end``, ``received_in_period``, ``kpis`` (null where the data cannot tell);
 - ``processing_days``: ``count``, ``mean``, ``p90`` (working days, dossiers resolved in the window);
@@ -64,6 +66,7 @@ from .dossiers import (
 )
 from .params import ReportContext
 from .plan import Plan, count_states, evaluate_targets, evidence_by_area, milestone_status, target_conflicts
+from .service_index import service_index
 from .validate import DossierData
 
 SCHEMA_VERSION = 3
@@ -218,6 +221,7 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
         },
         "kpis": {key: part["value"] for key, part in kpis.items()},
         "kpi_parts": {key: {"numerator": p["numerator"], "denominator": p["denominator"]} for key, p in kpis.items()},
+        "service_index": service_index(classified, kpis, total),
         "previous": previous_summary(ctx, data),
         "processing_days": processing_days(classified),
         "late_dossiers": late_dossiers(classified, ctx.end).to_dict(orient="records"),
