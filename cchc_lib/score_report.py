@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 
 from . import paths
 from .errors import ParameterError, ReportError
-from .xlsx_report import put_cell, save_workbook, style_header_row, style_print
+from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 
 SCORE_SUFFIX = "chi-so-cchc"
 SCORE_FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
@@ -68,6 +68,7 @@ def page_context(result: dict) -> dict:
             "score": _points(c["score"]), "at_risk": _points(c.get("at_risk")) if c.get("at_risk") else "",
             "open": _points(c.get("open")) if c.get("open") else "",
             "method": METHOD_NAMES_VI.get(c["method"], c["method"]), "how": c.get("how") or "",
+            "sum": c["method"] == "sum",
             "evidence": c.get("evidence") or [], "expected": c.get("expected_evidence") or "",
             "official": c.get("official") or "", "note": c.get("note") or "",
             "flags": [FLAG_NAMES_VI.get(f, f) for f in c.get("flags", [])],
@@ -115,6 +116,7 @@ def build_score_workbook(result: dict) -> Workbook:
         warning.font = Font(italic=True, color="9C0006")
     first = 6
     style_header_row(ws, first, header, widths)
+    ws.row_dimensions[first].height = 32
     row = first + 1
     for area in result["areas"]:
         for c in area["criteria"]:
@@ -124,8 +126,8 @@ def build_score_workbook(result: dict) -> Workbook:
                 notes.append(f"Người chấm: {c['official']}")
             if c.get("note"):
                 notes.append(c["note"])
-            values = [c["id"], c["text"], c["max"], c["score"], "\n".join(c.get("evidence") or []),
-                      "\n".join(n for n in notes if n)]
+            values = [c["id"], c["text"], c["max"], c["score"], "\n".join(c.get("evidence") or []) or None,
+                      "\n".join(n for n in notes if n) or None]
             if in_year:
                 values += [c.get("at_risk") or 0, c.get("open") or 0]
             for column, value in enumerate(values, start=1):
@@ -133,6 +135,7 @@ def build_score_workbook(result: dict) -> Workbook:
                 cell.alignment = Alignment(vertical="top", wrap_text=True, indent=0 if column != 2 else c["level"] - 1)
                 if bold:
                     cell.font = Font(bold=True)
+            fit_row_height(ws, row)
             row += 1
     totals = ["", "Tổng cộng", result["max"], result["score"], "", ""]
     if in_year:

@@ -374,6 +374,7 @@ def write_period_xlsx(summary: dict, target: Path) -> None:
 
 # the pieces other workbooks of the project share (the self-assessment's form)
 put_cell = _put  # a value into a cell: numbers as numbers, dates as dates, any text inert
+fit_row_height = _fit_height  # a row as tall as its longest wrapped text
 
 
 def style_header_row(ws: Worksheet, row: int, titles: Iterable[str], widths: Iterable[int]) -> None:

@@ -48,6 +48,7 @@ def test_every_format_and_the_index_are_published(out_dir):
     names = sorted(p.name for p in out_dir.iterdir() if p.name != ".lock")  # the folder's lock stays, empty
     assert (out_dir / ".lock").stat().st_size == 0
     assert names == sorted([f"{p}.{kind}" for p in PERIODS for kind in ("html", "pdf", "docx", "xlsx", "json")]
+                           + [f"2023-chi-so-cchc.{kind}" for kind in ("html", "pdf", "xlsx", "json")]  # the year's
                            + ["index.html"])
 
 
