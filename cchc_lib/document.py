@@ -17,12 +17,12 @@ rows of ``text, colspan, rowspan`` cells, ``rows``, ``total_rows``, ``align``, `
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from . import vi
 from .dossiers import KPI_NAMES_VI
 from .errors import DataError
 from .ingest import DocumentInfo
@@ -52,35 +52,8 @@ MAIN_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate",
 EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 
 
-# --------------------------------------------------------------------------- numbers and dates
-def percent(value: float | None) -> str:
-    """A fraction as a Vietnamese percentage (one decimal, decimal comma).
-
-    >>> percent(0.9701), percent(1.0), percent(None)
-    ('97%', '100%', '—')
-    """
-    if value is None:
-        return "—"
-    text = f"{value * 100:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}%"
-
-
-def number(value: int | None) -> str:
-    """An integer with Vietnamese thousands dots.
-
-    >>> number(12345), number(None)
-    ('12.345', '0')
-    """
-    return f"{int(value or 0):,}".replace(",", ".")
-
-
-def date(iso: str | None) -> str:
-    """An ISO date as dd/mm/yyyy; empty for none.
-
-    >>> date("2023-06-14")
-    '14/06/2023'
-    """
-    return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y") if iso else ""
+# numbers and dates as Vietnamese write them (cchc_lib.vi), under the names the sentences use
+percent, number, date, _points = vi.percent, vi.number, vi.date, vi.points
 
 
 TEXT_LIMIT = 300  # characters of one text of the data inside the document (the JSON keeps it whole)
@@ -452,17 +425,6 @@ def indicator_sentences(summary: dict) -> list[str]:
         value = "chưa có số liệu" if t["actual"] is None else f"{percent(t['actual'])} (theo {t['actual_source']})"
         sentences.append(f"{name}: {value}; {_target_text(t)}.")
     return sentences
-
-
-def _points(value: float | None) -> str:
-    """Points with at most two decimals and a decimal comma.
-
-    >>> _points(15.52), _points(20.0), _points(None)
-    ('15,52', '20', '—')
-    """
-    if value is None:
-        return "—"
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def service_index_sentences(summary: dict) -> list[str]:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import paths
+from . import paths, vi
 from .errors import ReportError
 from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 
@@ -135,6 +135,19 @@ def write_atomic(target: Path, text: str) -> None:
         raise
 
 
+def _report_files(out_dir: Path, staged: dict[str, Path] | None) -> list[tuple[str, Path, str, str]]:
+    """The files of ``out_dir`` (``staged`` ones replacing or joining them) a report may be made
+    of: name, path, stem and suffix, in name order."""
+    files: dict[str, Path] = {p.name: p for p in out_dir.iterdir()} if out_dir.is_dir() else {}
+    files.update(staged or {})
+    chosen = []
+    for name, path in sorted(files.items()):
+        suffix = Path(name).suffix
+        if suffix in REPORT_SUFFIXES and path.is_file():
+            chosen.append((name, path, name[: -len(suffix)], suffix))
+    return chosen
+
+
 def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
                  skipped: list[dict] | None = None) -> list[dict]:
     """One entry per period with a report in ``out_dir``: its name, window and files, in period order.
@@ -144,14 +157,8 @@ def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
     cannot be read as a report summary (not an object, a bad date, ...) is left out and
     appended to ``skipped`` (``file``, ``reason``); the period is still listed with its other
     files."""
-    files: dict[str, Path] = {p.name: p for p in out_dir.iterdir()} if out_dir.is_dir() else {}
-    files.update(staged or {})
     found: dict[str, dict] = {}
-    for name, path in sorted(files.items()):
-        suffix = Path(name).suffix
-        stem = name[: -len(suffix)] if suffix else name
-        if suffix not in REPORT_SUFFIXES or not path.is_file():
-            continue
+    for name, path, stem, suffix in _report_files(out_dir, staged):
         try:
             period = parse_period(stem)
         except PeriodError:
@@ -199,13 +206,9 @@ SCORE_MARK = "-chi-so-cchc"  # <YEAR>-chi-so-cchc.* / <PERIOD>-chi-so-cchc.*: th
 def list_scores(out_dir: Path, staged: dict[str, Path] | None = None) -> list[dict]:
     """The reform index self-assessments of ``out_dir`` (with ``staged`` files): per year or
     period, its files and, from its JSON, the total score."""
-    files: dict[str, Path] = {p.name: p for p in out_dir.iterdir()} if out_dir.is_dir() else {}
-    files.update(staged or {})
     found: dict[str, dict] = {}
-    for name, path in sorted(files.items()):
-        suffix = Path(name).suffix
-        stem = name[: -len(suffix)] if suffix else name
-        if suffix not in REPORT_SUFFIXES or not stem.endswith(SCORE_MARK) or not path.is_file():
+    for name, path, stem, suffix in _report_files(out_dir, staged):
+        if not stem.endswith(SCORE_MARK):
             continue
         try:
             period = parse_period(stem[: -len(SCORE_MARK)])
@@ -218,7 +221,7 @@ def list_scores(out_dir: Path, staged: dict[str, Path] | None = None) -> list[di
             data = _read_json_quietly(path)
             score, top = _number(data.get("score")), _number(data.get("max"))
             if score is not None and top is not None:
-                entry["score"], entry["max"] = _points_vi(score), _points_vi(top)
+                entry["score"], entry["max"] = vi.points(score), vi.points(top)
     return sorted(found.values(), key=lambda e: e["period"].sort_key())
 
 
@@ -228,10 +231,6 @@ def _read_json_quietly(path: Path) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _points_vi(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def read_summary(path: Path) -> dict:
@@ -332,15 +331,7 @@ def _number(value: object) -> float | None:
     return None
 
 
-def _vi_percent(value: float | None) -> str:
-    """A fraction as a Vietnamese percentage with one decimal; an em dash for None.
-
-    >>> _vi_percent(0.9751), _vi_percent(1.0), _vi_percent(None)
-    ('97,5%', '100%', '—')
-    """
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}".replace(".", ",").removesuffix(",0") + "%"
+_vi_percent = vi.percent  # the index shows rates as the reports do
 
 
 def _targets_of(summary: dict, kpi: str) -> list[dict]:

@@ -11,7 +11,6 @@ inert. For a period before the year's end (``cchc score 2023-Q3``) the files are
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from . import paths
+from . import paths, vi
 from .errors import ParameterError, ReportError
 from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 
@@ -48,37 +47,26 @@ def score_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in SCORE_FORMATS if f in formats)
 
 
-def _points(value: object) -> str:
-    if value is None:
-        return "—"
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def _vi_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
-
-
 def page_context(result: dict) -> dict:
     """What the HTML page shows: the totals, and per area its criteria as table rows."""
     areas = []
     for area in result["areas"]:
         rows = [{
-            "id": c["id"], "level": c["level"], "text": c["text"], "max": _points(c["max"]),
-            "score": _points(c["score"]), "at_risk": _points(c.get("at_risk")) if c.get("at_risk") else "",
-            "open": _points(c.get("open")) if c.get("open") else "",
+            "id": c["id"], "level": c["level"], "text": c["text"], "max": vi.points(c["max"]),
+            "score": vi.points(c["score"]), "at_risk": vi.points(c.get("at_risk")) if c.get("at_risk") else "",
+            "open": vi.points(c.get("open")) if c.get("open") else "",
             "method": METHOD_NAMES_VI.get(c["method"], c["method"]), "how": c.get("how") or "",
             "sum": c["method"] == "sum",
             "evidence": c.get("evidence") or [], "expected": c.get("expected_evidence") or "",
             "official": c.get("official") or "", "note": c.get("note") or "",
             "flags": [FLAG_NAMES_VI.get(f, f) for f in c.get("flags", [])],
         } for c in area["criteria"]]
-        areas.append({"id": area["id"], "text": area["text"], "max": _points(area["max"]),
-                      "score": _points(area["score"]), "rows": rows})
+        areas.append({"id": area["id"], "text": area["text"], "max": vi.points(area["max"]),
+                      "score": vi.points(area["score"]), "rows": rows})
     return {
-        "result": result, "areas": areas, "total": _points(result["score"]), "max": _points(result["max"]),
-        "at_risk": _points(result.get("at_risk")), "open": _points(result.get("open")),
-        "window": f"{_vi_date(result['start'])} – {_vi_date(result['end'])}",
+        "result": result, "areas": areas, "total": vi.points(result["score"]), "max": vi.points(result["max"]),
+        "at_risk": vi.points(result.get("at_risk")), "open": vi.points(result.get("open")),
+        "window": f"{vi.date(result['start'])} – {vi.date(result['end'])}",
         "flags": [{"name": FLAG_NAMES_VI.get(k, k), "count": n} for k, n in sorted(result.get("flags", {}).items())
                   if n],
     }
@@ -109,7 +97,7 @@ def build_score_workbook(result: dict) -> Workbook:
     put_cell(ws, 1, 1, result.get("unit")).font = Font(bold=True)
     title = f"BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {result['year']}"
     put_cell(ws, 2, 1, title).font = Font(bold=True, size=13)
-    put_cell(ws, 3, 1, f"Số liệu từ {_vi_date(result['start'])} đến {_vi_date(result['end'])}"
+    put_cell(ws, 3, 1, f"Số liệu từ {vi.date(result['start'])} đến {vi.date(result['end'])}"
                        + ("" if result.get("year_end") else f" ({result['period_name']}, đang trong năm)"))
     if result.get("example"):
         warning = put_cell(ws, 4, 1, "Bộ tiêu chí trong thư mục dữ liệu là bộ ví dụ: thay bằng bộ tiêu chí của tỉnh.")
@@ -231,7 +219,7 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
 
             shutil.rmtree(staging, ignore_errors=True)
     if progress is not None:
-        progress(f"{score_stem(result)}: {_points(result['score'])}/{_points(result['max'])} điểm")
+        progress(f"{score_stem(result)}: {vi.points(result['score'])}/{vi.points(result['max'])} điểm")
     return published
 
 

@@ -22,11 +22,14 @@ import jinja2
 from IPython.display import HTML, JSON, SVG
 from matplotlib.figure import Figure
 
-from . import paths
+from . import paths, vi
 from .periods import CUTOFF_NAMES_VI
 
 SUMMARY_MIME = "application/json"  # the output type of show_summary
 TEXT_LIMIT = 300  # characters of one text shown in a report (a name, a cell, a sentence of the plan)
+
+
+vi_date, vi_number, vi_percent = vi.date, vi.number, vi.percent  # numbers and dates as Vietnamese write them
 
 
 def clip(value: object, limit: int = TEXT_LIMIT) -> object:
@@ -41,36 +44,6 @@ def clip(value: object, limit: int = TEXT_LIMIT) -> object:
     if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
         return value[: limit - 1] + "…"
     return value
-
-
-def vi_date(iso: str) -> str:
-    """An ISO date as Vietnamese write it.
-
-    >>> vi_date("2023-03-14")
-    '14/03/2023'
-    """
-    return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
-
-
-def vi_number(n: int) -> str:
-    """An integer with Vietnamese thousands separators.
-
-    >>> vi_number(2345)
-    '2.345'
-    """
-    return f"{n:,}".replace(",", ".")
-
-
-def vi_percent(value: float | None) -> str:
-    """A fraction as a Vietnamese percentage with one decimal; an em dash for None.
-
-    >>> vi_percent(0.9751), vi_percent(1.0), vi_percent(None)
-    ('97,5%', '100%', '—')
-    """
-    if value is None:
-        return "—"
-    text = f"{value * 100:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}%"
 
 
 # Column widths (percent) of each table: set, rather than measured from the content, they

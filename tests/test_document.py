@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from cchc_lib.document import (
 )
 from cchc_lib.errors import DataError
 from cchc_lib.ingest import read_unit
+from tests.hostile.support import Page
 
 
 @pytest.fixture(scope="module")
@@ -179,20 +179,6 @@ def test_bad_author_keys_are_refused_naming_unit_yaml(tmp_path, text, message):
     assert "unit.yaml" in str(caught.value)
 
 
-class _Live(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 def test_the_html_document_escapes_every_value(sample):
     ctx, summary = sample
     hostile = copy.deepcopy(summary)
@@ -203,9 +189,9 @@ def test_the_html_document_escapes_every_value(sample):
     narrative = {"V": [vector]}
     doc = build_document(hostile, ctx.unit.document, narrative)
     html = views.show_document(doc, {"received_by_month": views.DataUri("image/png", b"\x89PNG")}).data
-    page = _Live(html)
+    page = Page(html)
     assert "script" not in page.tags and "a" not in page.tags
-    text = "".join(page.text)
+    text = page.text
     assert text.count(vector) >= 3  # the late list, the evidence, the office's words
     assert vector.upper() in text  # the unit, in capitals, in the header block
     assert re.search(r'<img alt="[^"]*" src="data:image/png;base64,iVBORw==">', html)

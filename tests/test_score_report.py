@@ -9,14 +9,13 @@ import json
 import re
 import shutil
 import zipfile
-from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
 
 from cchc_lib import paths
 from cchc_lib.score_report import build_score_workbook, compute_score, render_score_html, score_stem
-from tests.hostile.support import assert_no_personal, cchc, make_data
+from tests.hostile.support import Page, assert_no_personal, cchc, make_data
 
 VECTOR = '=HYPERLINK("http://127.0.0.1:9/x","bấm")<script>alert(1)</script>'
 
@@ -59,20 +58,6 @@ def test_during_the_year_the_form_shows_points_at_risk_and_open():
     assert "nguy cơ mất" in render_score_html(result)
 
 
-class _Page(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 def _plant(data, criterion: str) -> None:
     """A criterion's text and a self-score's evidence holding markup and a formula."""
     path = data / "scoring" / "criteria.csv"
@@ -104,8 +89,8 @@ def test_cchc_score_publishes_four_inert_files_and_the_index(tmp_path):
     assert names == {f"2023-chi-so-cchc.{s}" for s in ("html", "pdf", "xlsx", "json")} | {"index.html"}
     result = json.loads((out / "2023-chi-so-cchc.json").read_text(encoding="utf-8"))
     assert any(c["text"] == VECTOR for c in _rows(result))
-    page = _Page((out / "2023-chi-so-cchc.html").read_text(encoding="utf-8"))
-    assert "script" not in page.tags and "a" not in page.tags and VECTOR in "".join(page.text)
+    page = Page((out / "2023-chi-so-cchc.html").read_text(encoding="utf-8"))
+    assert "script" not in page.tags and "a" not in page.tags and VECTOR in page.text
     with zipfile.ZipFile(out / "2023-chi-so-cchc.xlsx") as xlsx:
         for name in (n for n in xlsx.namelist() if n.startswith("xl/worksheets/sheet")):
             assert not re.search(r"<f[ >]", xlsx.read(name).decode("utf-8"))

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from cchc_lib import paths
@@ -147,3 +148,24 @@ def assert_no_personal(*places: Path | str | Run) -> None:
         for where, text in texts:
             for key, value in PERSONAL.items():
                 assert value not in text, f"personal {key} {value!r} found in {where}"
+
+
+class Page(HTMLParser):
+    """An HTML page as a reader's browser takes it: the tags it would make live (``tags``) and the
+    text it would show (``text``)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.shown: list[str] = []
+        self.feed(html)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.shown)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.shown.append(data)
