@@ -19,6 +19,7 @@ from cchc_lib.exports import CSV, HTML_TABLE, XLS, XLSX, read_export, sniff_form
 from cchc_lib.params import check_parameters
 from cchc_lib.summary import build_summary
 from cchc_lib.validate import load_dossiers
+from tests.hostile.support import file_text
 
 # (id, procedure, field, received, due, resolved, outcome, channel)
 DOSSIERS = [
@@ -308,13 +309,8 @@ def test_personal_data_reaches_no_output(tmp_path):
     texts = {"stdout/stderr": result.stdout + result.stderr + inspect.stdout + validate.stdout + validate.stderr}
     for path in out.rglob("*"):
         if path.is_file():
-            if path.suffix == ".pdf":
-                from pypdf import PdfReader
-
-                texts[path.name] = "\n".join(page.extract_text() for page in PdfReader(path).pages)
-            else:
-                texts[path.name] = path.read_text(encoding="utf-8")
-    assert {"2023-Q1.html", "2023-Q1.pdf", "2023-Q1.json", "index.html"} <= set(texts)
+            texts[path.name] = file_text(path)  # a PDF's text, a Word or Excel file's XML parts
+    assert {f"2023-Q1.{s}" for s in ("html", "pdf", "docx", "xlsx", "json")} | {"index.html"} <= set(texts)
     summary = json.loads(texts["2023-Q1.json"])
     assert summary["dossiers"]["total"]["received_total"] > 0
     planted = [*PERSONAL.values(), "Cắm Mốc", "cam.moc@example.vn"]

@@ -15,7 +15,7 @@ import papermill
 import pytest
 from pypdf import PdfReader
 
-from cchc_lib import paths
+from cchc_lib import paths, vi
 from cchc_lib.cli import main
 from cchc_lib.dossiers import COUNT_KEYS
 from cchc_lib.errors import ReportError
@@ -96,7 +96,10 @@ def test_pdf_is_a4_and_its_text_holds_the_vietnamese_names(out_dir):
 
 def test_index_links_the_published_reports(out_dir):
     page = (out_dir / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r"<strong>(.*?)</strong>", page) == ["Quý I năm 2023", "Năm 2023"]
+    # the periods' reports, then the year's reform index self-assessment (the sample has scoring/)
+    assert re.findall(r"<strong>(.*?)</strong>", page) == ["Quý I năm 2023", "Năm 2023", "Năm 2023"]
+    scored = json.loads((out_dir / "2023-chi-so-cchc.json").read_text(encoding="utf-8"))
+    assert 'href="2023-chi-so-cchc.xlsx"' in page and f"{vi.points(scored['score'])}/100 điểm" in page
     assert 'href="2023-Y.pdf"' in page and 'href="2023-Q1.html"' in page
 
 
