@@ -101,8 +101,52 @@ def read_narrative(data_dir: Path | str, period: str) -> dict[str, list[str]]:
     return parse_narrative(unicodedata.normalize("NFC", text), str(path))
 
 
+def check_narratives(data_dir: Path | str, plan: object = None) -> list[dict]:
+    """The problems of the office's texts (``narrative/*.md``) as ``cchc validate`` lists them:
+    a file named after no period (warning), one that cannot be read or whose heading names no
+    section, or an area of section II the plan does not have (errors, naming file and line)."""
+    from .periods import PeriodError, parse_period
+    from .problems import WARNING, problem
+
+    folder = Path(data_dir) / NARRATIVE_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        where = f"{NARRATIVE_DIR}/{path.name}"
+        try:
+            if parse_period(path.stem).id != path.stem:
+                raise PeriodError(path.stem)
+        except PeriodError:
+            found.append(problem(where, None, "", path.stem, "Tên tệp không phải mã kỳ báo cáo (ví dụ 2023-Q2.md): "
+                                 "văn bản không được dùng", "the file is named after no period (e.g. 2023-Q2.md): "
+                                 "its text is not used", WARNING))
+            continue
+        try:
+            check_narrative_places(read_narrative(data_dir, path.stem),
+                                   section_two_areas(plan, parse_period(path.stem).year))
+        except DataError as exc:
+            message = str(exc).removeprefix(str(path)).removeprefix(where).lstrip(":, ")
+            line = re.match(r"line (\d+): ", message)
+            if line:
+                message = message[line.end():]
+            found.append(problem(where, int(line.group(1)) if line else None, "", "",
+                                 "Văn bản của văn phòng không dùng được (không có chỗ trong báo cáo hoặc không đọc "
+                                 "được)", message))
+    return found
+
+
 _ROMAN_HEADING = re.compile(r"^(IV|V|III|II|I)(?:[.:)\-–\s]|$)")
 _NUMBER_HEADING = re.compile(r"^(\d{1,2})(?:[.:)\-–\s]|$)")
+
+
+class Narrative(dict):
+    """The office's text by section (a dict), with where each part's heading is (``where``:
+    key → "file, line n") for the errors of a part the document has no place for."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.where: dict[str, str] = {}
 
 
 def parse_narrative(text: str, where: str = "narrative") -> dict[str, list[str]]:
@@ -111,7 +155,7 @@ def parse_narrative(text: str, where: str = "narrative") -> dict[str, list[str]]
     >>> parse_narrative("## I. Chỉ đạo\\nĐã họp.\\n\\n## II\\n### 2. TTHC\\n- Niêm yết\\n- Rà soát\\n## V\\nĐề nghị.")
     {'I': ['Đã họp.'], 'II.2': ['- Niêm yết', '- Rà soát'], 'V': ['Đề nghị.']}
     """
-    parts: dict[str, list[str]] = {}
+    parts = Narrative()
     key, section, lines = "intro", "", []
     for number_, line in enumerate([*text.splitlines(), "# end"], start=1):
         stripped = line.strip()
@@ -129,9 +173,31 @@ def parse_narrative(text: str, where: str = "narrative") -> dict[str, list[str]]
         elif arabic and section == "II":
             key = f"II.{int(arabic.group(1))}"
         else:
+            key = ""
+        if not key:
             raise DataError(f"{where}, line {number_}: heading {heading[:60]!r} names no section of the report: "
                             "start it with I, II, III, IV or V (and, under II, with the area's number: '### 2.')")
+        parts.where.setdefault(key, f"{where}, line {number_}")
     return parts
+
+
+def section_two_areas(plan: object, year: int) -> int:
+    """How many sub-sections section II of a report of ``year`` has: the plan's areas but the
+    direction one, when the plan is of that year; else the one of the dossiers."""
+    if plan is None or plan.year != year:
+        return 1
+    names = plan.tasks.groupby("area")["area_name"].first()
+    return max(1, sum(1 for name in names if not _has(str(name), DIRECTION_WORDS)))
+
+
+def check_narrative_places(narrative: dict, areas: int) -> None:
+    """Every part of the office's text has its place: section II has ``areas`` sub-sections
+    (1 to ``areas``); a heading naming another is an error naming the file and the line."""
+    for key in narrative:
+        if key.startswith("II.") and not 1 <= int(key[3:]) <= areas:
+            where = getattr(narrative, "where", {}).get(key, "narrative")
+            raise DataError(f"{where}: heading names area {key[3:]} of section II, which has {areas} "
+                            f"(1–{areas}, in the plan's order): the text would have no place in the report")
 
 
 def _flush(parts: dict[str, list[str]], key: str, lines: list[str]) -> None:
@@ -163,6 +229,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
     areas = [(int(a), name) for a, name in (plan.get("areas") or {}).items()] if plan.get("available") else []
     direction = [a for a in areas if _has(a[1], DIRECTION_WORDS)]
     tasks = [a for a in areas if a not in direction]
+    check_narrative_places(narrative, len(tasks) or 1)
     sections = [
         _section("I", direction_part(summary, direction), narrative),
         _section("II", {"subsections": [_area_part(summary, n, name, i, narrative, who)
@@ -225,7 +292,8 @@ class _Who:
         self.place = info.place or (unit[len(self.kind):].strip() if self.kind else unit)
         short = "UBND" if self.authority.casefold() == "ủy ban nhân dân" else self.authority
         self.actor = f"{short} {self.kind}".strip()  # "UBND xã"
-        self.body = f"{short} {self.kind} {self.place}".replace("  ", " ").strip()  # "UBND xã Hoằng Giang"
+        named = f"{self.kind} {unit[len(self.kind):].strip()}" if self.kind else unit
+        self.body = f"{short} {named}"  # "UBND xã Hoằng Giang": the unit's own name; place is the date line's
         self.info = info
 
     def header(self, summary: dict) -> dict:

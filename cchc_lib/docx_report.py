@@ -36,7 +36,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import TemplateError
+from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -273,7 +273,9 @@ def _appendix(tpl: DocxTemplate, scratch, appendix: dict, images: dict[str, byte
 
 
 def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> None:
-    env = SandboxedEnvironment(autoescape=True)
+    # a name the context does not have is an error naming the template, not an empty place
+    # (a typo such as {{ subtitel }} would otherwise vanish from the office's document)
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
@@ -284,7 +286,9 @@ def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> N
     except Exception as exc:  # an image python-docx cannot read is met while rendering
         if type(exc).__name__ == "UnrecognizedImageError":
             raise ReportError(f"Word report {target.name}: an appendix image is not a PNG/JPEG picture") from exc
-        raise
+        # anything else a template's tags can cause (a loop the sandbox stops, an include it
+        # cannot load) is the template's: say which
+        raise ReportError(f"Word template {template.name}: {type(exc).__name__}: {_one_line(exc)}") from exc
 
 
 def write_period_docx(document: dict, target: Path, template: Path | None = None,

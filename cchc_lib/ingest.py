@@ -82,13 +82,17 @@ def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
         values[key] = unicodedata.normalize("NFC", str(value).strip())
     recipients = info.get("recipients")
     if recipients is not None:
-        if not isinstance(recipients, list) or any(isinstance(r, dict | list) or r is None for r in recipients):
+        if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
             raise DataError(f"{where}: 'recipients:' must be a list of texts, one per line of \"Nơi nhận\"")
         values["recipients"] = tuple(unicodedata.normalize("NFC", str(r).strip()) for r in recipients)
     template = values.get("report_template")
     if template:
-        path = (data_dir / template).resolve()
-        if path.suffix.lower() != ".docx":
+        folder = data_dir.resolve()
+        path = (folder / template).resolve()  # links followed: where the file really is
+        if not path.is_relative_to(folder):
+            raise DataError(f"{where}: 'report_template: {template}' lies outside the data folder {data_dir}: "
+                            "put the Word template in the data folder and name it from there")
+        if Path(template).suffix.lower() != ".docx" or path.suffix.lower() != ".docx":
             raise DataError(f"{where}: 'report_template: {template}' must be a Word file (.docx)")
         if not path.is_file():
             raise DataError(f"{where}: 'report_template: {template}': no such file in {data_dir}")

@@ -504,17 +504,39 @@ def score_into(staging: Path, contexts: list, *, cutoff: str, unit: str, skip_in
     reports; its failure fails the run, naming it."""
     from .score_report import compute_score, score_formats, write_score_files
 
-    year = next((c for c in contexts if c.period.kind == "Y"), None)
-    chosen = score_formats(formats)
-    if year is None or not chosen or not (year.data_dir / "scoring").is_dir():
+    year = _scored_year(contexts, formats, load_plan(contexts[0].data_dir))
+    if year is None:
         return []
     try:
         result = compute_score(str(year.period.year), data_dir=year.data_dir, cutoff=cutoff, unit=unit,
                                skip_invalid=skip_invalid)
-        return write_score_files(result, staging, chosen) if result else []
+        return write_score_files(result, staging, score_formats(formats)) if result else []
     except CchcError as exc:
-        raise ReportError(f"{year.period.year} self-assessment (scoring/): {_first_line(exc)}; "
-                          "no report was changed") from None
+        raise ReportError(f"{year.period.year} self-assessment (scoring/), no report was changed: {exc}") from None
+
+
+def check_office_texts(contexts: list, plan: object) -> None:
+    """The office's own words of each period (``narrative/<PERIOD>.md``) read and placed before
+    any notebook runs: a text the report has no place for fails the run at once, naming the file
+    and the line (README, "The official report")."""
+    from .document import check_narrative_places, read_narrative, section_two_areas
+
+    for ctx in contexts:
+        check_narrative_places(read_narrative(ctx.data_dir, ctx.period.id), section_two_areas(plan, ctx.period.year))
+
+
+def _scored_year(contexts: list, formats: tuple[str, ...], plan: object) -> object:
+    """The context of the year whose self-assessment a run writes: the year among its periods,
+    a ``scoring/`` folder in the data, a format the self-assessment has, and no plan of another
+    year (its criteria would be scored against the wrong plan); else None."""
+    from .score_report import score_formats
+
+    year = next((c for c in contexts if c.period.kind == "Y"), None)
+    if year is None or not score_formats(formats) or not (year.data_dir / "scoring").is_dir():
+        return None
+    if plan is not None and plan.year != year.period.year:
+        return None
+    return year
 
 
 def _first_line(message: object) -> str:
@@ -577,7 +599,12 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
     # and the kernels load the checked dossiers from the staging folder instead of reading the
     # exports again; this process then lets its copy go
     load_dossiers(contexts[0].data_dir, skip_invalid=skip_invalid)
-    load_plan(contexts[0].data_dir)
+    plan = load_plan(contexts[0].data_dir)
+    if _scored_year(contexts, formats, plan) is not None:  # its criteria too, before any notebook runs
+        from .scoring import load_scoring
+
+        load_scoring(contexts[0].data_dir, plan)
+    check_office_texts(contexts, plan)
     try:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     except OSError as exc:

@@ -178,6 +178,10 @@ def compute_score(target: str, *, data_dir: str | Path = "", cutoff: str = "decr
 
     ctx = check_parameters(target, cutoff, str(data_dir), unit, skip_invalid)
     plan = load_plan(ctx.data_dir)
+    if plan is not None and plan.year != ctx.period.year and (ctx.data_dir / "scoring").is_dir():
+        # criteria and self-scores carry no year: they are those of the plan's year
+        raise ReportError(f"{ctx.data_dir}: the plan (plan/plan.yaml) is of {plan.year}: the self-assessment of "
+                          f"{ctx.period.year} needs that year's plan, criteria and self-scores in the data folder")
     scoring = load_scoring(ctx.data_dir, plan)
     if scoring is None:
         return None

@@ -95,21 +95,31 @@ def parse_share(text: object) -> float | None:
     return round(share, 10) if 0 <= share <= 1 else None
 
 
+def _parse_part(text: str) -> float | None:
+    """A part of the points: ``0,5``, ``1`` or ``50%``; None above all of them or below none (``2``
+    is no part: read as a percentage it would give 2 % of the points without a word)."""
+    value = text.strip()
+    if value.endswith("%"):
+        return parse_share(value)
+    number = parse_points(value)
+    return number if number is not None and 0 <= number <= 1 else None
+
+
 def parse_thresholds(text: object) -> tuple[tuple[float, float], ...] | None:
     """A threshold list ``99%:1; 95%:0,5`` (R ≥ 99% → all the points, R ≥ 95% → half) as
     ``((0.99, 1.0), (0.95, 0.5))``, highest first; None when malformed.
 
     >>> parse_thresholds("95%:0,5; 99%:1")
     ((0.99, 1.0), (0.95, 0.5))
-    >>> parse_thresholds("99%-1") is None, parse_thresholds("") is None
-    (True, True)
+    >>> parse_thresholds("99%-1") is None, parse_thresholds("") is None, parse_thresholds("95%:2") is None
+    (True, True, True)
     """
     levels = []
     for item in re.split(r"[;\n]", str(text or "")):
         if not item.strip():
             continue
         ratio, colon, part = item.partition(":")
-        low, share = parse_share(ratio), parse_share(part)
+        low, share = parse_share(ratio), _parse_part(part)
         if not colon or low is None or share is None:
             return None
         levels.append((low, share))
@@ -211,6 +221,16 @@ def _find_file(folder: Path, stem: str) -> Path | None:
         if (folder / name).is_file():
             return folder / name
     return None
+
+
+def _both_forms(folder: Path, stem: str) -> list[dict]:
+    """An error when a file is there both as CSV and as XLSX: which one the office keeps up to
+    date is not for the reader to guess."""
+    if (folder / f"{stem}.csv").is_file() and (folder / f"{stem}.xlsx").is_file():
+        return [problem(f"{SCORING_DIR}/{stem}.xlsx", None, "", "",
+                        f"Có cả {stem}.csv và {stem}.xlsx: giữ lại một tệp",
+                        f"both {stem}.csv and {stem}.xlsx are there: keep one")]
+    return []
 
 
 def _read_table(path: Path, columns: list[str], required: tuple[str, ...],
@@ -478,7 +498,7 @@ def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.
         return None, problem_table([problem(
             f"{SCORING_DIR}/", None, "", "", "Thư mục chấm điểm thiếu tệp criteria.csv hoặc criteria.xlsx",
             "the scoring folder has no criteria.csv or criteria.xlsx")])
-    read_problems: list[dict] = []
+    read_problems: list[dict] = [*_both_forms(folder, CRITERIA_FILE), *_both_forms(folder, SELF_SCORES_FILE)]
     frame, comments = _read_table(path, CRITERIA_COLUMNS, CRITERIA_REQUIRED, read_problems)
     label = f"{SCORING_DIR}/{path.name}"
     links = _Links.of(data_dir, plan)

@@ -429,7 +429,7 @@ def _export_summary(reading: ExportReading) -> dict:
 
 def validate_data(data_dir: Path) -> pd.DataFrame:
     """Every problem of a data folder's inputs (unit.yaml, files, catalogue, dossier rows, plan files,
-    the reform index criteria and self-scores)."""
+    the reform index criteria and self-scores, the office's texts of the periods)."""
     data_dir = Path(data_dir)
     try:
         unit = read_unit(data_dir)
@@ -442,5 +442,8 @@ def validate_data(data_dir: Path) -> pd.DataFrame:
     _, problems, _ = check_dossiers(raw, catalogue, _lacking_channel(readings)) if readable else (None, None, 0)
     plan, plan_problems = read_plan(data_dir)
     scoring_problems = check_scoring(data_dir, plan)
+    from .document import check_narratives  # the office's own words per period (README, "The official report")
+
+    narrative_problems = problem_table(check_narratives(data_dir, plan))
     return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems,
-                           scoring_problems)
+                           scoring_problems, narrative_problems)

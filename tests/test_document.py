@@ -14,6 +14,7 @@ from cchc_lib.document import (
     SECTION_TITLES,
     attention_points,
     build_document,
+    check_narratives,
     number,
     parse_narrative,
     percent,
@@ -144,6 +145,17 @@ def test_the_office_words_go_to_their_sections(sample, tmp_path):
     assert read_narrative(tmp_path, "2023-Q3") == {}
 
 
+def test_a_part_for_an_area_the_plan_lacks_is_refused_naming_the_file_and_line(sample, tmp_path):
+    ctx, summary = sample
+    (tmp_path / "narrative").mkdir()
+    (tmp_path / "narrative" / "2023-Q2.md").write_text("## II\n### 9. Không có\nMất chữ\n", encoding="utf-8")
+    (tmp_path / "narrative" / "ghi-chu.md").write_text("x\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"2023-Q2.md, line 2: heading names area 9 of section II, which has 6"):
+        build_document(summary, ctx.unit.document, read_narrative(tmp_path, "2023-Q2"))
+    problems = {(p["file"], p["row"], p["severity"]) for p in check_narratives(tmp_path, load_plan(ctx.data_dir))}
+    assert problems == {("narrative/2023-Q2.md", 2, "error"), ("narrative/ghi-chu.md", None, "warning")}
+
+
 def test_a_heading_that_names_no_section_is_refused_with_its_line():
     with pytest.raises(DataError, match=r"2023-Q2.md, line 3: heading 'Ghi chú' names no section"):
         parse_narrative("## I\nA\n## Ghi chú\nB", "narrative/2023-Q2.md")
@@ -153,23 +165,27 @@ def test_unit_yaml_gives_the_author(tmp_path, sample):
     _, summary = sample
     (tmp_path / "mau.docx").write_bytes(b"PK")
     (tmp_path / "unit.yaml").write_text(
-        "name: Phường Đông Sơn\ndistrict: Thành phố Thanh Hóa\nplace: Đông Sơn\nreport_number: 15/BC-UBND\n"
+        "name: Phường Đông Sơn\ndistrict: Thành phố Thanh Hóa\nplace: Thanh Hóa\nreport_number: 15/BC-UBND\n"
         "signer: Lê Văn B\nsigner_title: Phó Chủ tịch\nsigner_on_behalf: KT. Chủ tịch\n"
         "recipients: [Văn phòng HĐND-UBND thành phố;, Lưu VT.]\nreport_template: mau.docx\n", encoding="utf-8")
     unit = read_unit(tmp_path)
     assert unit.document.template_path == (tmp_path / "mau.docx").resolve()
     doc = build_document({**summary, "unit": unit.name, "district": unit.district}, unit.document)
     assert doc["header"]["number"] == "Số: 15/BC-UBND"
-    assert doc["header"]["unit"] == "PHƯỜNG ĐÔNG SƠN" and doc["header"]["place_date"].startswith("Đông Sơn, ngày")
+    # the place is the date line's; the body names the unit itself
+    assert doc["header"]["unit"] == "PHƯỜNG ĐÔNG SƠN" and doc["header"]["place_date"].startswith("Thanh Hóa, ngày")
     assert doc["signature"] == {"on_behalf": "KT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Lê Văn B"}
     assert doc["recipients"] == ["Văn phòng HĐND-UBND thành phố;", "Lưu VT."]
-    assert "UBND phường Đông Sơn" in doc["closing"]
+    assert "UBND phường Đông Sơn" in doc["closing"] and "UBND phường Đông Sơn báo cáo" in doc["intro"][0]
+    assert "Thanh Hóa" not in doc["closing"]
 
 
 @pytest.mark.parametrize("text, message", [
     ("report_template: mau.doc\n", "must be a Word file"),
     ("report_template: khong-co.docx\n", "no such file"),
     ("recipients: Lưu VT\n", "must be a list of texts"),
+    ("recipients: [123, true, 2023-01-05]\n", "must be a list of texts"),
+    ("report_template: ../ngoai.docx\n", "lies outside the data folder"),
     ("signer: [a, b]\n", "'signer:' must be one text"),
 ])
 def test_bad_author_keys_are_refused_naming_unit_yaml(tmp_path, text, message):

@@ -246,7 +246,9 @@ def test_a_template_of_the_communes_own(tmp_path):
 
 
 @pytest.mark.parametrize("lines", [("{{ subtitle ",), ("{%p for s in sections %}", "{{ s.heading }}"),
-                                   ("{{ subtitle | no_such_filter }}",), ("{{ ''.__class__.__mro__ }}",)])
+                                   ("{{ subtitle | no_such_filter }}",), ("{{ ''.__class__.__mro__ }}",),
+                                   ("A{{ subtitel }}B",), ("{% for i in range(100000000) %}x{% endfor %}",),
+                                   ("{% include '/etc/passwd' %}",)])
 def test_a_template_with_bad_tags_raises_naming_it(tmp_path, lines):
     template = _custom_template(tmp_path / "hong.docx", *lines)
     target = tmp_path / "r.docx"

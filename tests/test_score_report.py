@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cchc_lib import paths
+from cchc_lib.errors import ReportError
 from cchc_lib.score_report import build_score_workbook, compute_score, render_score_html, score_stem
 from tests.hostile.support import Page, assert_no_personal, cchc, make_data
 
@@ -27,6 +28,13 @@ def year_result():
 
 def _rows(result: dict) -> list[dict]:
     return [c for area in result["areas"] for c in area["criteria"]]
+
+
+def test_a_year_other_than_the_plans_is_refused():
+    """Criteria and self-scores carry no year: scoring 2024 with the 2023 plan would credit 2023's
+    documents to 2024."""
+    with pytest.raises(ReportError, match="the plan .* is of 2023: the self-assessment of 2024 needs"):
+        compute_score("2024", data_dir=paths.SAMPLE_DATA_DIR)
 
 
 def test_the_workbook_is_the_self_scoring_form_and_its_cells_equal_the_json(year_result, tmp_path):

@@ -234,6 +234,17 @@ def test_malformed_rows(tmp_path):
     assert warnings == [("scoring/criteria.csv", None, "max", "the areas' max add up to 90, not 100", "warning")]
 
 
+def test_a_part_of_the_points_above_one_and_a_file_in_two_forms_are_refused(tmp_path):
+    folder = _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", '1.1,A,100,kpi,on_time_rate,thresholds,,"95%:2",'])
+    found = [(row, column) for _, row, column, _, severity in _problems(folder) if severity == "error"]
+    assert found == [(3, "thresholds")]  # 2 is no part of the points (read as 2 % it would pass unseen)
+    import pandas as pd
+
+    pd.DataFrame({"id": ["1"], "text": ["x"], "max": [100]}).to_excel(folder / "scoring" / "criteria.xlsx", index=False)
+    assert ("scoring/criteria.xlsx", None, "", "both criteria.csv and criteria.xlsx are there: keep one",
+            "error") in _problems(folder)
+
+
 def test_no_scoring_folder_and_a_folder_without_criteria(tmp_path):
     folder = write_data_dir(tmp_path / "xa", DOSSIERS)
     assert load_scoring(folder, None) is None and check_scoring(folder, None).empty
