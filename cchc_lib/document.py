@@ -357,15 +357,10 @@ def milestone_sentences(summary: dict, area: int) -> tuple[list[str], list[str]]
         paragraphs.append(text)
     elif counts is not None:
         paragraphs.append("Trong kỳ không có công việc đến hạn theo kế hoạch.")
-    bullets = []
+    bullets = done_sentences(_area_milestones(summary, area))
     for m in _area_milestones(summary, area):
         task = short_task(m.get("task")) or m["label"]
-        if m["state"] in ("done_on_time", "done_late"):
-            when = f"hoàn thành ngày {date(m['done_at'])}" if m.get("done_at") else "đã hoàn thành"
-            late = f", chậm so với hạn {date(m['due'])}" if m["state"] == "done_late" else ""
-            proof = f"; văn bản: {m['evidence']}" if m.get("evidence") else "; chưa có văn bản kiểm chứng"
-            bullets.append(f"{task} ({_milestone_name(m)}): {when}{late}{proof}.")
-        elif m["state"] in ("continuous", "no_fixed_date") and m.get("latest_status"):
+        if m["state"] in ("continuous", "no_fixed_date") and m.get("latest_status"):
             proof = f"; cập nhật ngày {date(m['latest_date'])}: {m['evidence']}" if m.get("evidence") else ""
             bullets.append(f"{task}: đang thực hiện thường xuyên{proof}.")
     for m in summary["plan"]["overdue"]:
@@ -374,12 +369,38 @@ def milestone_sentences(summary: dict, area: int) -> tuple[list[str], list[str]]
     return paragraphs, bullets
 
 
-def _milestone_name(m: dict) -> str:
+def done_sentences(milestones: list[dict]) -> list[str]:
+    """One sentence per task with milestones done in the window: which (the period reported on,
+    or the date), those done late, and the evidence documents; a task's many milestones of a
+    long period (a plan's quarterly reports over a year) read as one line."""
+    by_task: dict[str, list[dict]] = {}
+    for m in milestones:
+        if m["state"] in ("done_on_time", "done_late"):
+            by_task.setdefault(m["task_id"], []).append(m)
+    sentences = []
+    for done in by_task.values():
+        task = short_task(done[0].get("task")) or done[0]["label"]
+        names = "; ".join(_milestone_name(m, with_due=len(done) == 1) for m in done)
+        late = [m for m in done if m["state"] == "done_late"]
+        text = f"{task}: hoàn thành {len(done)} mốc ({names})" if len(done) > 1 else (
+            f"{task} ({names}): hoàn thành ngày {date(done[0]['done_at'])}" if done[0].get("done_at")
+            else f"{task} ({names}): đã hoàn thành")
+        if late:
+            text += ", chậm so với hạn " + ", ".join(date(m["due"]) for m in late)
+        proofs = list(dict.fromkeys(m["evidence"] for m in done if m.get("evidence")))
+        text += f"; văn bản: {'; '.join(proofs)}" if proofs else "; chưa có văn bản kiểm chứng"
+        if proofs and len(proofs) < len(done):
+            text += f" ({len(done) - len(proofs)} mốc chưa có văn bản kiểm chứng)"
+        sentences.append(text + ".")
+    return sentences
+
+
+def _milestone_name(m: dict, with_due: bool = True) -> str:
     """"hạn 14/06/2023", or the period a periodic milestone reports on."""
     label = m.get("label") or ""
     inner = re.search(r"\(([^()]*)\)\s*$", label)
     named = inner.group(1) if inner and m.get("kind") == "period" else ""
-    due = f"hạn {date(m['due'])}" if m.get("due") else ""
+    due = f"hạn {date(m['due'])}" if m.get("due") and (with_due or not named) else ""
     return ", ".join(p for p in (_lower_first(named) if named else "", due) if p) or label
 
 

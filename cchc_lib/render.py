@@ -28,8 +28,9 @@ ends (SIGKILL included): each worker asks the kernel to send it SIGTERM when its
 
 from __future__ import annotations
 
+import base64
+import functools
 import gc
-import io
 import json
 import os
 import pickle
@@ -75,6 +76,10 @@ def load_renderers() -> None:
     global PapermillExecutionError
     if papermill is not None:
         return
+    # jsonschema checks the "iri" string format with rfc3987_syntax when it can import it, and
+    # building that module's grammar takes seconds at import; no notebook schema uses "iri", so
+    # the import is declined (jsonschema then leaves the format unchecked, as it does without it)
+    sys.modules.setdefault("rfc3987_syntax", None)
     import papermill as papermill_module
     from jupyter_client.manager import AsyncKernelManager as kernel_manager
     from jupyter_core.utils import run_sync as run_sync_function
@@ -418,23 +423,21 @@ def summary_from_notebook(nb: nbformat.NotebookNode, tag: str = "summary-json") 
     raise ReportError(f"the notebook shows no {what} (a cell tagged {tag!r} with a JSON output)")
 
 
-CHART_TITLE = "Số hồ sơ tiếp nhận trong kỳ, theo tháng"
-
-
 def write_docx(nb: nbformat.NotebookNode, summary: dict, job: PeriodJob, target: Path) -> None:
-    """The Word file: the document the notebook showed, written into the unit's template (the
-    shipped one, or ``report_template:`` of unit.yaml), with the chart drawn again as PNG."""
-    from . import charts
+    """The Word file: the document the notebook showed, with the images it showed (PNG
+    ``data:`` URIs), written into the unit's template (the shipped one, or ``report_template:``
+    of unit.yaml)."""
     from .docx_report import write_period_docx
     from .ingest import read_unit
 
     document = summary_from_notebook(nb, "document-json")
+    images = {}
+    for key, uri in (document.pop("images", None) or {}).items():
+        head, _, payload = str(uri).partition(",")
+        if head == "data:image/png;base64":
+            images[key] = base64.b64decode(payload)
     unit = read_unit(Path(job.data_dir) if job.data_dir else paths.sample_data_dir(), job.unit)
-    chart = charts.plot_received_by_month(summary["dossiers"]["by_month"], title=CHART_TITLE)
-    buffer = io.BytesIO()
-    chart.savefig(buffer, format="png", dpi=200)
-    write_period_docx(document, target, template=unit.document.template_path,
-                      images={"received_by_month": buffer.getvalue()})
+    write_period_docx(document, target, template=unit.document.template_path, images=images)
 
 
 def build_period(job: PeriodJob) -> PeriodResult:
@@ -497,22 +500,18 @@ def build_period(job: PeriodJob) -> PeriodResult:
     return PeriodResult(job.period, files=tuple(files), seconds=time.perf_counter() - started)
 
 
-def score_into(staging: Path, contexts: list, *, cutoff: str, unit: str, skip_invalid: bool,
-               formats: tuple[str, ...]) -> list[str]:
-    """With the year among the periods and a ``scoring/`` folder in the data, the year's reform
-    index self-assessment (README, "The reform index self-assessment") is written beside the
-    reports; its failure fails the run, naming it."""
+def score_job(staging: str, data_dir: str, year: int, cutoff: str, unit: str, skip_invalid: bool,
+              formats: tuple[str, ...]) -> tuple[list[str], str]:
+    """The year's reform index self-assessment (README, "The reform index self-assessment")
+    written into the staging folder beside the reports: its file names, or the error that fails
+    the run. It runs in the pool with the periods, so it takes a core a period leaves free."""
     from .score_report import compute_score, score_formats, write_score_files
 
-    year = _scored_year(contexts, formats, load_plan(contexts[0].data_dir))
-    if year is None:
-        return []
     try:
-        result = compute_score(str(year.period.year), data_dir=year.data_dir, cutoff=cutoff, unit=unit,
-                               skip_invalid=skip_invalid)
-        return write_score_files(result, staging, score_formats(formats)) if result else []
+        result = compute_score(str(year), data_dir=data_dir, cutoff=cutoff, unit=unit, skip_invalid=skip_invalid)
+        return (write_score_files(result, Path(staging), score_formats(formats)) if result else []), ""
     except CchcError as exc:
-        raise ReportError(f"{year.period.year} self-assessment (scoring/), no report was changed: {exc}") from None
+        return [], f"{year} self-assessment (scoring/), no report was changed: {exc}"
 
 
 def check_office_texts(contexts: list, plan: object) -> None:
@@ -621,7 +620,10 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
                       str(staging), formats)
             for ctx in contexts
         ]
-        results = _run_jobs(job_list, jobs, keep_kernel, progress)
+        year = _scored_year(contexts, formats, plan)
+        extra = None if year is None else functools.partial(
+            score_job, str(staging), str(year.data_dir), year.period.year, cutoff, unit, skip_invalid, formats)
+        results, scored = _run_jobs(job_list, jobs, keep_kernel, progress, extra)
         failures = [r for r in results if r.failed_step]
         if failures:
             kept = _keep_failed(failures, staging, out)
@@ -632,7 +634,11 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
                 f"{first.period}: {first.failed_step} failed: {first.error}; {where}; no report was changed{others}"
             )
         names = [name for r in results for name in r.files]
-        names += score_into(staging, contexts, cutoff=cutoff, unit=unit, skip_invalid=skip_invalid, formats=formats)
+        if scored is not None:
+            score_names, score_error = scored
+            if score_error:
+                raise ReportError(score_error)
+            names += score_names
         with signals_held():  # Ctrl-C or SIGTERM now waits for the files to be in place
             published = publish_staged(staging, out, names)
             for result in results:
@@ -665,9 +671,12 @@ class signals_held:
 
 
 def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = False,
-              progress: Callable[[str], None] | None = None) -> list[PeriodResult]:
+              progress: Callable[[str], None] | None = None,
+              extra: Callable[[], object] | None = None) -> tuple[list[PeriodResult], object]:
     """Build every period: in this process when one worker is asked for, else in a pool of
-    forked processes (each with its own reusable kernel) that inherit the imports done here."""
+    forked processes (each with its own reusable kernel) that inherit the imports done here.
+    ``extra`` (a picklable call, the year's self-assessment) runs after them in the same pool;
+    its result is returned beside the periods' (None without it)."""
     load_renderers()
     workers = max(1, min(len(job_list), jobs or os.cpu_count() or 1))
     total = len(job_list)
@@ -683,7 +692,7 @@ def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = F
             for job in job_list:
                 results.append(build_period(job))
                 report(results[-1], len(results))
-            return results
+            return results, (None if extra is None or any(r.failed_step for r in results) else extra())
         except BaseException:
             kill_kernel()  # stopped: the kernel may be busy; no need to ask it
             raise
@@ -699,19 +708,21 @@ def _run_jobs(job_list: list[PeriodJob], jobs: int | None, keep_kernel: bool = F
                                initializer=worker_started, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(build_period, job_list[i]): i for i in order}
+        extra_future = pool.submit(extra) if extra is not None else None
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 done[futures[future]] = future.result()
                 report(done[futures[future]], len(done))
+        extra_result = extra_future.result() if extra_future is not None else None
     except BaseException:
         stop_pool(pool)
         raise
     finally:
         gc.unfreeze()
     pool.shutdown(wait=True)
-    return [done[i] for i in range(len(job_list))]
+    return [done[i] for i in range(len(job_list))], extra_result
 
 
 def progress_line(result: PeriodResult, done: int, total: int) -> str:

@@ -59,7 +59,8 @@ def assert_no_live_markup(html: str, charts: int = 0) -> None:
     for forbidden in ("script", "a", "link", "iframe", "object", "embed", "base"):
         assert forbidden not in names
     images = [attrs.get("src") or "" for name, attrs in tags if name == "img"]
-    assert len(images) == charts and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    assert len(images) == charts and all(src.startswith(("data:image/svg+xml;base64,", "data:image/png;base64,"))
+                                         for src in images)
     urls = [value for _, attrs in tags for value in attrs.values()
             if value and re.match(r"\s*(https?:|ftp:|file:|//)", value, re.IGNORECASE)]
     assert urls == []
