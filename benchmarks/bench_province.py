@@ -597,7 +597,7 @@ def main() -> None:
             _failed(label, bare_runs[-1])
         else:
             _line(label, bare, f"seven: {7 * bare:.2f} s{_times([r.seconds for r in bare_runs])}")
-        label = f"cchc report --year {YEAR}, sample, html+pdf+json"
+        label = f"cchc report --year {YEAR}, sample, all five formats"
         year, year_runs = _cli([cchc, "report", "--year", str(YEAR), "--out", str(tmp / "sample")])
         if year is None:
             _failed(label, year_runs[-1])
