@@ -25,8 +25,9 @@ value) holding:
 - ``unit.yaml``: ``name`` (the column's value as written), ``slug``, and the template's
   ``district`` and ``province`` when it has them;
 - from the template (a unit data folder), when it has them: its procedure catalogue
-  (``procedures.csv`` or ``.xlsx``) and its ``plan/`` folder; the plan is each commune's own,
-  so the copy is a starting point to edit.
+  (``procedures.csv`` or ``.xlsx``), its ``plan/`` folder (each commune's own: the copy is a
+  starting point to edit) and the reform index criteria of ``scoring/`` (the province's, the
+  same for every commune; not the self-scores, which are each commune's).
 
 Nothing is dropped or overwritten silently: rows with no unit are an error naming them
 (``unassigned="skip"`` leaves them out, counted); an existing unit folder is refused
@@ -59,6 +60,8 @@ UNASSIGNED_CHOICES = ("error", "skip")
 _HEADER_ROWS = 64  # rows handed to find_header: more than it scans, so it finds what read_export finds
 _ROWS_NAMED = 10  # rows named in an error, the rest counted
 _STAGING_PREFIX = ".cchc-split-"
+SCORING_DIR = "scoring"  # the reform index criteria (README, "The reform index self-assessment")
+CRITERIA_NAMES = ("criteria.csv", "criteria.xlsx")
 _COPY_IGNORED = shutil.ignore_patterns("~$*", ".~lock.*", ".*")  # office lock files, hidden files
 
 
@@ -186,7 +189,7 @@ def split_export(
     if out_root.exists() and not out_root.is_dir():
         raise DataError(f"{out_root}: exists and is not a folder")
     district = province = ""
-    catalogue = plan = None
+    catalogue = plan = criteria = None
     if template is not None:
         template = Path(template)
         if not template.is_dir():
@@ -196,6 +199,7 @@ def split_export(
         mapping = model.mapping if mapping is None else mapping
         catalogue = find_catalogue(template)
         plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
+        criteria = next((f for f in (template / SCORING_DIR / n for n in CRITERIA_NAMES) if f.is_file()), None)
 
     reading, header, units = read_export_with_column(source, by, mapping, sheet)
     frame = reading.frame
@@ -224,7 +228,8 @@ def split_export(
     data, offsets = _csv_lines(written, np.concatenate([positions for _, _, positions in named]))
     header_line = ",".join(written.columns).encode() + b"\n"
     bounds = np.cumsum([0, *(len(positions) for _, _, positions in named)])
-    copied = ([catalogue.name] if catalogue else []) + ([f"{PLAN_DIR}/"] if plan else [])
+    copied = (([catalogue.name] if catalogue else []) + ([f"{PLAN_DIR}/"] if plan else [])
+              + ([f"{SCORING_DIR}/{criteria.name}"] if criteria else []))
     out_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_root))
     try:
@@ -233,6 +238,9 @@ def split_export(
             folder.mkdir()
             body = data[offsets[first]:offsets[end]]
             _write_unit(folder, header_line, body, name, slug, district, province, catalogue, plan, source)
+            if criteria is not None:
+                (folder / SCORING_DIR).mkdir()
+                shutil.copy2(criteria, folder / SCORING_DIR / criteria.name)
         _install(staging, [slug for slug, _, _ in named], out_root, overwrite)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -123,6 +123,7 @@ def template_folder(root: Path, sample: Path) -> Path:
     (folder / "unit.yaml").write_text("name: Xã Mẫu\nslug: mau\ndistrict: Huyện Hoằng Hóa\nprovince: Tỉnh Thanh Hóa\n",
                                       encoding="utf-8")
     (folder / "plan" / "~$tasks.xlsx").write_bytes(b"lock")  # an office lock file: not copied
+    shutil.copytree(sample / "scoring", folder / "scoring")  # criteria copied, self-scores not
     (folder / "dossiers.csv").write_text(CANONICAL_HEADER + "\nM1,x,y,01/01/2023,,,,,,,,\n", encoding="utf-8")
     return folder
 
@@ -136,7 +137,12 @@ def test_a_district_html_export_is_split_and_personal_data_goes_nowhere(tmp_path
     assert result.by == "Đơn vị tiếp nhận"
     assert [(u.slug, u.name, u.rows) for u in result.units] == [
         ("ubnd-xa-hoang-giang", "UBND xã Hoằng Giang", 3), ("ubnd-xa-hoang-xuan", "UBND xã Hoằng Xuân", 2)]
-    assert result.dropped == 3 and result.copied == ["procedures.csv", "plan/"]  # two group rows, one never taken in
+    # two group rows, one never taken in
+    assert result.dropped == 3 and result.copied == ["procedures.csv", "plan/", "scoring/criteria.csv"]
+    for unit in result.units:
+        assert sorted(p.name for p in (unit.folder / "scoring").iterdir()) == ["criteria.csv"]
+        assert (unit.folder / "scoring" / "criteria.csv").read_bytes() == (
+            template / "scoring" / "criteria.csv").read_bytes()
     for unit in result.units:
         data = load_dossiers(unit.folder)
         assert data.errors.empty, data.errors
@@ -155,7 +161,7 @@ def test_a_district_html_export_is_split_and_personal_data_goes_nowhere(tmp_path
                         "province": "Tỉnh Thanh Hóa"}
         assert not (unit.folder / "dossiers").exists()  # the template's own dossiers stay in the template
     written = {p: p.read_bytes().decode("utf-8") for p in out.rglob("*") if p.is_file()}
-    assert len(written) == 2 * (3 + len(plan_files))
+    assert len(written) == 2 * (3 + len(plan_files) + 1)  # dossiers, unit.yaml, catalogue, plan, criteria
     planted = [*PERSONAL.values(), "Cắm Mốc"]
     for path, text in written.items():
         for value in planted:
