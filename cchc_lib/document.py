@@ -47,7 +47,6 @@ DIRECTION_WORDS = ("chỉ đạo",)
 TTHC_WORDS = ("thủ tục hành chính",)
 EGOV_WORDS = ("chính quyền điện tử", "chính quyền số")
 UNIT_KINDS = ("thị trấn", "phường", "xã", "huyện", "quận", "thị xã", "thành phố", "tỉnh")
-DOSSIER_SOURCE = "hồ sơ TTHC"  # a target's actual_source when the dossiers give it
 MAIN_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
 EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 

@@ -139,20 +139,20 @@ def _text(name: str, value: object) -> str:
     return value
 
 
-def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """The formats asked for (``"html,pdf,json"`` or a sequence), in canonical order.
+def check_formats(formats: str | Iterable[str], allowed: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
+    """The formats asked for (``"html,pdf,json"`` or a sequence) among ``allowed``, in its order.
 
     >>> check_formats("json, html"), check_formats(["pdf"])
     (('html', 'json'), ('pdf',))
     """
     parts = formats.split(",") if isinstance(formats, str) else list(formats)
     asked = {_text("--format", part).strip().lower() for part in parts if _text("--format", part).strip()}
-    unknown = sorted(asked - set(FORMATS))
+    unknown = sorted(asked - set(allowed))
     if not asked:
-        raise ParameterError("--format: no format given; choose from html,pdf,docx,xlsx,json")
+        raise ParameterError(f"--format: no format given; choose from {','.join(allowed)}")
     if unknown:
-        raise ParameterError(f"--format: unknown {', '.join(unknown)}; choose from html,pdf,docx,xlsx,json")
-    return tuple(f for f in FORMATS if f in asked)
+        raise ParameterError(f"--format: unknown {', '.join(unknown)}; choose from {','.join(allowed)}")
+    return tuple(f for f in allowed if f in asked)
 
 
 def check_cutoff_name(cutoff: str) -> str:

@@ -599,7 +599,8 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
     # exports again; this process then lets its copy go
     load_dossiers(contexts[0].data_dir, skip_invalid=skip_invalid)
     plan = load_plan(contexts[0].data_dir)
-    if _scored_year(contexts, formats, plan) is not None:  # its criteria too, before any notebook runs
+    year = _scored_year(contexts, formats, plan)
+    if year is not None:  # its criteria too, before any notebook runs
         from .scoring import load_scoring
 
         load_scoring(contexts[0].data_dir, plan)
@@ -620,7 +621,6 @@ def _build_locked(contexts: list, out: Path, *, cutoff: str, formats: tuple[str,
                       str(staging), formats)
             for ctx in contexts
         ]
-        year = _scored_year(contexts, formats, plan)
         extra = None if year is None else functools.partial(
             score_job, str(staging), str(year.data_dir), year.period.year, cutoff, unit, skip_invalid, formats)
         results, scored = _run_jobs(job_list, jobs, keep_kernel, progress, extra)

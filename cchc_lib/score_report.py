@@ -12,16 +12,21 @@ inert. For a period before the year's end (``cchc score 2023-Q3``) the files are
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from . import paths, vi
-from .errors import ParameterError, ReportError
+from .errors import ReportError
 from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
+
+if TYPE_CHECKING:
+    from .params import ReportContext
 
 SCORE_SUFFIX = "chi-so-cchc"
 SCORE_FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
@@ -172,11 +177,16 @@ def compute_score(target: str, *, data_dir: str | Path = "", cutoff: str = "decr
     """The self-assessment of ``target`` (a year, ``2023``, or a period of it, ``2023-Q3``) from
     the data folder; None when the folder has no ``scoring/`` criteria."""
     from .params import check_parameters
+
+    return score_of(check_parameters(target, cutoff, str(data_dir), unit, skip_invalid))
+
+
+def score_of(ctx: ReportContext) -> dict | None:
+    """The self-assessment of the checked parameters ``ctx`` (see :func:`compute_score`)."""
     from .plan import load_plan
     from .scoring import load_scoring, score
     from .validate import load_dossiers
 
-    ctx = check_parameters(target, cutoff, str(data_dir), unit, skip_invalid)
     plan = load_plan(ctx.data_dir)
     if plan is not None and plan.year != ctx.period.year and (ctx.data_dir / "scoring").is_dir():
         # criteria and self-scores carry no year: they are those of the plan's year
@@ -185,7 +195,7 @@ def compute_score(target: str, *, data_dir: str | Path = "", cutoff: str = "decr
     scoring = load_scoring(ctx.data_dir, plan)
     if scoring is None:
         return None
-    data = load_dossiers(ctx.data_dir, skip_invalid=skip_invalid)
+    data = load_dossiers(ctx.data_dir, skip_invalid=ctx.skip_invalid)
     return score(scoring, unit=ctx.unit, period=ctx.period, cutoff=ctx.cutoff, data=data, plan=plan)
 
 
@@ -195,14 +205,14 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
     """``cchc score``: compute the self-assessment and publish its files into ``out_dir`` (the
     unit's report folder by default) with the folder's index page, as a report run does: under
     the folder's lock, through a staging folder, nothing changed on failure."""
-    from .params import check_cutoff_name, check_parameters
+    from .params import check_cutoff_name, check_formats, check_parameters
     from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
     from .render import signals_held
 
-    chosen = _score_formats(formats)
+    chosen = check_formats(formats, SCORE_FORMATS)
     cutoff = check_cutoff_name(cutoff)
     ctx = check_parameters(target, cutoff, str(data_dir), unit, skip_invalid)
-    result = compute_score(target, data_dir=data_dir, cutoff=cutoff, unit=unit, skip_invalid=skip_invalid)
+    result = score_of(ctx)
     if result is None:
         raise ReportError(f"{ctx.data_dir}: no scoring/criteria.csv (or .xlsx): the criteria of the reform index "
                           "are read from there (README, \"The reform index self-assessment\")")
@@ -219,18 +229,7 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
             with signals_held():
                 published = publish_staged(staging, out, names)
         finally:
-            import shutil
-
             shutil.rmtree(staging, ignore_errors=True)
     if progress is not None:
         progress(f"{score_stem(result)}: {vi.points(result['score'])}/{vi.points(result['max'])} điểm")
     return published
-
-
-def _score_formats(formats: str | tuple[str, ...]) -> tuple[str, ...]:
-    parts = formats.split(",") if isinstance(formats, str) else list(formats)
-    asked = {str(p).strip().lower() for p in parts if str(p).strip()}
-    unknown = sorted(asked - set(SCORE_FORMATS))
-    if unknown or not asked:
-        raise ParameterError(f"--format: unknown {', '.join(unknown) or '(none)'}; choose from html,pdf,xlsx,json")
-    return tuple(f for f in SCORE_FORMATS if f in asked)

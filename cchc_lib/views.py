@@ -273,9 +273,6 @@ def show_figure(fig: Figure) -> SVG:
     return SVG(buffer.getvalue())
 
 
-DOCUMENT_MIME = "application/json"  # the output type of show_document_data
-
-
 def show_document_data(document: dict, images: dict | None = None) -> JSON:
     """The document's context and its images (left out of the HTML and PDF; read back to write
     the Word file, so that it says and shows exactly what the page does): the document's keys,
