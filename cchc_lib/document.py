@@ -673,7 +673,7 @@ def appendices(summary: dict) -> list[dict]:
         "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).",
         "image": None,
         "table": {"header": TTHC_HEADER, "rows": rows, "total_rows": 1,
-                  "align": ["center", "left", *["right"] * 11], "widths": [5, 17, *[78 / 11] * 11]},
+                  "align": ["center", "left", *["right"] * 11], "widths": [6, 17, *[77 / 11] * 11]},
     }, {
         "heading": "Phụ lục 2. Các chỉ số giải quyết thủ tục hành chính",
         "note": "Tỷ lệ tính trên hồ sơ của kỳ; chỉ tiêu theo kế hoạch cải cách hành chính.",
