@@ -187,10 +187,10 @@ def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
             else "—"
         )
         entry["cutoff"] = CUTOFF_SHORT_VI.get(summary.get("cutoff", ""), "—")
-        entry["generated"] = summary.get("generated_at") or dt.datetime.fromtimestamp(newest).astimezone().isoformat(
+        entry["generated"] = summary.get("generated_at") or dt.datetime.fromtimestamp(newest, vi.VN_TIME).isoformat(
             timespec="seconds"
         )
-        entry["generated_vi"] = dt.datetime.fromisoformat(entry["generated"]).strftime("%H:%M %d/%m/%Y")
+        entry["generated_vi"] = vi.local_time(entry["generated"], "%H:%M %d/%m/%Y")
         entry["unit"] = clip(summary.get("unit") or "")
         # a roll-up's JSON (``kind: rollup``) tells how many units it sums and which are missing
         entry["kind"] = summary.get("kind", "unit")

@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from . import paths, vi
 from .dossiers import COUNT_KEYS
 from .errors import ParameterError, ReportError
 from .params import check_period_and_cutoff
@@ -351,7 +351,7 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
         "start": start.isoformat(),
         "end": end.isoformat(),
         "previous_period": period.previous().id,
-        "generated_at": (now or dt.datetime.now()).astimezone().isoformat(timespec="seconds"),
+        "generated_at": (now or vi.now()).astimezone(vi.VN_TIME).isoformat(timespec="seconds"),
         "unit_count": len(summaries),
         "dossiers": {
             "total": total,

@@ -30,6 +30,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema as S
+from . import vi
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
 from .exports import read_table
 from .periods import Period, PeriodError, check_cutoff, parse_period
@@ -817,7 +818,7 @@ def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, 
         "district": getattr(unit, "district", ""), "province": getattr(unit, "province", ""),
         "year": period.year, "period": period.id, "period_name": period.name_vi, "cutoff": cutoff,
         "start": ctx.start.isoformat(), "end": ctx.end.isoformat(), "year_end": ctx.year_end,
-        "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generated_at": vi.now().isoformat(timespec="seconds"),
         "criteria_file": scoring.criteria_file, "self_scores_file": scoring.self_scores_file,
         "example": scoring.example,
         "max": scoring.max,

@@ -52,6 +52,7 @@ import datetime as dt
 import pandas as pd
 
 from . import schema as S
+from . import vi
 from .dossiers import (
     CHANNEL_UNKNOWN,
     COUNT_KEYS,
@@ -211,7 +212,7 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
         "start": ctx.start.isoformat(),
         "end": ctx.end.isoformat(),
         "previous_period": ctx.period.previous().id,
-        "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generated_at": vi.now().isoformat(timespec="seconds"),
         "dossiers": {
             "total": total,
             "by_field": {field: _counts(row) for field, row in table.drop(index=TOTAL_LABEL).iterrows()},

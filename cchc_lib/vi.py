@@ -4,6 +4,10 @@ document, the pages, the index, the self-assessment)."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+# the time every page, document and JSON gives: Vietnam's (UTC+7, no summer time)
+VN_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def percent(value: float | None) -> str:
@@ -44,3 +48,19 @@ def date(iso: str | None) -> str:
     ('14/06/2023', '')
     """
     return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y") if iso else ""
+
+
+def now() -> dt.datetime:
+    """The present moment in Vietnam's time (an aware date-time: its ISO form carries +07:00)."""
+    return dt.datetime.now(VN_TIME)
+
+
+def local_time(iso: str, fmt: str = "%H:%M ngày %d/%m/%Y") -> str:
+    """An ISO date-time shown in Vietnam's time, whatever offset it was written with (one without
+    an offset is taken as the machine's local time).
+
+    >>> local_time("2026-12-02T03:53:00+00:00"), local_time("2026-12-02T10:53:00+07:00", "%H:%M %d/%m/%Y")
+    ('10:53 ngày 02/12/2026', '10:53 02/12/2026')
+    """
+    moment = dt.datetime.fromisoformat(iso)
+    return (moment if moment.tzinfo else moment.astimezone()).astimezone(VN_TIME).strftime(fmt)

@@ -14,7 +14,6 @@ unreadable and its PDF take minutes. The JSON keeps the texts whole.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import functools
 import io
 
@@ -101,7 +100,7 @@ def _render(section: str, **data: object) -> HTML:
 
 def show_header(summary: dict) -> HTML:
     """Title block: unit, period, window and cut-off, time of generation."""
-    generated = dt.datetime.fromisoformat(summary["generated_at"]).strftime("%H:%M ngày %d/%m/%Y")
+    generated = vi.local_time(summary["generated_at"])
     return _render(
         "header",
         place=[p for p in (summary["unit"], summary["district"], summary["province"]) if p],
@@ -317,7 +316,7 @@ def _place_of(units: list[dict]) -> list[str]:
 def show_rollup_header(summary: dict) -> HTML:
     """Title block of the roll-up: area, period, window and cut-off, the units summed and,
     prominently, the units missing (left out of every figure, not counted as zero)."""
-    generated = dt.datetime.fromisoformat(summary["generated_at"]).strftime("%H:%M ngày %d/%m/%Y")
+    generated = vi.local_time(summary["generated_at"])
     units = summary["units"]
     return _render(
         "rollup_header",
