@@ -1,10 +1,19 @@
-"""What the PDF renderer may read: ``data:`` URIs and the package's own templates, nothing else.
+"""What the PDF renderer may read and draw with: ``data:`` URIs and the package's own templates,
+nothing else; one shipped typeface, checked in every PDF it makes.
 
 WeasyPrint fetches whatever a page names: images, stylesheets, fonts, and the files of
 ``<a rel="attachment">`` links, which it embeds in the PDF. A report names only the
 ``data:`` images of its charts, and fonts come from the system (fontconfig), not from URLs.
 Anything else (a network address, a local file outside ``cchc_lib/templates``, another
 scheme) is refused: the renderer leaves the resource out and the PDF is made without it.
+
+Every PDF is drawn in one face shipped with the package, Liberation Serif 2.1.5
+(``templates/fonts/``, SIL Open Font License 1.1), loaded by ``@font-face`` from
+:data:`FONT_CSS` through the fetcher above: what the machine has installed never draws a
+letter. A machine's fontconfig still answers for a character the face lacks, letter by letter:
+:func:`check_pdf_fonts` finds such a face among the fonts a rendered document used, and the PDF
+step then fails, naming it, instead of publishing a document in two typefaces (docs: "The
+official report", Typeface).
 """
 
 from __future__ import annotations
@@ -19,6 +28,30 @@ try:  # WeasyPrint 68 and later: a fetcher is a URLFetcher
     from weasyprint.urls import URLFetcher
 except ImportError:  # earlier versions: a fetcher is a function
     URLFetcher = None  # type: ignore[assignment,misc]
+
+
+FONT_DIR = paths.TEMPLATES_DIR / "fonts"
+FONT_CSS = FONT_DIR / "fonts.css"
+SHIPPED_FAMILIES = frozenset({"CCHC Serif"})  # the family fonts.css gives the shipped face
+
+
+class FontFallback(RuntimeError):
+    """A rendered PDF drew some of its text in a face other than the shipped one."""
+
+
+def check_pdf_fonts(families: set[str] | frozenset[str]) -> None:
+    """Refuse a PDF whose text was drawn in any family but the shipped one.
+
+    >>> check_pdf_fonts({"CCHC Serif"})
+    >>> check_pdf_fonts({"CCHC Serif", "DejaVu Serif"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cchc_lib.pdf_resources.FontFallback: the PDF drew text in DejaVu Serif besides the shipped Liberation Serif: ...
+    """
+    others = sorted(set(families) - SHIPPED_FAMILIES)
+    if others:
+        raise FontFallback(f"the PDF drew text in {', '.join(others)} besides the shipped Liberation Serif: a "
+                           "character the face lacks (look for symbols in the text); no PDF was written")
 
 
 class ResourceRefused(ValueError):

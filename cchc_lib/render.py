@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 from . import paths
 from .errors import CchcError, ReportError
 from .params import FORMATS, check_cutoff_name, check_formats, check_jobs, check_parameters, check_periods
-from .pdf_resources import project_url_fetcher
+from .pdf_resources import FONT_CSS, check_pdf_fonts, project_url_fetcher
 from .periods import Period, parse_period
 from .plan import load_plan
 from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from jupyter_client.manager import AsyncKernelManager
 
 # set by load_renderers()
-papermill = run_sync = HTMLExporter = TagRemovePreprocessor = HTML = None
+papermill = run_sync = HTMLExporter = TagRemovePreprocessor = HTML = CSS = FontConfiguration = None
 AsyncKernelManager = None  # noqa: F811
 PapermillExecutionError: type[BaseException] = RuntimeError  # a stand-in until loaded
 
@@ -72,7 +72,8 @@ PapermillExecutionError: type[BaseException] = RuntimeError  # a stand-in until 
 def load_renderers() -> None:
     """Import papermill, nbconvert, jupyter_client and WeasyPrint, once (they take seconds to
     load: nbformat's JSON-schema checks compile their grammars on import)."""
-    global papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML, AsyncKernelManager
+    global papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML, CSS, FontConfiguration
+    global AsyncKernelManager
     global PapermillExecutionError
     if papermill is not None:
         return
@@ -86,10 +87,12 @@ def load_renderers() -> None:
     from nbconvert import HTMLExporter as html_exporter
     from nbconvert.preprocessors import TagRemovePreprocessor as tag_remover
     from papermill.exceptions import PapermillExecutionError as execution_error
+    from weasyprint import CSS as weasy_css
     from weasyprint import HTML as weasy_html
+    from weasyprint.text.fonts import FontConfiguration as font_configuration
 
-    papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML = (
-        papermill_module, run_sync_function, html_exporter, tag_remover, weasy_html)
+    papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML, CSS, FontConfiguration = (
+        papermill_module, run_sync_function, html_exporter, tag_remover, weasy_html, weasy_css, font_configuration)
     AsyncKernelManager, PapermillExecutionError = kernel_manager, execution_error
 
 
@@ -286,7 +289,13 @@ def html_to_pdf(html: str, target: Path) -> None:
     nothing else: a network address or another local file named in the page is left out.
     """
     load_renderers()
-    HTML(string=html, base_url=str(paths.PROJECT_ROOT), url_fetcher=project_url_fetcher()).write_pdf(str(target))
+    fetcher, font_config = project_url_fetcher(), FontConfiguration()
+    fonts = CSS(filename=str(FONT_CSS), url_fetcher=fetcher, font_config=font_config)
+    document = HTML(string=html, base_url=str(paths.PROJECT_ROOT), url_fetcher=fetcher).render(
+        stylesheets=[fonts], font_config=font_config)
+    pdf = document.write_pdf()
+    check_pdf_fonts({font.family for font in document.fonts.values()})
+    target.write_bytes(pdf)
 
 
 # --- a step in a child process, killed at its time limit ------------------------------------------
