@@ -16,6 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, paths, pdf_resources, views
+from cchc_lib.pdf_resources import FONT_DIR
 from cchc_lib.periods import parse_period
 from cchc_lib.render import build_reports, html_to_pdf
 
@@ -368,7 +369,8 @@ def test_the_pdf_reads_no_url_and_no_local_file(tmp_path, fetches):
     for url in ("http://127.0.0.1:9/style.css", secret.as_uri(), "file:///etc/passwd", picture.as_uri(),
                 "http://127.0.0.1:9/x", "ftp://127.0.0.1:9/x.png"):
         assert asked.get(url) is False, url
-    assert fetches["opened"] == []
+    # what it opened: the shipped typeface alone
+    assert {url.rsplit("/", 1)[0] for url in fetches["opened"]} == {FONT_DIR.as_uri()}
 
 
 def test_the_pdf_still_reads_data_uris_and_the_project_templates(tmp_path, fetches):
