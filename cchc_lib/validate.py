@@ -18,6 +18,9 @@ catalogue's spelling, else the one the data uses most.
 
 Warnings (suspicious but possible): an apology letter on a dossier finished before its due
 date; a due date more than :data:`FAR_DUE_SLACK` working days beyond the procedure's legal time.
+The warnings of the plan's header (:mod:`cchc_lib.plan_header`: a plan naming another unit, a
+decision number left as "...") concern every report of the folder: they are listed with the
+dossiers' problems, so each report's data-quality notes name them.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from .ingest import (
     read_unit,
 )
 from .plan import read_plan
+from .plan_header import HEADER_FILE, check_plan_header
 from .problems import ProblemError, concat_problems, problem_table, raise_errors, row_check, schema_problems
 from .scoring import check_scoring
 from .workdays import due_dates, working_days_between_days
@@ -90,7 +94,8 @@ CATEGORICAL_COLUMNS = (S.PROCEDURE, S.FIELD, S.OUTCOME, S.CHANNEL, S.ONLINE_LEVE
 class DossierData:
     """The dossiers of a data folder, typed and checked, and what the checks found.
 
-    ``dossiers`` holds the rows the figures count; ``problems`` every error and warning;
+    ``dossiers`` holds the rows the figures count; ``problems`` every error and warning (with
+    the warnings of the plan's header, :func:`cchc_lib.plan_header.check_plan_header`);
     ``excluded`` the (file, row) of rows left out for an error (with ``skip_invalid``).
     """
 
@@ -384,7 +389,7 @@ def release_dossiers() -> None:
 
 
 def _input_signature(data_dir: Path) -> tuple:
-    files = [data_dir / UNIT_FILE, *find_dossier_files(data_dir), find_catalogue(data_dir)]
+    files = [data_dir / UNIT_FILE, data_dir / HEADER_FILE, *find_dossier_files(data_dir), find_catalogue(data_dir)]
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f is not None and f.is_file())
 
 
@@ -400,7 +405,7 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
     # missing files, columns or a broken catalogue: no row can be trusted
     raise_errors(file_problems, "the input files")
     typed, problems, repeated = check_dossiers(raw, catalogue, _lacking_channel(readings))
-    problems = concat_problems(file_problems, problems)
+    problems = concat_problems(file_problems, problems, check_plan_header(data_dir))
     errors = problems.loc[problems["severity"] == ERROR]
     if len(errors) and not skip_invalid:
         raise_errors(problems, "the dossier data")
@@ -429,7 +434,8 @@ def _export_summary(reading: ExportReading) -> dict:
 
 def validate_data(data_dir: Path) -> pd.DataFrame:
     """Every problem of a data folder's inputs (unit.yaml, files, catalogue, dossier rows, plan files,
-    the reform index criteria and self-scores, the office's texts of the periods)."""
+    the plan's header against the unit, the reform index criteria and self-scores, the office's texts of
+    the periods)."""
     data_dir = Path(data_dir)
     try:
         unit = read_unit(data_dir)
@@ -441,9 +447,10 @@ def validate_data(data_dir: Path) -> pd.DataFrame:
     readable = not (read_problems["severity"] == ERROR).any()
     _, problems, _ = check_dossiers(raw, catalogue, _lacking_channel(readings)) if readable else (None, None, 0)
     plan, plan_problems = read_plan(data_dir)
+    header_problems = check_plan_header(data_dir)  # a plan of another unit, a number left as "..."
     scoring_problems = check_scoring(data_dir, plan)
     from .document import check_narratives  # the office's own words per period (README, "The official report")
 
     narrative_problems = problem_table(check_narratives(data_dir, plan))
     return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems,
-                           scoring_problems, narrative_problems)
+                           header_problems, scoring_problems, narrative_problems)

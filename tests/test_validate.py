@@ -251,3 +251,149 @@ def test_rows_of_one_dossier_spelling_the_field_two_ways_merge(tmp_path):
     ])
     data = load_dossiers(folder)
     assert data.duplicates_dropped == 1 and data.dossiers[S.FIELD].tolist() == ["Hộ tịch"]
+
+
+# ---- the plan's header: a plan of another unit, a decision number left unfilled -------------------
+
+OTHER_UNIT_VI = ("Văn bản ban hành kế hoạch ghi tên xã Hoằng Giang, không phải Phường Nam Ngạn (đơn vị của thư mục "
+                 "dữ liệu): có thể là kế hoạch sao từ đơn vị khác; cần sửa cho đúng đơn vị trước khi lập báo cáo")
+OTHER_UNIT_EN = ("the plan's issuing document names xã Hoằng Giang, not Phường Nam Ngạn (the data folder's unit): "
+                 "a plan copied from another unit? Edit it for this unit before its reports")
+
+
+COPIED_DOCUMENT = "Ban hành kèm theo Quyết định số .../QĐ-UBND ngày 03/01/2023 của Chủ tịch UBND xã Hoằng Giang"
+
+
+def _unfilled(value: str, label_vi: str = "Văn bản ban hành kế hoạch", label_en: str = "issuing document"):
+    return (f"{label_vi} chưa ghi số văn bản ({value}): các báo cáo sẽ in nguyên như vậy; cần điền số văn bản",
+            f"the plan's {label_en} leaves the document's number unfilled ({value}): every report prints it so; "
+            "write the number")
+
+
+def _plan_folder(tmp_path, unit: str | None, document: str, title: str = "Kế hoạch cải cách hành chính năm 2023"):
+    """One good dossier and a one-task plan whose plan.yaml gives ``title`` and ``document``."""
+    folder = write_data_dir(tmp_path / "d", [GOOD], unit_yaml=None if unit is None else f"name: {unit}\n")
+    (folder / "plan").mkdir()
+    (folder / "plan" / "plan.yaml").write_text(f"year: 2023\ntitle: {title}\ndocument: {document}\n",
+                                               encoding="utf-8")
+    (folder / "plan" / "tasks.csv").write_text(
+        "task_id,area,area_name,task,owner,timing\nT1,1,Cải cách thể chế,Rà soát văn bản,Công chức tư pháp,"
+        "Tháng 3/2023\n", encoding="utf-8")
+    return folder
+
+
+def _rows(table: pd.DataFrame) -> list[tuple]:
+    return [tuple(r) for r in table.itertuples(index=False)]
+
+
+def test_a_plan_issued_by_another_unit_is_a_warning_naming_both(tmp_path):
+    folder = _plan_folder(tmp_path, "Phường Nam Ngạn",
+                          "Ban hành kèm theo Quyết định số 05/QĐ-UBND ngày 03/01/2023 của Chủ tịch UBND xã Hoằng Giang")
+    assert _rows(validate_data(folder)) == [
+        ("plan/plan.yaml", None, "document", "xã Hoằng Giang", OTHER_UNIT_VI, OTHER_UNIT_EN, "warning")]
+
+
+@pytest.mark.parametrize(("unit", "document"), [
+    ("Xã Hoằng Giang", "Ban hành kèm theo Quyết định số 05/QĐ-UBND ngày 03/01/2023 của Chủ tịch UBND xã Hoằng Giang"),
+    ("UBND xã Hoằng Giang", "Quyết định số 05/QĐ-UBND của Chủ tịch Ủy ban nhân dân XÃ HOẰNG GIANG, huyện Hoằng Hóa"),
+    ("Phường Quảng Hòa", "Quyết định số 05/QĐ-UBND của Chủ tịch Uỷ ban nhân dân phường Quảng Hoà, thị xã Nghi Sơn"),
+    ("Thị trấn Bút Sơn", "Quyết định số 05/QĐ-UBND của Chủ tịch UBND thị trấn Bút Sơn"),
+    ("Phường Nam Ngạn", "Quyết định số 05/QĐ-UBND ngày 03/01/2023 về việc ban hành Kế hoạch cải cách hành chính"),
+])
+def test_the_plans_own_unit_however_written_is_no_warning(tmp_path, unit, document):
+    assert validate_data(_plan_folder(tmp_path, unit, document)).empty
+
+
+def test_a_title_naming_another_unit_names_the_title(tmp_path):
+    folder = _plan_folder(tmp_path, "Xã Hoằng Xuân", "Quyết định số 05/QĐ-UBND ngày 03/01/2023",
+                          title="Kế hoạch cải cách hành chính năm 2023 của UBND xã Hoằng Giang")
+    assert _rows(validate_data(folder)) == [(
+        "plan/plan.yaml", None, "title", "xã Hoằng Giang",
+        "Tên kế hoạch ghi tên xã Hoằng Giang, không phải Xã Hoằng Xuân (đơn vị của thư mục dữ liệu): có thể là kế "
+        "hoạch sao từ đơn vị khác; cần sửa cho đúng đơn vị trước khi lập báo cáo",
+        "the plan's title names xã Hoằng Giang, not Xã Hoằng Xuân (the data folder's unit): a plan copied from "
+        "another unit? Edit it for this unit before its reports", "warning")]
+
+
+@pytest.mark.parametrize(("document", "value"), [
+    ("Ban hành kèm theo Quyết định số .../QĐ-UBND ngày 03/01/2023 của Chủ tịch UBND xã Thử Nghiệm", "số .../QĐ-UBND"),
+    ("Ban hành kèm theo Quyết định số ……/QĐ-UBND ngày 03/01/2023", "số ……/QĐ-UBND"),
+    ("Ban hành kèm theo Quyết định Số:   /QĐ-UBND ngày 03/01/2023", "Số:   /QĐ-UBND"),
+    ("Ban hành kèm theo quyết định số:     /QĐ – UBND ngày 03 tháng 01 năm 2023", "số:     /QĐ – UBND"),
+    ("Ban hành kèm theo Quyết định số … ngày 03/01/2023", "số …"),
+])
+def test_a_decision_number_left_unfilled_is_a_warning(tmp_path, document, value):
+    folder = _plan_folder(tmp_path, "Xã Thử Nghiệm", f'"{document}"')
+    assert _rows(validate_data(folder)) == [("plan/plan.yaml", None, "document", value, *_unfilled(value), "warning")]
+
+
+def test_without_unit_yaml_only_the_number_is_checked(tmp_path):
+    folder = _plan_folder(tmp_path, None, "Quyết định số .../QĐ-UBND của Chủ tịch UBND xã Hoằng Giang")
+    assert _rows(validate_data(folder)) == [
+        ("plan/plan.yaml", None, "document", "số .../QĐ-UBND", *_unfilled("số .../QĐ-UBND"), "warning")]
+
+
+def test_the_plan_header_warnings_do_not_fail_validate_and_are_listed(tmp_path, capsys):
+    from cchc_lib.cli import main
+
+    folder = _plan_folder(tmp_path, "Phường Nam Ngạn", COPIED_DOCUMENT)
+    assert main(["validate", "--data", str(folder)]) == 0
+    vi, en = _unfilled("số .../QĐ-UBND")
+    assert capsys.readouterr().out.splitlines() == [
+        f"cảnh báo/warning: plan/plan.yaml, dòng/row -, cột/column document: 'xã Hoằng Giang': {OTHER_UNIT_VI} / "
+        f"{OTHER_UNIT_EN}",
+        f"cảnh báo/warning: plan/plan.yaml, dòng/row -, cột/column document: 'số .../QĐ-UBND': {vi} / {en}",
+        f"{folder.resolve()}: no error, 2 warning(s)",
+    ]
+
+
+def test_the_plan_header_warnings_reach_the_reports_data_quality_notes(tmp_path):
+    from cchc_lib import build_summary, check_parameters, load_plan
+    from cchc_lib.document import build_document
+
+    folder = _plan_folder(tmp_path, "Phường Nam Ngạn", COPIED_DOCUMENT)
+    ctx = check_parameters("2023-Q1", "decree09", str(folder))
+    summary = build_summary(ctx, load_dossiers(ctx.data_dir), load_plan(ctx.data_dir))
+    vi, en = _unfilled("số .../QĐ-UBND")
+    expected = [{"file": "plan/plan.yaml", "row": None, "column": "document", "value": "xã Hoằng Giang",
+                 "problem_vi": OTHER_UNIT_VI, "problem_en": OTHER_UNIT_EN},
+                {"file": "plan/plan.yaml", "row": None, "column": "document", "value": "số .../QĐ-UBND",
+                 "problem_vi": vi, "problem_en": en}]
+    assert summary["data_quality"]["warning_list"] == expected and summary["data_quality"]["warnings"] == 2
+    assert summary["plan"]["warnings"] == []  # listed once in the document's notes, not twice
+    appendix = build_document(summary)["appendices"][-1]["table"]["rows"]
+    assert appendix == [["Cảnh báo", "plan/plan.yaml", "", "document", OTHER_UNIT_VI],
+                        ["Cảnh báo", "plan/plan.yaml", "", "document", vi]]
+
+
+def test_a_plan_header_changed_since_is_checked_anew(tmp_path):
+    folder = _plan_folder(tmp_path, "Xã Thử Nghiệm", "Quyết định số .../QĐ-UBND ngày 03/01/2023")
+    assert load_dossiers(folder).warnings["value"].tolist() == ["số .../QĐ-UBND"]
+    (folder / "plan" / "plan.yaml").write_text("year: 2023\ntitle: Kế hoạch\ndocument: Quyết định số 05/QĐ-UBND\n",
+                                               encoding="utf-8")
+    assert load_dossiers(folder).warnings.empty
+
+
+def test_the_sample_plan_has_its_number_unfilled_and_its_own_unit(sample_dir):
+    header = validate_data(sample_dir).query("file == 'plan/plan.yaml'")
+    assert _rows(header) == [
+        ("plan/plan.yaml", None, "document", "số .../QĐ-UBND", *_unfilled("số .../QĐ-UBND"), "warning")]
+
+
+def test_a_plan_split_from_a_template_warns_in_the_units_it_was_not_written_for(tmp_path, sample_dir):
+    import shutil
+
+    from cchc_lib.split import split_export
+
+    from .conftest import CANONICAL_HEADER
+
+    template = tmp_path / "mau"
+    shutil.copytree(sample_dir / "plan", template / "plan")
+    (template / "unit.yaml").write_text("name: Xã Hoằng Giang\n", encoding="utf-8")
+    source = tmp_path / "tinh.csv"
+    source.write_text(f"unit,{CANONICAL_HEADER}\nXã Hoằng Giang,{GOOD}\nXã Hoằng Xuân,{GOOD.replace('G1', 'X1')}\n",
+                      encoding="utf-8")
+    result = split_export(source, "unit", tmp_path / "out", template=template)
+    warned = {u.name: validate_data(u.folder).query("file == 'plan/plan.yaml'")["value"].tolist()
+              for u in result.units}
+    assert warned == {"Xã Hoằng Giang": ["số .../QĐ-UBND"], "Xã Hoằng Xuân": ["xã Hoằng Giang", "số .../QĐ-UBND"]}
