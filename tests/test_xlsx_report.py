@@ -1,11 +1,12 @@
-"""The period workbook: the figures of the summary, cell for cell, and no text of the data ever
-stored as a formula."""
+"""The period workbook: the figures of the summary, cell for cell; the totals as formulas saved
+with their values; the form's blocks; no text of the data ever stored as a formula."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -15,14 +16,23 @@ from openpyxl.writer.excel import ExcelWriter
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, paths
 from cchc_lib.dossiers import COUNT_KEYS, KPI_NAMES_VI
+from cchc_lib.plan import INDICATOR_NAMES_VI
 from cchc_lib.xlsx_report import (
+    FORM_BASIS,
+    FORM_CODE,
     FORM_HEADER_ROW,
     FORM_NOTE,
     FORM_SHEET,
     FORM_TITLE,
+    FORM_UNIT,
     KPI_SHEET,
     LATE_SHEET,
     MAX_CELL_CHARS,
+    PREPARER,
+    PREPARER_NOTE,
+    SIGN_SPACE_ROWS,
+    SIGNER_PLACEHOLDER,
+    TO_FILL,
     write_period_xlsx,
 )
 
@@ -34,6 +44,7 @@ HOSTILE = ('=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "<script>al
 FORMULA_LIKE = {text for text in HOSTILE if not text.startswith("<")}
 STATUS = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
 EXCEL_PRECISION = 1e-15  # a number cell keeps 16 significant digits (Excel shows 15)
+NAMES_VI = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +54,10 @@ def summary() -> dict:
     return build_summary(ctx, load_dossiers(ctx.data_dir, skip_invalid=False), load_plan(ctx.data_dir))
 
 
-def _write(summary: dict, folder: Path, name: str = "2023-Q2.xlsx") -> Path:
+def _write(summary: dict, folder: Path, name: str = "2023-Q2.xlsx", document: dict | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    write_period_xlsx(summary, target)
+    write_period_xlsx(summary, target, document=document)
     return target
 
 
@@ -58,6 +69,12 @@ def workbook_path(summary, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def workbook(workbook_path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(workbook_path)
+
+
+@pytest.fixture(scope="module")
+def values(workbook_path) -> openpyxl.Workbook:
+    """The workbook as a viewer that does not recalculate shows it: formulas by their cached values."""
+    return openpyxl.load_workbook(workbook_path, data_only=True)
 
 
 def _sheet_xml(path: Path) -> dict[str, str]:
@@ -81,8 +98,8 @@ def test_the_sheets_are_the_form_the_kpis_and_the_late_dossiers(workbook):
     assert workbook.sheetnames == [FORM_SHEET, KPI_SHEET, LATE_SHEET]
 
 
-def test_every_count_of_the_form_is_the_summarys_as_an_int(workbook, summary):
-    ws = workbook[FORM_SHEET]
+def test_every_count_of_the_form_is_the_summarys_as_an_int(values, summary):
+    ws = values[FORM_SHEET]
     by_field = summary["dossiers"]["by_field"]
     assert by_field, "the sample has fields"
     rows = [*by_field.items(), ("Tổng số", summary["dossiers"]["total"])]
@@ -104,22 +121,30 @@ def test_a_missing_count_is_an_empty_cell(summary, tmp_path):
     first = next(iter(changed["dossiers"]["by_field"]))
     changed["dossiers"]["by_field"][first]["received_online"] = None
     changed["dossiers"]["total"]["received_direct_postal"] = None
-    ws = openpyxl.load_workbook(_write(changed, tmp_path))[FORM_SHEET]
+    path = _write(changed, tmp_path)
+    ws = openpyxl.load_workbook(path, data_only=True)[FORM_SHEET]
     assert ws.cell(row=FIRST_DATA_ROW, column=4).value is None
     total_row = FIRST_DATA_ROW + len(changed["dossiers"]["by_field"])
     assert ws.cell(row=total_row, column=2).value == "Tổng số"
     assert ws.cell(row=total_row, column=5).value is None
     assert ws.cell(row=total_row, column=3).value == summary["dossiers"]["total"]["received_total"]
+    formulas = openpyxl.load_workbook(path)[FORM_SHEET]
+    # a column with an unknown count has no SUM: its total is the summary's figure as it is
+    assert formulas.cell(row=total_row, column=4).value == summary["dossiers"]["total"]["received_online"]
+    # nor does the row: (3) is its figure, (4) being unknown
+    assert formulas.cell(row=FIRST_DATA_ROW, column=3).value == changed["dossiers"]["by_field"][first]["received_total"]
+    assert formulas.cell(row=total_row, column=3).value == f"=SUM(C{FIRST_DATA_ROW}:C{total_row - 1})"
 
 
 def test_the_form_has_its_title_block_and_merged_two_level_header(workbook, summary):
     ws = workbook[FORM_SHEET]
-    top = [ws.cell(row=r, column=1).value for r in range(1, FORM_HEADER_ROW)]
-    assert top[0] == summary["unit"] == "Xã Hoằng Giang"
-    assert FORM_TITLE in top
-    assert any(summary["period_name"] in (text or "") for text in top)
-    assert any("từ ngày 15/03/2023 đến ngày 14/06/2023" in (text or "") and "Nghị định 09/2019" in text
-               for text in top)
+    assert [ws["A1"].value, ws["A2"].value] == [FORM_CODE, FORM_BASIS]
+    assert ws["D1"].value == FORM_TITLE
+    assert ws["J1"].value == "Đơn vị báo cáo: UBND xã Hoằng Giang"
+    assert ws["J2"].value == "Đơn vị nhận báo cáo: UBND huyện Hoằng Hóa"  # the default recipients of unit.yaml
+    assert ws["A3"].value == f"Kỳ báo cáo: {summary['period_name']}" == "Kỳ báo cáo: Quý II năm 2023"
+    assert ws["A4"].value.startswith("(Từ ngày 15/03/2023 đến ngày 14/06/2023; chốt số liệu theo Nghị định 09/2019")
+    assert ws["J5"].value == FORM_UNIT
     h = FORM_HEADER_ROW
     merged = {str(r) for r in ws.merged_cells.ranges}
     expected = {f"A{h}:A{h + 2}", f"B{h}:B{h + 2}", f"C{h}:F{h}", f"G{h}:J{h}", f"K{h}:M{h}",
@@ -164,29 +189,40 @@ def test_each_kpi_is_the_summarys_fraction_shown_as_percent(workbook, summary):
                                        summary["kpi_parts"][kpi]["denominator"])
     for row in ws.iter_rows(min_row=KPI_FIRST_ROW):
         if isinstance(row[0].value, int):
-            assert row[2].number_format == "0.0%" and row[7].number_format == "0.0%"
+            assert row[2].number_format == "0.0%" and row[6].number_format == "0.0%"
+
+
+def _target_key(target: dict) -> tuple:
+    return NAMES_VI[target["kpi"]], target["value"], target["sentence"]
 
 
 def test_each_target_is_a_row_with_its_value_verdict_and_sentence(workbook, summary):
-    rows = {row[5]: row for row in _kpi_rows(workbook[KPI_SHEET])}
-    assert set(rows) >= {t["target_id"] for t in summary["targets"]}
+    rows = {(row[1], row[6], row[9]): row for row in _kpi_rows(workbook[KPI_SHEET])}
+    assert set(rows) >= {_target_key(t) for t in summary["targets"]}
     for target in summary["targets"]:
-        row = rows[target["target_id"]]
-        assert row[7] == pytest.approx(target["value"], rel=EXCEL_PRECISION)
-        assert row[8] == {True: "Đạt", False: "Chưa đạt", None: None}[target["met"]]
-        assert row[9] == ("Chỉ tiêu mâu thuẫn" if target["conflict"] else None)
-        assert row[10] == target["sentence"]
+        row = rows[_target_key(target)]
+        assert row[5] == {">=": "≥", "<=": "≤", "=": "="}[target["comparison"]]
+        assert row[7] == {True: "Đạt", False: "Chưa đạt", None: None}[target["met"]]
+        assert row[8] == ("Chỉ tiêu mâu thuẫn" if target["conflict"] else None)
+        assert row[10] == target["where"]
     conflicting = [t for t in summary["targets"] if t["conflict"]]
     assert conflicting, "the sample plan gives satisfaction_rate several targets"
     hand_entered = [t for t in summary["targets"] if t["kpi"] not in summary["kpis"]]
-    assert hand_entered
+    assert {t["kpi"] for t in hand_entered} == {"officials_qualified", "e_work_files"}
     for target in hand_entered:
-        row = rows[target["target_id"]]
-        assert row[1] == target["kpi"] and row[2] == pytest.approx(target["actual"], rel=EXCEL_PRECISION)
+        row = rows[_target_key(target)]
+        assert row[1] == INDICATOR_NAMES_VI[target["kpi"]]
+        assert row[2] == pytest.approx(target["actual"], rel=EXCEL_PRECISION)
         assert row[3] is None and row[4] is None
-    order = [row[5] for row in _kpi_rows(workbook[KPI_SHEET])]
-    last_dossier_kpi = max(order.index(t["target_id"]) for t in summary["targets"] if t not in hand_entered)
-    assert min(order.index(t["target_id"]) for t in hand_entered) > last_dossier_kpi
+    sources = {row[1]: row[11] for row in rows.values()}
+    assert sources[INDICATOR_NAMES_VI["officials_qualified"]] == (
+        "Báo cáo số 45/BC-UBND ngày 16/06/2023 về chất lượng đội ngũ cán bộ, công chức "
+        "(số liệu 6 tháng đầu năm 2023)")
+    assert sources[INDICATOR_NAMES_VI["e_work_files"]] == (
+        "Thống kê hệ thống quản lý văn bản và điều hành, quý II/2023 (số liệu quý II năm 2023)")
+    order = [row[1] for row in _kpi_rows(workbook[KPI_SHEET])]
+    last_dossier_kpi = max(order.index(NAMES_VI[t["kpi"]]) for t in summary["targets"] if t not in hand_entered)
+    assert min(order.index(NAMES_VI[t["kpi"]]) for t in hand_entered) > last_dossier_kpi
 
 
 def test_a_kpi_without_a_denominator_is_an_empty_cell(summary, tmp_path):
@@ -196,7 +232,7 @@ def test_a_kpi_without_a_denominator_is_an_empty_cell(summary, tmp_path):
     changed["targets"] = [t for t in changed["targets"] if t["kpi"] != "apology_coverage"]
     rows = _kpi_rows(openpyxl.load_workbook(_write(changed, tmp_path))[KPI_SHEET])
     (row,) = [r for r in rows if r[1] == KPI_NAMES_VI["apology_coverage"]]
-    assert row[2] is None and (row[3], row[4]) == (0, 0) and row[7] is None
+    assert row[2] is None and (row[3], row[4]) == (0, 0) and row[6] is None
 
 
 def test_the_late_sheet_has_one_row_per_late_dossier(workbook, summary):
@@ -237,8 +273,17 @@ def _hostile_summary(summary: dict) -> dict:
 
 def test_texts_that_look_like_formulas_are_stored_as_inert_text(summary, tmp_path):
     path = _write(_hostile_summary(summary), tmp_path)
-    for name, xml in _sheet_xml(path).items():
-        assert "<f>" not in xml and "<f " not in xml, name
+    sheets = _sheet_xml(path)
+    for name, xml in sheets.items():
+        assert "<f " not in xml, name
+        if name != "xl/worksheets/sheet1.xml":
+            assert "<f>" not in xml, name
+    # the form's only formulas: sums of count cells, in count columns, none over the texts' columns A and B
+    formulas = re.findall(r'<c r="([A-Z]+)(\d+)"[^>]*><f>([^<]*)</f>', sheets["xl/worksheets/sheet1.xml"])
+    assert formulas
+    for column, _row, formula in formulas:
+        assert column in "CGK" or formula.startswith("SUM("), (column, formula)
+        assert re.fullmatch(r"SUM\([C-M]\d+:[C-M]\d+\)|[D-M]\d+(\+[D-M]\d+)+", formula), formula
     texts = _texts(path)
     for text in HOSTILE:
         cells = texts.get(text)
@@ -289,5 +334,176 @@ def test_a_complete_write_replaces_the_workbook_and_leaves_no_temporary_file(sum
     changed = copy.deepcopy(summary)
     changed["unit"] = "Xã Khác"
     write_period_xlsx(changed, target)
-    assert openpyxl.load_workbook(target)[FORM_SHEET]["A1"].value == "Xã Khác"
+    assert openpyxl.load_workbook(target)[FORM_SHEET]["J1"].value == "Đơn vị báo cáo: UBND xã Khác"
     assert os.listdir(tmp_path) == [target.name]
+
+
+# --- a tiny hand-built period: two fields, the form's blocks, the totals as formulas -----------------------------
+
+TINY_FIELDS = {
+    "Hộ tịch": {"received_total": 10, "received_online": 4, "received_direct_postal": 5, "carried_over": 1,
+                "resolved_total": 8, "resolved_early": 3, "resolved_on_time": 4, "resolved_late": 1,
+                "pending_total": 2, "pending_in_term": 1, "pending_overdue": 1},
+    "Chứng thực": {"received_total": 7, "received_online": 2, "received_direct_postal": 3, "carried_over": 2,
+                   "resolved_total": 7, "resolved_early": 5, "resolved_on_time": 2, "resolved_late": 0,
+                   "pending_total": 0, "pending_in_term": 0, "pending_overdue": 0},
+}
+TINY_TOTAL = {"received_total": 17, "received_online": 6, "received_direct_postal": 8, "carried_over": 3,
+              "resolved_total": 15, "resolved_early": 8, "resolved_on_time": 6, "resolved_late": 1,
+              "pending_total": 2, "pending_in_term": 1, "pending_overdue": 1}
+TINY_DOCUMENT = {
+    "header": {"authority": "ỦY BAN NHÂN DÂN", "unit": "XÃ THỬ NGHIỆM",
+               "place_date": "Thử Nghiệm, ngày      tháng      năm 2023"},
+    "recipients": ["UBND huyện Thử;", "Phòng Nội vụ huyện Thử;", "Lưu: VT."],
+    "signature": {"on_behalf": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": "Lê Thị Bình"},
+}
+TOTAL_ROW = FIRST_DATA_ROW + 2  # the tiny form's total row: 12
+
+
+def _tiny_summary() -> dict:
+    target = {"target_id": "T1", "kpi": "on_time_rate", "comparison": ">=", "value": 0.95, "actual": 14 / 15,
+              "met": False, "actual_source": "hồ sơ TTHC", "where": "Mục II.2", "conflict": False,
+              "sentence": "Tỷ lệ giải quyết đúng hạn từ 95% trở lên"}
+    indicator = {**target, "target_id": "T2", "kpi": "e_work_files", "value": 1.0, "actual": 0.9,
+                 "actual_source": "Thống kê hệ thống quản lý văn bản (2023-Q2)", "where": "Mục II.1",
+                 "sentence": "100% hồ sơ công việc được xử lý trên môi trường mạng"}
+    return {
+        "unit": "Xã Thử Nghiệm", "district": "Huyện Thử", "period": "2023-Q2", "period_name": "Quý II năm 2023",
+        "cutoff": "calendar", "start": "2023-04-01", "end": "2023-06-30",
+        "dossiers": {"by_field": copy.deepcopy(TINY_FIELDS), "total": dict(TINY_TOTAL)},
+        "kpis": {"on_time_rate": 14 / 15, "online_rate": 6 / 14},
+        "kpi_parts": {"on_time_rate": {"numerator": 14, "denominator": 15},
+                      "online_rate": {"numerator": 6, "denominator": 14}},
+        "targets": [target, indicator],
+        "late_dossiers": [{"dossier_id": "X1", "procedure": "Đăng ký khai sinh", "field": "Hộ tịch",
+                           "status": "resolved_late", "due_at": "2023-05-02", "days_late": 3, "apology": True}],
+    }
+
+
+def _formula_cells(path: Path) -> dict[str, tuple[str, str]]:
+    """The form sheet's formula cells, read from its XML: reference -> (formula, cached value)."""
+    xml = _sheet_xml(path)["xl/worksheets/sheet1.xml"]
+    cells = re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]*)</f>(?:<v>([^<]*)</v>|<v\s*/>)</c>', xml)
+    assert len(cells) == xml.count("<f>")
+    return {ref: (formula, value) for ref, formula, value in cells}
+
+
+def test_the_totals_are_sum_formulas_saved_with_their_values(tmp_path):
+    path = _write(_tiny_summary(), tmp_path, document=TINY_DOCUMENT)
+    expected = {}
+    for row, counts in zip((10, 11), TINY_FIELDS.values(), strict=True):
+        expected |= {f"C{row}": (f"D{row}+E{row}+F{row}", str(counts["received_total"])),
+                     f"G{row}": (f"H{row}+I{row}+J{row}", str(counts["resolved_total"])),
+                     f"K{row}": (f"L{row}+M{row}", str(counts["pending_total"]))}
+    for column, key in zip("CDEFGHIJKLM", COUNT_KEYS, strict=True):
+        expected[f"{column}{TOTAL_ROW}"] = (f"SUM({column}10:{column}11)", str(TINY_TOTAL[key]))
+    assert TOTAL_ROW == 12 and _formula_cells(path) == expected
+    ws = openpyxl.load_workbook(path, data_only=True)[FORM_SHEET]  # what a viewer that does not recalculate shows
+    assert ws.cell(row=TOTAL_ROW, column=2).value == "Tổng số"
+    for column, key in enumerate(COUNT_KEYS, start=3):
+        rows = [ws.cell(row=row, column=column).value for row in (10, 11)]
+        assert rows == [counts[key] for counts in TINY_FIELDS.values()]
+        assert ws.cell(row=TOTAL_ROW, column=column).value == sum(rows) == TINY_TOTAL[key]
+
+
+def test_a_figure_whose_parts_do_not_add_up_stays_the_summarys_figure(tmp_path):
+    changed = _tiny_summary()
+    changed["dossiers"]["by_field"]["Hộ tịch"]["received_total"] = 11  # (4)+(5)+(6) = 10
+    path = _write(changed, tmp_path, document=TINY_DOCUMENT)
+    cells = _formula_cells(path)
+    assert "C10" not in cells and f"C{TOTAL_ROW}" not in cells  # 11 + 7 is not the total's 17 either
+    assert cells["G10"] == ("H10+I10+J10", "8") and cells[f"D{TOTAL_ROW}"] == ("SUM(D10:D11)", "6")
+    ws = openpyxl.load_workbook(path)[FORM_SHEET]
+    assert (ws["C10"].value, ws[f"C{TOTAL_ROW}"].value) == (11, 17)
+
+
+def test_the_form_names_the_reporting_and_the_receiving_unit(tmp_path):
+    ws = openpyxl.load_workbook(_write(_tiny_summary(), tmp_path, document=TINY_DOCUMENT))[FORM_SHEET]
+    assert [ws["A1"].value, ws["A2"].value, ws["D1"].value] == [FORM_CODE, FORM_BASIS, FORM_TITLE]
+    assert ws["J1"].value == "Đơn vị báo cáo: UBND xã Thử Nghiệm"
+    assert ws["J2"].value == "Đơn vị nhận báo cáo: UBND huyện Thử"
+    assert [ws["A3"].value, ws["A4"].value, ws["J5"].value] == [
+        "Kỳ báo cáo: Quý II năm 2023", "(Từ ngày 01/04/2023 đến ngày 30/06/2023; chốt số liệu theo tháng dương lịch)",
+        "Đơn vị tính: Số hồ sơ"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:C1", "A2:C2", "D1:I2", "J1:M1", "J2:M2", "A3:M3", "A4:M4", "J5:M5"} <= merged
+    assert ws["A1"].font.b and ws["D1"].font.b and ws["J1"].font.b and ws["A2"].font.i and ws["A4"].font.i
+
+
+def _signature_rows(ws) -> int:
+    (row,) = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == PREPARER]
+    return row
+
+
+def test_the_signature_block_follows_the_table(tmp_path):
+    ws = openpyxl.load_workbook(_write(_tiny_summary(), tmp_path, document=TINY_DOCUMENT))[FORM_SHEET]
+    row = _signature_rows(ws)
+    assert row > TOTAL_ROW + 2
+    place, on_behalf, title = (ws.cell(row=r, column=9) for r in (row - 1, row, row + 1))
+    assert place.value == "Thử Nghiệm, ngày      tháng      năm 2023" and place.font.i
+    assert (on_behalf.value, title.value) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    assert on_behalf.font.b and title.font.b
+    assert ws.cell(row=row + 1, column=1).value == PREPARER_NOTE and ws.cell(row=row + 1, column=1).font.i
+    space = [ws.cell(row=r, column=c).value for r in range(row + 2, row + 2 + SIGN_SPACE_ROWS) for c in range(1, 14)]
+    assert space == [None] * (SIGN_SPACE_ROWS * 13)
+    name = ws.cell(row=row + 2 + SIGN_SPACE_ROWS, column=9)
+    assert name.value == "Lê Thị Bình" and name.font.b
+    assert ws.max_row == row + 2 + SIGN_SPACE_ROWS
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {f"I{r}:M{r}" for r in (row - 1, row, row + 1, row + 2 + SIGN_SPACE_ROWS)} <= merged
+    assert f"A{row}:C{row}" in merged
+
+
+def test_without_a_signer_or_a_superior_the_form_leaves_marked_places(tmp_path):
+    document = {**TINY_DOCUMENT, "recipients": ["Lưu: VT."],
+                "signature": {**TINY_DOCUMENT["signature"], "name": ""}}
+    ws = openpyxl.load_workbook(_write(_tiny_summary(), tmp_path, document=document))[FORM_SHEET]
+    assert ws["J2"].value == f"Đơn vị nhận báo cáo: {TO_FILL}"
+    name = ws.cell(row=_signature_rows(ws) + 2 + SIGN_SPACE_ROWS, column=9)
+    assert name.value == SIGNER_PLACEHOLDER and name.font.i and name.font.color.rgb == "00808080"
+
+
+def test_the_blocks_follow_unit_yaml_through_the_document(summary, tmp_path):
+    from cchc_lib.document import build_document
+    from cchc_lib.ingest import DocumentInfo
+
+    info = DocumentInfo(recipients=("- Văn phòng HĐND và UBND huyện Hoằng Hóa;", "Lưu: VT, VP."),
+                        signer="Lê Văn Cường", signer_title="Phó Chủ tịch", signer_on_behalf="KT. Chủ tịch")
+    ws = openpyxl.load_workbook(_write(summary, tmp_path, document=build_document(summary, info)))[FORM_SHEET]
+    assert ws["J2"].value == "Đơn vị nhận báo cáo: Văn phòng HĐND và UBND huyện Hoằng Hóa"
+    row = _signature_rows(ws)
+    assert [ws.cell(row=r, column=9).value for r in (row, row + 1, row + 2 + SIGN_SPACE_ROWS)] == [
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Cường"]
+
+
+INTERNAL = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9_]+|\b\d{4}-(?:Q[1-4]|H1|9M|Y)\b|\bT\d+\b")
+
+
+def _internal_texts(path: Path) -> list[str]:
+    """Texts of any sheet that show a key of the data, a period id or a target id."""
+    wb = openpyxl.load_workbook(path)
+    texts = [*wb.sheetnames, *_texts(path)]
+    return [text for text in texts if INTERNAL.search(text)]
+
+
+def test_no_sheet_shows_a_key_of_the_data(workbook_path, tmp_path):
+    assert _internal_texts(workbook_path) == []
+    tiny = _write(_tiny_summary(), tmp_path, document=TINY_DOCUMENT)
+    assert _internal_texts(tiny) == []
+    kpis = openpyxl.load_workbook(tiny)[KPI_SHEET]
+    names = [kpis.cell(row=r, column=2).value or kpis.cell(row=r, column=1).value
+             for r in range(KPI_FIRST_ROW, kpis.max_row + 1)]
+    assert names == [KPI_NAMES_VI["on_time_rate"], KPI_NAMES_VI["online_rate"],
+                     "Chỉ tiêu khác của kế hoạch (số liệu nhập từ báo cáo)", INDICATOR_NAMES_VI["e_work_files"]]
+    assert kpis.cell(row=kpis.max_row, column=12).value == (
+        "Thống kê hệ thống quản lý văn bản (số liệu quý II năm 2023)")
+
+
+@pytest.mark.parametrize(("sheet", "titles"), [(FORM_SHEET, f"{FORM_HEADER_ROW}:{FORM_HEADER_ROW + 3}"),
+                                               (KPI_SHEET, "3:3"), (LATE_SHEET, "3:3")])
+def test_every_sheet_prints_on_a4_one_page_wide_with_its_header_repeated(sheet, titles, tmp_path):
+    ws = openpyxl.load_workbook(_write(_tiny_summary(), tmp_path, document=TINY_DOCUMENT))[sheet]
+    assert (str(ws.page_setup.paperSize), ws.page_setup.orientation) == ("9", "landscape")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+    assert ws.print_title_rows.replace("$", "") == titles
