@@ -2,9 +2,20 @@
 
 The content comes as a plain "document context" (a JSON-able dict: ``header``, ``title``,
 ``subtitle``, ``window_line``, ``intro``, ``sections``, ``closing``, ``recipients``, ``signature``,
-``appendices``); :func:`write_period_docx` renders it into the shipped template
-(:data:`DEFAULT_TEMPLATE`, built by ``scripts/make_docx_template.py`` in the format of Nghị định
-30/2020/NĐ-CP) or into a template of the commune's own.
+``appendices``, and optionally ``draft``); :func:`write_period_docx` renders it into the shipped
+template (:data:`DEFAULT_TEMPLATE`, built by ``scripts/make_docx_template.py`` in the format of
+Nghị định 30/2020/NĐ-CP) or into a template of the commune's own.
+
+The Word file is the one the office edits, so a draft (``draft``: nothing written for section V)
+is not stamped: section V keeps its marked place to write in, and an empty ``signature.name``
+shows a highlighted "(Họ và tên)" (both optional keys: a context without them renders as
+before). ``recipients`` are the lines after "- ", the last "Lưu: VT, …".
+
+The ending stays on one page: the closing sentence has the paragraph style ``Closing`` (keep
+with next) and, after rendering, the two body paragraphs before it are also kept with the next,
+so the last lines of the body, the closing and the "Nơi nhận" / signature row (which cannot
+split) move to a new page together rather than leaving the signature alone. A template of the
+commune's own gets this wherever it uses the style ``Closing``.
 
 A template uses docxtpl's tags: ``{{ subtitle }}``, ``{%p for s in sections %}`` …
 ``{%p endfor %}`` around paragraphs, and so on. Besides the context's keys, each appendix
@@ -48,6 +59,8 @@ DEFAULT_TEMPLATE = TEMPLATES_DIR / "docx" / "bao-cao.docx"
 
 FONT = "Times New Roman"
 TABLE_PT = 11
+CLOSING_STYLE = "Closing"  # the style id of the closing sentence in the shipped template
+KEPT_BEFORE_CLOSING = 2  # body paragraphs before the closing kept on its page
 IMAGE_WIDTH = Mm(160)
 TEXT_WIDTH_MM = 165.0  # A4 less the decree's 30 mm left and 15 mm right margins
 CELL_MARGIN_TWIPS = 57  # 1 mm each side of a cell's text (Word's 1.9 mm breaks words in narrow columns)
@@ -304,6 +317,39 @@ def _appendix(tpl: DocxTemplate, scratch, appendix: dict, images: dict[str, byte
     return out
 
 
+def _optional_keys(context: dict) -> dict:
+    """``context`` with the keys a template may use but a context may lack: ``draft`` (false) and
+    ``signature.name`` (empty: the template shows a place to write it).
+
+    >>> _optional_keys({"signature": {"title": "CHỦ TỊCH", "name": None}})
+    {'signature': {'title': 'CHỦ TỊCH', 'name': ''}, 'draft': False}
+    """
+    out = dict(context)
+    out.setdefault("draft", False)
+    signature = out.get("signature")
+    if isinstance(signature, dict):
+        out["signature"] = {**signature, "name": signature.get("name") or ""}
+    return out
+
+
+def _keep_the_ending(doc) -> None:
+    """Keep the body paragraphs just before each closing sentence (style ``Closing``) with the
+    next, so the end of the body shares the page of the closing and the signature."""
+    body = doc.element.body
+    style_tag = qn("w:pStyle")
+    for par in body.iterchildren(qn("w:p")):
+        ppr = par.pPr
+        style = ppr.find(style_tag) if ppr is not None else None
+        if style is None or style.get(qn("w:val")) != CLOSING_STYLE:
+            continue
+        before = par.getprevious()
+        for _ in range(KEPT_BEFORE_CLOSING):
+            if before is None or before.tag != qn("w:p"):
+                break
+            before.get_or_add_pPr().keepNext_val = True
+            before = before.getprevious()
+
+
 def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> None:
     # a name the context does not have is an error naming the template, not an empty place
     # (a typo such as {{ subtitel }} would otherwise vanish from the office's document)
@@ -335,11 +381,12 @@ def write_period_docx(document: dict, target: Path, template: Path | None = None
     template = Path(template) if template is not None else DEFAULT_TEMPLATE
     images = images or {}
     tpl = _load(template)
-    context = _clean(document)
+    context = _optional_keys(_clean(document))
     appendices = context.get("appendices") or []
     scratch = Document() if any(a.get("table") for a in appendices) else None
     context["appendices"] = [_appendix(tpl, scratch, a, images, target.name) for a in appendices]
     _render(tpl, context, template, target)
+    _keep_the_ending(tpl.docx)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)

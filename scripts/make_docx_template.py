@@ -4,7 +4,11 @@ The template is a styled document in the format of Nghị định 30/2020/NĐ-CP
 30 / 15 mm; Times New Roman 14 pt, line spacing 1.15, first-line indent 1 cm, justified) whose
 text holds docxtpl (Jinja) tags; :mod:`cchc_lib.docx_report` fills it from the document context.
 Section headings use Word's "Heading 1" and subsection headings "Heading 2" (restyled black
-Times New Roman), so Word's navigation pane shows the report's outline.
+Times New Roman), so Word's navigation pane shows the report's outline. The closing sentence
+has the style "Closing" (keep with next): :mod:`cchc_lib.docx_report` also keeps the two
+paragraphs before it with it, so the end of the body, the closing, "Nơi nhận" and the signature
+(one table row that cannot split) share a page. Every run names Times New Roman for all four
+script slots (ascii, hAnsi, cs, eastAsia), so no face is substituted for Vietnamese letters.
 
 Run from the repository: ``.venv/bin/python scripts/make_docx_template.py`` (rewrites the file).
 """
@@ -16,6 +20,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -24,6 +29,13 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 FONT = "Times New Roman"
 BODY_PT = 14
+# Nghị định 30/2020, Phụ lục I, Mục V: one set of sizes throughout (Quốc hiệu 13, Tiêu ngữ and
+# the date line 14), the issuing body 13, the number 13, the trích yếu and the body 14
+NATION_PT, MOTTO_PT, ISSUER_PT, NUMBER_PT, DATE_PT = 13, 14, 13, 13, 14
+ISSUER_RULE_MM = 20  # 1/3 to 1/2 of the issuing body's line ("XÃ HOẰNG GIANG" in 13 pt bold: 42 mm)
+SUBTITLE_RULE_MM = 55  # 1/3 to 1/2 of the trích yếu's line (110 to 165 mm in 14 pt bold)
+CLOSING_STYLE = "Closing"
+PLACEHOLDER_NAME = "(Họ và tên)"
 TEXT_WIDTH = Mm(210 - 30 - 15)
 TARGET = Path(__file__).resolve().parent.parent / "cchc_lib" / "templates" / "docx" / "bao-cao.docx"
 
@@ -97,7 +109,7 @@ def _para(container, text: str = "", *, size: float | None = None, bold: bool = 
     """A paragraph of one run (so a Jinja tag in ``text`` stays whole) formatted directly."""
     par = container.add_paragraph(style=style)
     run = par.add_run(text)
-    run.font.name = FONT
+    _set_fonts(run._r.get_or_add_rPr())
     if size is not None:
         run.font.size = Pt(size)
     run.bold = bold or None
@@ -130,10 +142,11 @@ def _cell_para(cell, text: str, first: bool = False, **kwargs):
     return par
 
 
-def _short_rule(cell, width_mm: float, cell_mm: float) -> None:
-    """A centred rule ``width_mm`` long: an empty paragraph with a bottom border and side indents."""
-    par = _cell_para(cell, "", size=2)
-    side = Mm((cell_mm - width_mm) / 2)
+def _short_rule(container, width_mm: float, box_mm: float):
+    """A centred rule ``width_mm`` long in a box ``box_mm`` wide (a table cell, the text width):
+    an empty paragraph of 2 pt with a bottom border and side indents."""
+    par = _cell_para(container, "", size=2)
+    side = Mm((box_mm - width_mm) / 2)
     par.paragraph_format.left_indent = side
     par.paragraph_format.right_indent = side
     ppr = par._element.get_or_add_pPr()
@@ -142,13 +155,21 @@ def _short_rule(cell, width_mm: float, cell_mm: float) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+    ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
+    mark = OxmlElement("w:rPr")  # the paragraph mark sets an empty paragraph's height
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), "4")
+        mark.append(size)
+    ppr.append(mark)
+    return par
 
 
-def _dotted_line(doc) -> None:
+def _dotted_line(doc):
     """A line of dots across the text width, for the office to write on."""
     par = _para(doc, "\t", indent=False, after=6)
     par.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Mm(1), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    return par
 
 
 # ---------------------------------------------------------------- tables
@@ -174,30 +195,55 @@ def _header_block(doc) -> None:
     left_mm, right_mm = 68, 104
     table = _borderless_table(doc, [left_mm, right_mm], rows=2)
     left, right = table.rows[0].cells
-    _cell_para(left, "{{ header.authority }}", first=True, size=13)
-    _cell_para(left, "{{ header.unit }}", size=13, bold=True)
-    _short_rule(left, 22, left_mm)
-    _cell_para(right, "{{ header.nation }}", first=True, size=12.5, bold=True)
-    _cell_para(right, "{{ header.motto }}", size=13.5, bold=True, underline=True)
+    _cell_para(left, "{{ header.authority }}", first=True, size=ISSUER_PT, bold=True)
+    _cell_para(left, "{{ header.unit }}", size=ISSUER_PT, bold=True)
+    _short_rule(left, ISSUER_RULE_MM, left_mm)
+    _cell_para(right, "{{ header.nation }}", first=True, size=NATION_PT, bold=True)
+    _cell_para(right, "{{ header.motto }}", size=MOTTO_PT, bold=True, underline=True)
     left, right = table.rows[1].cells
-    _cell_para(left, "{{ header.number }}", first=True, size=13, before=6)
-    _cell_para(right, "{{ header.place_date }}", first=True, size=14, italic=True, before=6)
+    _cell_para(left, "{{ header.number }}", first=True, size=NUMBER_PT, before=6)
+    _cell_para(right, "{{ header.place_date }}", first=True, size=DATE_PT, italic=True, before=6)
+
+
+def _title_block(doc) -> None:
+    """"BÁO CÁO", the trích yếu under it, both bold, a short rule under the trích yếu, then the
+    data window in italics."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, "{{ title }}", bold=True, align=center, indent=False, before=18, after=0)
+    _para(doc, "{{ subtitle }}", bold=True, align=center, indent=False, after=0)
+    _short_rule(doc, SUBTITLE_RULE_MM, TEXT_WIDTH.mm).paragraph_format.space_after = Pt(6)
+    _para(doc, "{{ window_line }}", italic=True, align=center, indent=False, size=13, after=12)
+
+
+def _closing_style(doc) -> None:
+    """"Closing": a body paragraph kept with the next (the closing sentence with the signature)."""
+    style = doc.styles.add_style(CLOSING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.paragraph_format.keep_with_next = True
 
 
 def _signature_block(doc) -> None:
-    """Recipients on the left, the signer on the right."""
+    """Recipients on the left, the signer on the right, in one row that cannot split across pages.
+    Without a signer's name, a highlighted place to write it."""
     table = _borderless_table(doc, [80, 88])
-    left, right = table.rows[0].cells
+    row = table.rows[0]
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    left, right = row.cells
     _cell_para(left, "Nơi nhận:", first=True, size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT,
                before=12)
     _tag(left, "{%p for r in recipients %}")
     _cell_para(left, "- {{ r }}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     _tag(left, "{%p endfor %}")
-    _cell_para(right, "{{ signature.on_behalf }}", first=True, size=14, bold=True, before=12)
-    _cell_para(right, "{{ signature.title }}", size=14, bold=True)
-    for _ in range(5):
-        _cell_para(right, "", size=14)
-    _cell_para(right, "{{ signature.name }}", size=14, bold=True)
+    _cell_para(right, "{{ signature.on_behalf }}", first=True, size=BODY_PT, bold=True, before=12)
+    _cell_para(right, "{{ signature.title }}", size=BODY_PT, bold=True)
+    for _ in range(5):  # the place to sign
+        _cell_para(right, "", size=BODY_PT)
+    _tag(right, "{%p if signature.name %}")
+    _cell_para(right, "{{ signature.name }}", size=BODY_PT, bold=True)
+    _tag(right, "{%p else %}")
+    name = _cell_para(right, PLACEHOLDER_NAME, size=BODY_PT, italic=True)
+    name.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+    _tag(right, "{%p endif %}")
 
 
 # ---------------------------------------------------------------- page
@@ -223,7 +269,7 @@ def _page(doc) -> None:
     par.paragraph_format.space_after = Pt(0)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
         run = par.add_run()
-        run.font.name = FONT
+        _set_fonts(run._r.get_or_add_rPr())
         run.font.size = Pt(13)
         if kind is not None:
             char = OxmlElement("w:fldChar")
@@ -267,8 +313,9 @@ def _sections(doc) -> None:
     _tag(doc, "{%p if s.to_fill %}")
     par = _para(doc, "(Văn phòng bổ sung nội dung)", italic=True)
     par.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+    par.paragraph_format.keep_with_next = True  # the place to write stays whole, with the closing
     for _ in range(3):
-        _dotted_line(doc)
+        _dotted_line(doc).paragraph_format.keep_with_next = True
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
 
@@ -298,18 +345,16 @@ def build() -> Document:
     _style_defaults(doc)
     _style_heading(doc, "Heading 1", italic=False)
     _style_heading(doc, "Heading 2", italic=False)
+    _closing_style(doc)
     _page(doc)
     body = doc._body._element
     for par in list(body.iterchildren(qn("w:p"))):  # the default document's empty paragraph
         body.remove(par)
-    center = WD_ALIGN_PARAGRAPH.CENTER
     _header_block(doc)
-    _para(doc, "{{ title }}", bold=True, align=center, indent=False, before=18, after=0)
-    _para(doc, "{{ subtitle }}", bold=True, align=center, indent=False, after=0)
-    _para(doc, "{{ window_line }}", italic=True, align=center, indent=False, size=13, after=12)
+    _title_block(doc)
     _loop(doc, "intro", "{{ t }}", "t")
     _sections(doc)
-    _para(doc, "{{ closing }}")
+    _para(doc, "{{ closing }}", style=CLOSING_STYLE)
     _signature_block(doc)
     _appendices(doc)
     props = doc.core_properties

@@ -14,6 +14,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from lxml import etree
 from PIL import Image
 
 from cchc_lib import docx_report
@@ -334,3 +335,203 @@ def test_the_shipped_template_is_what_the_script_builds(tmp_path):
     with zipfile.ZipFile(built) as new, zipfile.ZipFile(DEFAULT_TEMPLATE) as shipped:
         for part in ("word/document.xml", "word/styles.xml"):
             assert new.read(part) == shipped.read(part), f"{part}: run scripts/make_docx_template.py"
+
+
+# ---------------------------------------------------------------- Nghị định 30/2020, Phụ lục I
+
+
+def _body_paragraphs(doc) -> list:
+    """The body's own paragraphs (not those in tables), as python-docx paragraphs, in order."""
+    return list(doc.paragraphs)
+
+
+def _index_of(paragraphs, text: str) -> int:
+    return next(i for i, p in enumerate(paragraphs) if p.text == text)
+
+
+def _signature_table(doc):
+    return next(t for t in doc.tables if t.cell(0, 0).paragraphs[0].text == "Nơi nhận:")
+
+
+def _rule_mm(paragraph, box_mm: float) -> float:
+    """The length of a paragraph's bottom rule inside a box ``box_mm`` wide (indents taken off)."""
+    borders = paragraph._p.pPr.find(qn("w:pBdr"))
+    assert borders is not None, "no paragraph border"
+    bottom = borders.find(qn("w:bottom"))
+    assert bottom.get(qn("w:val")) == "single" and [*borders] == [bottom]
+    fmt = paragraph.paragraph_format
+    assert fmt.left_indent == fmt.right_indent
+    return round(box_mm - 2 * fmt.left_indent.mm, 1)
+
+
+def _runs(paragraph) -> list[tuple[str, bool | None, bool | None, float | None]]:
+    return [(r.text, r.bold, r.italic, r.font.size.pt if r.font.size else None) for r in paragraph.runs]
+
+
+def test_the_header_block_of_the_decree(rendered):
+    context, target = rendered
+    header = Document(str(target)).tables[0]
+    left, right = header.rows[0].cells
+    # the issuing body on two lines, both bold capitals in 13 pt, a rule of 20 mm under it
+    assert [_runs(p) for p in left.paragraphs[:2]] == [[("ỦY BAN NHÂN DÂN", True, None, 13.0)],
+                                                       [("XÃ HOẰNG GIANG", True, None, 13.0)]]
+    assert left.paragraphs[2].text == "" and len(left.paragraphs) == 3
+    assert _rule_mm(left.paragraphs[2], 68) == 20.0
+    assert [_runs(p) for p in right.paragraphs] == [[("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, None, 13.0)],
+                                                    [("Độc lập - Tự do - Hạnh phúc", True, None, 14.0)]]
+    assert right.paragraphs[1].runs[0].underline  # the motto's rule: the length of its line
+    left, right = header.rows[1].cells
+    assert [_runs(p) for p in left.paragraphs] == [[(context["header"]["number"], None, None, 13.0)]]
+    assert [_runs(p) for p in right.paragraphs] == [[(context["header"]["place_date"], None, True, 14.0)]]
+
+
+def test_the_title_the_subtitle_and_the_rule_under_it(rendered):
+    context, target = rendered
+    paragraphs = _body_paragraphs(Document(str(target)))
+    at = _index_of(paragraphs, "BÁO CÁO")
+    title, subtitle, rule, window = paragraphs[at:at + 4]
+    assert _runs(title) == [("BÁO CÁO", True, None, None)]  # Normal's 14 pt
+    assert _runs(subtitle) == [(context["subtitle"], True, None, None)]
+    assert rule.text == "" and rule.alignment == 1  # centred
+    assert _rule_mm(rule, docx_report.TEXT_WIDTH_MM) == 55.0
+    assert window.text == context["window_line"]
+
+
+def _xml_parts(target: Path) -> dict[str, str]:
+    with zipfile.ZipFile(target) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+
+
+def test_page_numbers_from_page_two_at_the_top_centre(rendered):
+    _, target = rendered
+    doc = Document(str(target))
+    assert len(doc.sections) == 1
+    section = doc.sections[0]
+    assert section._sectPr.find(qn("w:titlePg")) is not None  # page 1 has its own header
+    first = section.first_page_header
+    assert not first.is_linked_to_previous
+    assert first._element.findall(".//" + qn("w:fldChar")) == []
+    assert first._element.findall(".//" + qn("w:instrText")) == []
+    assert "".join(first._element.itertext()).strip() == ""
+    header = section.header
+    assert not header.is_linked_to_previous and len(header.paragraphs) == 1
+    par = header.paragraphs[0]
+    assert par.alignment == 1
+    chars = [c.get(qn("w:fldCharType")) for c in par._p.iter(qn("w:fldChar"))]
+    assert chars == ["begin", "separate", "end"]
+    assert [i.text for i in par._p.iter(qn("w:instrText"))] == [" PAGE "]
+    assert {r.font.size.pt for r in par.runs} == {13.0}
+    # one PAGE field in the whole file, in the header of pages after the first
+    fields = [name for name, xml in _xml_parts(target).items() if "w:instrText" in xml]
+    assert fields == [header.part.partname.lstrip("/")]
+
+
+def _keeps_with_next(paragraph) -> bool:
+    if paragraph.paragraph_format.keep_with_next is not None:
+        return paragraph.paragraph_format.keep_with_next
+    style = paragraph.style
+    while style is not None:
+        if style.paragraph_format.keep_with_next is not None:
+            return style.paragraph_format.keep_with_next
+        style = style.base_style
+    return False
+
+
+def test_section_v_to_fill_the_closing_and_the_signature_stay_together(rendered):
+    context, target = rendered
+    doc = Document(str(target))
+    paragraphs = _body_paragraphs(doc)
+    closing = _index_of(paragraphs, context["closing"])
+    assert paragraphs[closing].style.name == "Closing"
+    assert paragraphs[closing].paragraph_format.keep_with_next is None  # from the style
+    assert doc.styles["Closing"].paragraph_format.keep_with_next is True
+    # V's heading (Heading 1), its marked place and the three dotted lines, the closing: each kept with the next
+    tail = paragraphs[closing - 5:closing + 1]
+    assert [p.text.strip() for p in tail] == ["V. ĐỀ XUẤT, KIẾN NGHỊ", "(Văn phòng bổ sung nội dung)", "", "", "",
+                                              context["closing"]]
+    assert [_keeps_with_next(p) for p in tail] == [True] * 6
+    assert _keeps_with_next(paragraphs[closing - 6]) is False  # section IV's last line is free
+    # the closing is followed at once by the signature table, one row that cannot split
+    closing_p = paragraphs[closing]._p
+    table = _signature_table(doc)
+    assert closing_p.getnext() is table._tbl
+    assert len(table.rows) == 1
+    assert table.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_the_last_lines_of_the_office_text_stay_with_the_closing(tmp_path):
+    context = _context()
+    section = context["sections"][-1]
+    section["narrative"] = ["Đoạn một của văn phòng.", "Đoạn hai của văn phòng.", "Đoạn ba của văn phòng."]
+    section["to_fill"] = False
+    context["draft"] = False
+    target = tmp_path / "r.docx"
+    write_period_docx(context, target)
+    paragraphs = _body_paragraphs(Document(str(target)))
+    closing = _index_of(paragraphs, context["closing"])
+    tail = paragraphs[closing - 3:closing]
+    assert [p.text for p in tail] == section["narrative"]
+    # the two paragraphs before the closing carry keep-with-next themselves; the one before them not
+    assert [p.paragraph_format.keep_with_next for p in tail] == [None, True, True]
+    assert "(Văn phòng bổ sung nội dung)" not in [p.text for p in paragraphs]
+
+
+def test_recipients_and_signer_as_the_decree_writes_them(rendered):
+    context, target = rendered
+    left, right = _signature_table(Document(str(target))).rows[0].cells
+    assert [_runs(p) for p in left.paragraphs] == [[("Nơi nhận:", True, True, 12.0)]] + [
+        [(f"- {r}", None, None, 11.0)] for r in context["recipients"]]
+    assert left.paragraphs[-1].text == "- Lưu: VT."
+    texts = [p.text for p in right.paragraphs]
+    assert texts == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "", "", "", "", "Nguyễn Văn A"]
+    assert [_runs(right.paragraphs[i]) for i in (0, 1, 7)] == [
+        [("TM. ỦY BAN NHÂN DÂN", True, None, 14.0)], [("CHỦ TỊCH", True, None, 14.0)],
+        [("Nguyễn Văn A", True, None, 14.0)]]
+    assert "(Họ và tên)" not in texts
+
+
+@pytest.mark.parametrize("name", ["", None, "missing"])
+def test_without_a_signer_name_a_marked_place_for_it(tmp_path, name):
+    context = _context()
+    if name == "missing":
+        del context["signature"]["name"]
+    else:
+        context["signature"]["name"] = name
+    target = tmp_path / "r.docx"
+    write_period_docx(context, target)
+    right = _signature_table(Document(str(target))).rows[0].cells[1]
+    assert [p.text for p in right.paragraphs] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "", "", "", "", "(Họ và tên)"]
+    run = right.paragraphs[-1].runs[0]
+    assert (run.bold, run.italic, run.font.highlight_color) == (None, True, 7)  # WD_COLOR_INDEX.YELLOW
+
+
+def test_a_draft_has_no_stamp_in_word(tmp_path):
+    context = _context()
+    context["draft"] = True
+    target = tmp_path / "r.docx"
+    write_period_docx(context, target)
+    texts = _paragraph_texts(Document(str(target)))
+    assert "(Văn phòng bổ sung nội dung)" in texts
+    assert not any("DỰ THẢO" in t.upper() for t in texts)
+
+
+def test_every_run_names_times_new_roman_for_every_script(rendered):
+    context, target = rendered
+    slots = ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia")
+    checked = []
+    for name, xml in _xml_parts(target).items():
+        if not (name == "word/document.xml" or name.startswith("word/header")):
+            continue
+        root = etree.fromstring(xml.encode("utf-8"))
+        for run in root.iter(qn("w:r")):
+            if not "".join(t.text or "" for t in run.iter(qn("w:t"), qn("w:instrText"))):
+                continue  # no letter to draw: a picture, a field's begin or end, docxtpl's empty run after a picture
+            fonts = run.find(qn("w:rPr") + "/" + qn("w:rFonts"))
+            assert fonts is not None, f"{name}: {''.join(run.itertext())!r} names no face"
+            assert [fonts.get(qn(s)) for s in slots] == ["Times New Roman"] * 4, name
+            checked.append("".join(t.text or "" for t in run.iter(qn("w:t"))))
+    whole = "\n".join(checked)
+    assert [text for text in _strings(context) if text not in whole] == []  # every text was looked at
+    styles = Document(str(target)).styles.element
+    defaults = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:rFonts"))
+    assert [defaults.get(qn(s)) for s in slots] == ["Times New Roman"] * 4
