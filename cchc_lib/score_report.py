@@ -7,6 +7,16 @@ and a workbook laid out like the self-scoring forms provinces hand out (STT, Lĩ
 chí, Điểm tối đa, Điểm tự chấm, Tài liệu kiểm chứng, Ghi chú), numbers as numbers and every text
 inert. For a period before the year's end (``cchc score 2023-Q3``) the files are
 ``<PERIOD>-chi-so-cchc.*`` and show the points secured so far, those at risk and those still open.
+
+The total is the points secured over the points due by the as-of date, the points not yet due
+named beside it ("72,06 / 91 điểm đến hạn; 9 điểm chưa đến hạn"), the maximum (100) shown too. A
+criterion's points are not yet due when they are the share of a plan milestone that is not yet
+due at the as-of date, the last day of the data (``end``: with the decree09 cut-off 14/12 for the
+year), as :func:`cchc_lib.plan.milestone_status` tells it (``not_yet_due``); kpi, indicator and
+manual criteria are always due. The day the files are made plays no part, so the same data
+always gives the same self-assessment.
+Every label is written once: a row's sentence says how its points were found, and a flag the
+sentence already states is not repeated beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from openpyxl.styles import Alignment, Font
 
 from . import paths, vi
 from .errors import ReportError
+from .scoring import score_sentence
 from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 
 if TYPE_CHECKING:
@@ -40,6 +51,10 @@ FLAG_NAMES_VI = {
 }
 METHOD_NAMES_VI = {"sum": "Tổng các tiêu chí thành phần", "milestones": "Theo tiến độ kế hoạch",
                    "kpi": "Theo chỉ số hồ sơ", "indicator": "Theo chỉ số nhập tay", "manual": "Tự chấm"}
+# a flag whose fact the row's sentence (``how``) already states, by the words that state it; the
+# sentence of a criterion lacking its data always says what it lacks ("" is in every sentence)
+_STATED_BY_HOW = {"overdue": "quá hạn", "no_evidence": "có điểm nhưng chưa có tài liệu kiểm chứng",
+                  "overridden": "thay cho điểm tính từ số liệu", "data_missing": ""}
 
 
 def score_stem(result: dict) -> str:
@@ -52,29 +67,84 @@ def score_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in SCORE_FORMATS if f in formats)
 
 
+def criterion_notes(c: dict) -> list[tuple[str, str]]:
+    """What the notes cell of a criterion says, each thing once, as ``(kind, text)``: how its
+    points were found (``how``), the flags the sentence does not already state (``flag``), the
+    official (``official``) and the office's note (``note``).
+
+    >>> criterion_notes({"method": "manual", "how": "Tự chấm 1/2 điểm", "official": "Công chức A",
+    ...                  "flags": ["no_evidence"], "note": ""})
+    [('how', 'Tự chấm 1/2 điểm'), ('flag', 'Có điểm nhưng chưa có tài liệu kiểm chứng'), \
+('official', 'Người chấm: Công chức A')]
+    >>> criterion_notes({"method": "milestones", "how": "1/2 mốc hoàn thành đúng hạn, 1 mốc quá hạn: 1 × 2 = 2 điểm",
+    ...                  "flags": ["overdue"], "official": "", "note": "Chờ hướng dẫn"})
+    [('how', '1/2 mốc hoàn thành đúng hạn, 1 mốc quá hạn: 1 × 2 = 2 điểm'), ('note', 'Chờ hướng dẫn')]
+    """
+    how = c.get("how") or METHOD_NAMES_VI.get(c["method"], c["method"])
+    notes = [("how", how)]
+    notes += [("flag", FLAG_NAMES_VI.get(f, f)) for f in c.get("flags", []) if _STATED_BY_HOW.get(f, "\0") not in how]
+    if c.get("official"):
+        notes.append(("official", f"Người chấm: {c['official']}"))
+    if c.get("note"):
+        notes.append(("note", c["note"]))
+    return notes
+
+
+def _not_yet_due_sentence(result: dict) -> str:
+    """What "chưa đến hạn" means on this page, with the as-of date; empty when nothing waits."""
+    if not result.get("points_not_yet_due"):
+        return ""
+    return (f"Điểm chưa đến hạn: điểm của các mốc công việc mà đến ngày {vi.date(result['end'])}, ngày cuối của số "
+            "liệu, vẫn còn trong hạn (hạn của từng mốc ghi ở phần cách tính); chưa chấm, không tính là 0 điểm, được "
+            "chấm khi đến hạn.")
+
+
+def _area_heading(area: dict) -> str:
+    """``3. Cải cách tổ chức bộ máy: 5,2 / 7 điểm đến hạn; 3 điểm chưa đến hạn (tối đa 10 điểm)``."""
+    sentence = score_sentence(area["score"], area["points_due"], area["points_not_yet_due"])
+    return sentence + (f" (tối đa {vi.points(area['max'])} điểm)" if area["points_not_yet_due"] else "")
+
+
 def page_context(result: dict) -> dict:
     """What the HTML page shows: the totals, and per area its criteria as table rows."""
     areas = []
     for area in result["areas"]:
         rows = [{
             "id": c["id"], "level": c["level"], "text": c["text"], "max": vi.points(c["max"]),
-            "score": vi.points(c["score"]), "at_risk": vi.points(c.get("at_risk")) if c.get("at_risk") else "",
+            "score": vi.points(shown_score(c)), "at_risk": vi.points(c.get("at_risk")) if c.get("at_risk") else "",
             "open": vi.points(c.get("open")) if c.get("open") else "",
-            "method": METHOD_NAMES_VI.get(c["method"], c["method"]), "how": c.get("how") or "",
-            "sum": c["method"] == "sum",
             "evidence": c.get("evidence") or [], "expected": c.get("expected_evidence") or "",
-            "official": c.get("official") or "", "note": c.get("note") or "",
-            "flags": [FLAG_NAMES_VI.get(f, f) for f in c.get("flags", [])],
+            "notes": criterion_notes(c),
         } for c in area["criteria"]]
-        areas.append({"id": area["id"], "text": area["text"], "max": vi.points(area["max"]),
-                      "score": vi.points(area["score"]), "rows": rows})
+        areas.append({"id": area["id"], "text": area["text"], "points": _area_heading(area), "rows": rows})
     return {
-        "result": result, "areas": areas, "total": vi.points(result["score"]), "max": vi.points(result["max"]),
+        "result": result, "areas": areas, "max": vi.points(result["max"]),
+        "score_text": score_sentence(result["score"], result["points_due"], result["points_not_yet_due"]),
+        "not_yet_due": _not_yet_due_sentence(result),
+        "show_risk": not result.get("year_end"), "show_open": show_open(result),
         "at_risk": vi.points(result.get("at_risk")), "open": vi.points(result.get("open")),
-        "window": f"{vi.date(result['start'])} – {vi.date(result['end'])}",
+        "window": f"từ {vi.date(result['start'])} đến {vi.date(result['end'])}",
+        "generated": vi.local_time(result["generated_at"]),
         "flags": [{"name": FLAG_NAMES_VI.get(k, k), "count": n} for k, n in sorted(result.get("flags", {}).items())
                   if n],
     }
+
+
+def shown_score(c: dict) -> float | None:
+    """A criterion's points as the form shows them: none (an empty cell, "—") while all of them
+    are not yet due, rather than a 0 that reads as points lost.
+
+    >>> shown_score({"score": 0.0, "points_due": 0.0, "points_not_yet_due": 3.0})
+    >>> shown_score({"score": 0.0, "points_due": 3.0, "points_not_yet_due": 0.0})
+    0.0
+    """
+    return None if c.get("points_not_yet_due") and c.get("points_due", 1) <= 0 and not c["score"] else c["score"]
+
+
+def show_open(result: dict) -> bool:
+    """Whether the tables have a column of the points not yet due: during the year, and at the
+    year's end when some are (a milestone due after the data's last day)."""
+    return not result.get("year_end") or bool(result.get("points_not_yet_due"))
 
 
 def render_score_html(result: dict) -> str:
@@ -87,54 +157,65 @@ def render_score_html(result: dict) -> str:
 # --------------------------------------------------------------------------- the workbook
 _HEADER = ("STT", "Lĩnh vực / tiêu chí", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Ghi chú")
 _WIDTHS = (9, 60, 11, 11, 50, 45)
-_RISK_HEADER = ("Điểm có nguy cơ mất", "Điểm chưa đến hạn")
+_RISK, _OPEN = "Điểm có nguy cơ mất", "Điểm chưa đến hạn"
+
+
+def _workbook_lines(result: dict) -> list[tuple[str | None, Font | None]]:
+    """The lines above the form: unit, title, the data's window, the total, what "not yet due"
+    means, the example notice."""
+    window = f"Số liệu từ {vi.date(result['start'])} đến {vi.date(result['end'])}"
+    if not result.get("year_end"):
+        window += f" ({result['period_name']}, đang trong năm)"
+    total = score_sentence(result["score"], result["points_due"], result["points_not_yet_due"])
+    lines = [(result.get("unit"), Font(bold=True)),
+             (f"BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {result['year']}", Font(bold=True, size=13)),
+             (window, None),
+             (f"Tổng điểm tự chấm: {total} (điểm tối đa {vi.points(result['max'])})", Font(bold=True))]
+    if _not_yet_due_sentence(result):
+        lines.append((_not_yet_due_sentence(result), Font(italic=True)))
+    if result.get("example"):
+        lines.append(("Bộ tiêu chí trong thư mục dữ liệu là bộ ví dụ: thay bằng bộ tiêu chí của tỉnh.",
+                      Font(italic=True, color="9C0006")))
+    return lines
+
+
+def _criterion_values(c: dict, extra: tuple[str, ...]) -> list:
+    notes = "\n".join(text for _, text in criterion_notes(c))
+    values = [c["id"], c["text"], c["max"], shown_score(c), "\n".join(c.get("evidence") or []) or None, notes or None]
+    return values + [(c.get("at_risk") if name == _RISK else c.get("open")) or 0 for name in extra]
 
 
 def build_score_workbook(result: dict) -> Workbook:
     """The self-scoring form: one row per area and criterion, the total row; during the year two
-    more columns, the points at risk and those still open."""
+    more columns, the points at risk and those not yet due (at the year's end the second only,
+    when some points are not yet due)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Tự chấm điểm"
-    in_year = not result.get("year_end")
-    header = _HEADER + (_RISK_HEADER if in_year else ())
-    widths = _WIDTHS + ((12, 12) if in_year else ())
-    put_cell(ws, 1, 1, result.get("unit")).font = Font(bold=True)
-    title = f"BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {result['year']}"
-    put_cell(ws, 2, 1, title).font = Font(bold=True, size=13)
-    put_cell(ws, 3, 1, f"Số liệu từ {vi.date(result['start'])} đến {vi.date(result['end'])}"
-                       + ("" if result.get("year_end") else f" ({result['period_name']}, đang trong năm)"))
-    if result.get("example"):
-        warning = put_cell(ws, 4, 1, "Bộ tiêu chí trong thư mục dữ liệu là bộ ví dụ: thay bằng bộ tiêu chí của tỉnh.")
-        warning.font = Font(italic=True, color="9C0006")
-    first = 6
+    extra = ((_RISK,) if not result.get("year_end") else ()) + ((_OPEN,) if show_open(result) else ())
+    header, widths = _HEADER + extra, _WIDTHS + (12,) * len(extra)
+    numbers = {3, 4, *range(7, 7 + len(extra))}
+    lines = _workbook_lines(result)
+    for at, (text, font) in enumerate(lines, start=1):
+        cell = put_cell(ws, at, 1, text)
+        if font is not None:
+            cell.font = font
+    first = len(lines) + 2
     style_header_row(ws, first, header, widths)
     ws.row_dimensions[first].height = 32
     row = first + 1
-    for area in result["areas"]:
-        for c in area["criteria"]:
-            bold = c["level"] == 1
-            notes = [c.get("how") or "", *(FLAG_NAMES_VI.get(f, f) for f in c.get("flags", []))]
-            if c.get("official"):
-                notes.append(f"Người chấm: {c['official']}")
-            if c.get("note"):
-                notes.append(c["note"])
-            values = [c["id"], c["text"], c["max"], c["score"], "\n".join(c.get("evidence") or []) or None,
-                      "\n".join(n for n in notes if n) or None]
-            if in_year:
-                values += [c.get("at_risk") or 0, c.get("open") or 0]
-            for column, value in enumerate(values, start=1):
-                cell = put_cell(ws, row, column, value, "0.##" if column in (3, 4, 7, 8) else None)
-                cell.alignment = Alignment(vertical="top", wrap_text=True, indent=0 if column != 2 else c["level"] - 1)
-                if bold:
-                    cell.font = Font(bold=True)
-            fit_row_height(ws, row)
-            row += 1
+    for c in (c for area in result["areas"] for c in area["criteria"]):
+        for column, value in enumerate(_criterion_values(c, extra), start=1):
+            cell = put_cell(ws, row, column, value, "0.##" if column in numbers else None)
+            cell.alignment = Alignment(vertical="top", wrap_text=True, indent=0 if column != 2 else c["level"] - 1)
+            if c["level"] == 1:
+                cell.font = Font(bold=True)
+        fit_row_height(ws, row)
+        row += 1
     totals = ["", "Tổng cộng", result["max"], result["score"], "", ""]
-    if in_year:
-        totals += [result.get("at_risk") or 0, result.get("open") or 0]
+    totals += [(result.get("at_risk") if name == _RISK else result.get("open")) or 0 for name in extra]
     for column, value in enumerate(totals, start=1):
-        put_cell(ws, row, column, value, "0.##" if column in (3, 4, 7, 8) else None).font = Font(bold=True)
+        put_cell(ws, row, column, value, "0.##" if column in numbers else None).font = Font(bold=True)
     style_print(ws, first, len(header))
     return wb
 
@@ -231,5 +312,6 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     if progress is not None:
-        progress(f"{score_stem(result)}: {vi.points(result['score'])}/{vi.points(result['max'])} điểm")
+        total = score_sentence(result["score"], result["points_due"], result["points_not_yet_due"])
+        progress(f"{score_stem(result)}: {total} (tối đa {vi.points(result['max'])})")
     return published

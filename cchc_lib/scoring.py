@@ -553,6 +553,7 @@ class _Score:
     flags: list[str] = field(default_factory=list)
     official: str = ""
     note: str = ""
+    open_dates: list[dt.date] = field(default_factory=list)  # the due dates of the milestones not yet due
 
 
 @dataclass
@@ -631,6 +632,7 @@ def _score_milestones(c: Criterion, ctx: _Context) -> _Score:
         gained = share if state in _DONE_FULL else share / 2 if state == "done_late" else 0.0
         result.score += gained
         result.open += share if state == "not_yet_due" else 0.0
+        result.open_dates += [row.due] if state == "not_yet_due" and row.due not in result.open_dates else []
         result.at_risk += share if state in ("overdue", "unproven") and not ctx.year_end else 0.0
         bare += 1 if gained and not docs else 0
         result.evidence += [d for d in docs if d not in result.evidence]
@@ -640,17 +642,21 @@ def _score_milestones(c: Criterion, ctx: _Context) -> _Score:
 
 
 def _milestones_how(counts: Counter, total: int, share: float, result: _Score, bare: int) -> str:
-    """``3/4 mốc hoàn thành đúng hạn, 1 mốc quá hạn: 3 × 1,5 = 4,5 điểm``."""
+    """``3/4 mốc hoàn thành đúng hạn, 1 mốc quá hạn: 3 × 1,5 = 4,5 điểm``; the milestones not yet
+    due with their due dates, and their points as not yet scored rather than as 0
+    (``1/1 mốc chưa đến hạn (hạn 31/12/2023): 3 điểm chấm khi đến hạn``)."""
     parts = []
     for state, words in _STATE_WORDS.items():
         if counts[state]:
-            parts.append(f"{counts[state]}{'' if parts else f'/{total}'} mốc {words}")
+            dates = f" (hạn {', '.join(f'{d:%d/%m/%Y}' for d in sorted(result.open_dates))})" \
+                if state == "not_yet_due" and result.open_dates else ""
+            parts.append(f"{counts[state]}{'' if parts else f'/{total}'} mốc {words}{dates}")
     full, late = counts["done_on_time"] + counts["proven"], counts["done_late"]
     terms = [f"{n} × {_share_vi(part)}" for n, part in ((full, share), (late, share / 2)) if n]
-    sentence = f"{', '.join(parts)}: {' + '.join(terms)} = {points_vi(result.score)} điểm" if terms \
-        else f"{', '.join(parts)}: 0 điểm"
-    if result.open:
-        sentence += f"; {points_vi(result.open)} điểm của mốc chưa đến hạn chưa chấm"
+    scored = f"{' + '.join(terms)} = {points_vi(result.score)} điểm" if terms \
+        else "" if counts["not_yet_due"] == total else "0 điểm"
+    waiting = f"{points_vi(result.open)} điểm chấm khi đến hạn" if result.open else ""
+    sentence = f"{', '.join(parts)}: {'; '.join(p for p in (scored, waiting) if p)}"
     if bare:
         sentence += f"; {bare} mốc có điểm nhưng chưa có tài liệu kiểm chứng"
     return sentence
@@ -683,12 +689,12 @@ def _ratio(c: Criterion, ctx: _Context) -> tuple[float | None, str, list[str]]:
         parts = f" ({kpi['numerator']}/{kpi['denominator']} hồ sơ)"
         return float(kpi["value"]), parts, [f"Số liệu hồ sơ TTHC {window}: {KPI_NAMES_VI[key]}{parts}"]
     if ctx.plan is None:
-        return None, f"Chưa có kế hoạch CCHC năm {ctx.year} (plan/indicators.csv)", []
+        return None, f"Chưa có kế hoạch CCHC năm {ctx.year}: chưa có số liệu chỉ số", []
     value, period, source = _indicator_value(key, ctx)
     name = INDICATOR_NAMES_VI.get(key, key)
     if value is None:
         return None, f"Chưa có số liệu {name[:1].lower() + name[1:]} đến {ctx.end:%d/%m/%Y}", []
-    return value, f" ({period})", [s for s in (source,) if s]
+    return value, f" ({parse_period(period).name_vi})", [s for s in (source,) if s]
 
 
 def _score_ratio(c: Criterion, ctx: _Context) -> _Score:
@@ -725,8 +731,8 @@ def _score_manual(c: Criterion, ctx: _Context) -> _Score:
     """The self-score; absent → no score (``data_missing``)."""
     own = ctx.self_scores.get(c.id)
     if own is None or own.score is None:
-        return _Score(None, "Chưa có điểm tự chấm (scoring/self-scores.csv)", flags=["data_missing"])
-    return _Score(own.score, f"Điểm tự chấm: {points_vi(own.score)}/{points_vi(c.max)} điểm")
+        return _Score(None, "Chưa có điểm tự chấm", flags=["data_missing"])
+    return _Score(own.score, f"Tự chấm {points_vi(own.score)}/{points_vi(c.max)} điểm")
 
 
 def _apply_self_score(c: Criterion, result: _Score, own: SelfScore | None) -> _Score:
@@ -758,13 +764,7 @@ def _score_all(scoring: Scoring, ctx: _Context) -> dict[str, _Score]:
     scores: dict[str, _Score] = {}
     for c in reversed(list(scoring.criteria.values())):
         if c.method == SUM:
-            kids = [scores[k] for k in c.children]
-            shown = [points_vi(_round(k.score)) if k.score is not None else "chưa có điểm" for k in kids]
-            total = _round(sum(_round(k.score) for k in kids if k.score is not None))
-            result = _Score(total, f"Tổng điểm các tiêu chí thành phần: {' + '.join(shown) or '0'}"
-                                   f" = {points_vi(total)} điểm",
-                            at_risk=sum(_round(k.at_risk) for k in kids), open=sum(_round(k.open) for k in kids),
-                            flags=["data_missing"] if any(k.score is None for k in kids) else [])
+            result = _sum_score(c, scoring, scores)
         else:
             result = _SCORERS[c.method](c, ctx)
             if c.method == MILESTONES and ctx.plan is not None:
@@ -772,6 +772,25 @@ def _score_all(scoring: Scoring, ctx: _Context) -> dict[str, _Score]:
                 result.official = "; ".join(dict.fromkeys(o for o in owners if o != "(không ghi)"))
         scores[c.id] = _apply_self_score(c, result, scoring.self_scores.get(c.id))
     return scores
+
+
+def _sum_score(c: Criterion, scoring: Scoring, scores: dict[str, _Score]) -> _Score:
+    """A parent's points: the sum of its children's rounded points, a null child counting 0
+    (``data_missing``); a child whose points are all not yet due is named apart rather than
+    added as 0 (``Tổng điểm các tiêu chí thành phần: 4 + 1,2 = 5,2 điểm; tiêu chí 3.3 chưa đến
+    hạn``)."""
+    kids = [(k, scores[k]) for k in c.children]
+    waiting = [k for k, s in kids if not s.score and _round(s.open) >= _round(scoring.criteria[k].max) > 0]
+    shown = [points_vi(_round(s.score)) if s.score is not None else "chưa có điểm" for k, s in kids
+             if k not in waiting]
+    total = _round(sum(_round(s.score) for _, s in kids if s.score is not None))
+    added = f"{' + '.join(shown)} = {points_vi(total)} điểm" if len(shown) > 1 else f"{points_vi(total)} điểm"
+    how = f"Tổng điểm các tiêu chí thành phần: {added}" if shown else ""
+    if waiting:
+        how += f"{'; tiêu chí' if how else 'Tiêu chí'} {', '.join(waiting)} chưa đến hạn"
+    return _Score(total, how, at_risk=sum(_round(s.at_risk) for _, s in kids),
+                  open=sum(_round(s.open) for _, s in kids),
+                  flags=["data_missing"] if any(s.score is None for _, s in kids) else [])
 
 
 def _points(value: float | None) -> float | None:
@@ -785,7 +804,37 @@ def _criterion_json(c: Criterion, s: _Score) -> dict:
         "score": _points(s.score), "at_risk": _round(s.at_risk), "open": _round(s.open), "how": s.how,
         "evidence": list(s.evidence), "expected_evidence": c.expected_evidence, "official": s.official,
         "note": s.note, "flags": [f for f in FLAGS if f in s.flags],
+        **_due_parts(c.max, s.open),
+        "not_yet_due_dates": [d.isoformat() for d in sorted(s.open_dates)],
     }
+
+
+def _due_parts(maximum: float, open_points: float) -> dict:
+    """The points due by the as-of date and those not yet due (README, "The reform index
+    self-assessment"): a milestone not yet due at the as-of date (``not_yet_due`` of
+    :func:`cchc_lib.plan.milestone_status`) holds its share of the points until then, neither
+    scored nor lost; kpi, indicator and manual criteria are always due.
+
+    >>> _due_parts(100, 9.0)
+    {'points_due': 91.0, 'points_not_yet_due': 9.0}
+    """
+    return {"points_due": _round(maximum - _round(open_points)), "points_not_yet_due": _round(open_points)}
+
+
+def score_sentence(score: float | None, points_due: float, points_not_yet_due: float) -> str:
+    """The total as the office states it: the points secured over the points due so far, the
+    points not yet due named (never counted as 0).
+
+    >>> score_sentence(72.06, 91, 9)
+    '72,06 / 91 điểm đến hạn; 9 điểm chưa đến hạn'
+    >>> score_sentence(80, 100, 0), score_sentence(None, 0, 10)
+    ('80 / 100 điểm', 'chưa có điểm đến hạn; 10 điểm chưa đến hạn')
+    """
+    if points_not_yet_due <= _EPS:
+        return f"{points_vi(score or 0)} / {points_vi(points_due)} điểm"
+    secured = f"{points_vi(score or 0)} / {points_vi(points_due)} điểm đến hạn" if points_due > _EPS \
+        else "chưa có điểm đến hạn"
+    return f"{secured}; {points_vi(points_not_yet_due)} điểm chưa đến hạn"
 
 
 def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, data: object,
@@ -808,10 +857,12 @@ def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, 
         members = [c for c in scoring.criteria.values() if c.id == area.id or c.id.startswith(area.id + ".")]
         s = scores[area.id]
         areas.append({"id": area.id, "text": area.text, "max": _round(area.max), "score": _points(s.score),
-                      "at_risk": _round(s.at_risk), "open": _round(s.open),
+                      "at_risk": _round(s.at_risk), "open": _round(s.open), **_due_parts(area.max, s.open),
                       "criteria": [_criterion_json(c, scores[c.id]) for c in members]})
     flags = Counter(f for c in scoring.criteria.values() if c.method != SUM for f in scores[c.id].flags)
     name = unit if isinstance(unit, str) else getattr(unit, "name", "")
+    total = _round(sum(a["score"] or 0.0 for a in areas))
+    due = _due_parts(scoring.max, sum(a["open"] for a in areas))
     return {
         "schema_version": SCHEMA_VERSION, "kind": KIND,
         "unit": name, "unit_slug": getattr(unit, "slug", "") or _slug(name),
@@ -822,9 +873,11 @@ def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, 
         "criteria_file": scoring.criteria_file, "self_scores_file": scoring.self_scores_file,
         "example": scoring.example,
         "max": scoring.max,
-        "score": _round(sum(a["score"] or 0.0 for a in areas)),
+        "score": total,
         "at_risk": _round(sum(a["at_risk"] for a in areas)),
-        "open": _round(sum(a["open"] for a in areas)),
+        "open": due["points_not_yet_due"],
+        **due,
+        "score_text": score_sentence(total, due["points_due"], due["points_not_yet_due"]),
         "flags": {f: flags[f] for f in FLAGS if flags[f]},
         "areas": areas,
     }

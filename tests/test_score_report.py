@@ -8,15 +8,27 @@ import csv
 import json
 import re
 import shutil
+import unicodedata
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from cchc_lib import paths
 from cchc_lib.errors import ReportError
-from cchc_lib.score_report import build_score_workbook, compute_score, render_score_html, score_stem
+from cchc_lib.score_report import (
+    FLAG_NAMES_VI,
+    METHOD_NAMES_VI,
+    build_score_workbook,
+    compute_score,
+    render_score_html,
+    score_stem,
+    write_score_files,
+)
 from tests.hostile.support import Page, assert_no_personal, cchc, make_data
+from tests.test_scoring import _folder, _score, late_folder
 
 VECTOR = '=HYPERLINK("http://127.0.0.1:9/x","bấm")<script>alert(1)</script>'
 
@@ -41,17 +53,23 @@ def test_the_workbook_is_the_self_scoring_form_and_its_cells_equal_the_json(year
     wb = build_score_workbook(year_result)
     ws = wb.active
     header_row = next(r for r in ws.iter_rows() if r[0].value == "STT")
+    # the sample's year has milestones due after 14/12/2023: a column of the points not yet due
+    assert year_result["points_not_yet_due"] > 0
     assert [c.value for c in header_row] == ["STT", "Lĩnh vực / tiêu chí", "Điểm tối đa", "Điểm tự chấm",
-                                             "Tài liệu kiểm chứng", "Ghi chú"]
+                                             "Tài liệu kiểm chứng", "Ghi chú", "Điểm chưa đến hạn"]
     body = list(ws.iter_rows(min_row=header_row[0].row + 1, values_only=True))
     criteria = _rows(year_result)
     assert len(body) == len(criteria) + 1
     for values, c in zip(body, criteria, strict=False):
         assert values[0] == c["id"] and values[1] == c["text"]
-        assert values[2] == c["max"] and values[3] == c["score"]
-        assert isinstance(values[2], float | int)
+        waiting = c["points_due"] == 0 and c["points_not_yet_due"] > 0
+        assert values[2] == c["max"] and values[3] == (None if waiting else c["score"])
+        assert isinstance(values[2], float | int) and values[6] == c["open"]
         assert values[4] == ("\n".join(c["evidence"]) or None)
     assert body[-1][1] == "Tổng cộng" and body[-1][2] == year_result["max"] and body[-1][3] == year_result["score"]
+    assert body[-1][6] == year_result["points_not_yet_due"]
+    sentence = f"Tổng điểm tự chấm: {year_result['score_text']} (điểm tối đa 100)"
+    assert sentence in [r[0] for r in ws.iter_rows(max_col=1, values_only=True)]
     assert year_result["score"] == pytest.approx(sum(a["score"] for a in year_result["areas"]), abs=0.011)
 
 
@@ -64,6 +82,173 @@ def test_during_the_year_the_form_shows_points_at_risk_and_open():
     total = list(ws.iter_rows(values_only=True))[-1]
     assert total[-2:] == (result["at_risk"], result["open"]) and result["open"] > 0 and result["at_risk"] > 0
     assert "nguy cơ mất" in render_score_html(result)
+
+
+class Cells(HTMLParser):
+    """A page's texts by place: each table row as its cells (each cell the texts of its parts),
+    the totals' boxes, the headings and paragraphs."""
+
+    BLOCKS = ("h1", "h2", "p", "th")
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: dict[str, list[list[str]]] = {}
+        self.boxes: list[str] = []
+        self.blocks: list[str] = []
+        self._row: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+        self._box: list[str] | None = None
+        self._block: list[str] | None = None
+        self._in_totals = self._in_style = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "style":
+            self._in_style = True
+        elif tag == "tr":
+            self._row = []
+        elif tag == "td":
+            self._cell = []
+        elif tag == "div" and "totals" in classes:
+            self._in_totals = True
+        elif tag == "div" and self._in_totals:
+            self._box = []
+        elif tag in self.BLOCKS:
+            self._block = []
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+        elif tag == "td":
+            self._row.append(self._cell)
+            self._cell = None
+        elif tag == "tr" and self._row:
+            self.rows[self._row[0][0]] = self._row
+            self._row = None
+        elif tag == "div" and self._box is not None:
+            self.boxes.append(" ".join(self._box))
+            self._box = None
+        elif tag == "div" and self._in_totals:
+            self._in_totals = False
+        elif tag in self.BLOCKS and self._block is not None:
+            self.blocks.append(" ".join(self._block))
+            self._block = None
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if not text or self._in_style:
+            return
+        for place in (self._cell, self._box, self._block):
+            if place is not None:
+                place.append(text)
+
+
+LABELS = ("tự chấm", "người chấm", "quá hạn", "chưa có tài liệu kiểm chứng", "thay cho điểm tính từ số liệu",
+          "chưa đến hạn", "thiếu số liệu", "điểm tối đa", *(n.casefold() for n in FLAG_NAMES_VI.values()),
+          *(n.casefold() for n in METHOD_NAMES_VI.values()))
+
+
+def _doubled(text: str) -> list[str]:
+    """The labels a text says more than once."""
+    return [label for label in LABELS if text.casefold().count(label) > 1]
+
+
+def test_the_total_is_the_points_secured_over_the_points_due(tmp_path):
+    """Points of milestones due after the data's last day are named, not counted as 0; the
+    maximum stays in sight; the table gets a column of them, the page says what they are."""
+    result = _score(late_folder(tmp_path), "2023-Y")
+    page = Cells(render_score_html(result))
+    assert page.boxes[:2] == ["Tổng điểm tự chấm 50 / 70 điểm đến hạn; 30 điểm chưa đến hạn", "Điểm tối đa 100 điểm"]
+    assert "Điểm chưa đến hạn: điểm của các mốc công việc mà đến ngày 14/12/2023, ngày cuối của số liệu, vẫn còn " \
+           "trong hạn (hạn của từng mốc ghi ở phần cách tính); chưa chấm, không tính là 0 điểm, được chấm khi đến " \
+           "hạn." in page.blocks
+    assert "1. Lĩnh vực một: 50 / 70 điểm đến hạn; 30 điểm chưa đến hạn (tối đa 100 điểm)" in page.blocks
+    assert [th for th in page.blocks if th in ("Nguy cơ mất", "Chưa đến hạn")] == ["Chưa đến hạn"]
+    # STT, text, max, score, not yet due: 1.3 is not scored yet ("—"), not 0
+    assert [cell[:1] for cell in page.rows["1.3"][:5]] == [["1.3"], ["Mốc cuối năm"], ["10"], ["—"], ["10"]]
+    assert [cell[:1] for cell in page.rows["1.1"][2:5]] == [["40"], ["20"], ["20"]]
+    ws = build_score_workbook(result).active
+    lines = [r[0] for r in ws.iter_rows(max_row=6, max_col=1, values_only=True)]
+    assert lines[3] == "Tổng điểm tự chấm: 50 / 70 điểm đến hạn; 30 điểm chưa đến hạn (điểm tối đa 100)"
+    table = [r for r in ws.iter_rows(values_only=True) if r[0] in ("STT", "1.3") or r[1] == "Tổng cộng"]
+    assert table[0][-1] == "Điểm chưa đến hạn" and len(table[0]) == 7
+    assert table[1][2:4] == (10, None) and table[1][-1] == 10
+    assert table[2][2:4] == (100, 50) and table[2][-1] == 30
+
+
+def test_with_every_point_due_the_total_is_out_of_the_maximum(tmp_path):
+    folder = _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,Tự chấm,100,manual,,,,,"], ["1.1,80,Biên bản,,"])
+    result = _score(folder, "2023-Y")
+    page = Cells(render_score_html(result))
+    assert page.boxes[:2] == ["Tổng điểm tự chấm 80 / 100 điểm", "Điểm tối đa 100 điểm"]
+    assert "Chưa đến hạn" not in page.blocks and not any(b.startswith("Điểm chưa đến hạn") for b in page.blocks)
+    header = next(r for r in build_score_workbook(result).active.iter_rows(values_only=True) if r[0] == "STT")
+    assert len(header) == 6
+
+
+def test_every_label_reads_once(tmp_path):
+    """"Tự chấm: Điểm tự chấm: 2/2 điểm" no more: a row's sentence is not prefixed with its method,
+    and a flag the sentence states is not written again beside it (page and workbook)."""
+    folder = _folder(tmp_path, [
+        "1,Lĩnh vực một,100,,,,,,", "1.1,Sửa điểm tính được,40,milestones,T1,,,,",
+        "1.2,Mốc không có tài liệu,20,milestones,T4,,,,", "1.3,Tự chấm không tài liệu,30,manual,,,,,",
+        "1.4,Chưa chấm,10,manual,,,,,",
+    ], ["1.1,30,,Công chức A,", "1.3,15,,Chủ tịch,Đã báo cáo miệng"])
+    result = _score(folder, "2023-Q2")
+    result["generated_at"] = "2026-12-02T03:53:00+00:00"
+    html = render_score_html(result)
+    page = Cells(html)
+    notes = {cid: row[-1] for cid, row in page.rows.items()}
+    assert notes["1.1"] == [
+        "Điểm tự chấm 30 thay cho điểm tính từ số liệu (15 điểm). 1/4 mốc hoàn thành đúng hạn, 1 mốc hoàn thành trễ "
+        "hạn (tính nửa số điểm), 1 mốc quá hạn, 1 mốc chưa đến hạn (hạn 30/11/2023): 1 × 10 + 1 × 5 = 15 điểm; "
+        "10 điểm chấm khi đến hạn", "Người chấm: Công chức A"]
+    assert notes["1.2"] == ["1/1 mốc hoàn thành đúng hạn: 1 × 20 = 20 điểm; 1 mốc có điểm nhưng chưa có tài liệu "
+                            "kiểm chứng", "Người chấm: Công chức C"]
+    assert notes["1.3"] == ["Tự chấm 15/30 điểm", "Có điểm nhưng chưa có tài liệu kiểm chứng", "Người chấm: Chủ tịch",
+                            "Đã báo cáo miệng"]
+    assert notes["1.4"] == ["Chưa có điểm tự chấm"]
+    assert notes["1"] == ["Tổng điểm các tiêu chí thành phần: 30 + 20 + 15 + chưa có điểm = 65 điểm"]
+    for cid, row in page.rows.items():
+        for cell in row:
+            assert _doubled(" ".join(cell)) == [], (cid, cell)
+    for text in page.boxes + page.blocks:
+        assert _doubled(text) == [], text
+    assert "Tự chấm: Điểm tự chấm" not in Page(html).text
+    assert "Tạo lúc 10:53 ngày 02/12/2026 từ scoring/criteria.csv và scoring/self-scores.csv" in Page(html).text
+    ws = build_score_workbook(result).active
+    by_id = {r[0]: r for r in ws.iter_rows(values_only=True)}
+    assert by_id["1.3"][5] == "Tự chấm 15/30 điểm\nCó điểm nhưng chưa có tài liệu kiểm chứng\nNgười chấm: Chủ tịch\n" \
+                              "Đã báo cáo miệng"
+    for row in ws.iter_rows(values_only=True):
+        for value in row:
+            assert not isinstance(value, str) or _doubled(value) == [], value
+
+
+def test_printed_rows_stay_whole_and_the_header_repeats(tmp_path):
+    """A long table over several A4 pages: no row starts on one page and ends on the next."""
+    count = 24
+    criteria = ["1,Lĩnh vực một,96,,,,,,", "2,Lĩnh vực hai,4,,,,,,", "2.1,Tiêu chí cuối,4,manual,,,,,"]
+    criteria += [f"1.{k},Tiêu chí đầu{k:02d},4,manual,,,,," for k in range(1, count + 1)]
+    documents = {k: "; ".join([*(f"Báo cáo số {k}{n}/BC-UBND ngày 13/0{n}/2023 kết quả thực hiện" for n in range(1, 9)),
+                               f"cuối{k:02d}"]) for k in range(1, count + 1)}
+    scores = [f'1.{k},2,"{documents[k]}",,' for k in range(1, count + 1)]
+    result = _score(_folder(tmp_path, criteria, scores), "2023-Y")
+    html = render_score_html(result)
+    assert "tr { break-inside: avoid; page-break-inside: avoid; }" in html
+    assert "thead { display: table-header-group; }" in html
+    out = tmp_path / "out"
+    out.mkdir()
+    assert write_score_files(result, out, ("pdf",)) == ["2023-chi-so-cchc.pdf"]
+    pages = [unicodedata.normalize("NFC", p.extract_text()) for p in PdfReader(out / "2023-chi-so-cchc.pdf").pages]
+    assert len(pages) >= 3
+    where = {k: ([i for i, t in enumerate(pages) if f"đầu{k:02d}" in t], [i for i, t in enumerate(pages)
+                                                                         if f"cuối{k:02d}" in t])
+             for k in range(1, count + 1)}
+    assert {k: starts for k, (starts, ends) in where.items() if len(starts) != 1 or starts != ends} == {}
+    assert len({starts[0] for starts, _ in where.values()}) >= 3  # the table does run over pages
+    assert all("Lĩnh vực / tiêu chí" in pages[i] for starts, _ in where.values() for i in starts)
 
 
 def _plant(data, criterion: str) -> None:

@@ -91,6 +91,53 @@ def test_milestones_on_time_late_overdue_and_open(tmp_path):
     assert (year["score"], year["at_risk"], year["open"]) == (37.5, 0.0, 0.0)
 
 
+LATE_TASKS = """T5,1,Lĩnh vực một,Việc có mốc cuối năm,,Công chức D,Tháng 03/2023; trước ngày 20/12/2023,,
+T6,1,Lĩnh vực một,Việc chỉ có mốc cuối năm,,Công chức D,trước ngày 25/12/2023,,
+"""
+LATE_UPDATES = """T5,31/03/2023,20/03/2023,hoàn thành,Báo cáo số 5/BC-UBND,
+T5,20/12/2023,18/12/2023,hoàn thành,Báo cáo số 6/BC-UBND,
+"""
+
+
+def late_folder(tmp_path: Path) -> Path:
+    """Milestones due after 14/12/2023, the year's last day under decree09 (20/12 done on 18/12,
+    25/12 not done): 1.1 half due, 1.3 not due at all."""
+    folder = _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,Hai mốc,40,milestones,T5,,,,",
+                                "1.2,Tự chấm,50,manual,,,,,", "1.3,Mốc cuối năm,10,milestones,T6,,,,"],
+                     ["1.2,30,Biên bản số 3,,"])
+    (folder / "plan" / "tasks.csv").write_text(TASKS + LATE_TASKS, encoding="utf-8")
+    (folder / "plan" / "updates.csv").write_text(UPDATES + LATE_UPDATES, encoding="utf-8")
+    return folder
+
+
+def test_points_not_yet_due_are_named_apart_from_the_points_due(tmp_path):
+    """At the data's last day (14/12/2023) the milestones due 20/12 and 25/12 hold their points
+    apart: neither scored nor counted as 0; the total is over the points due."""
+    folder = late_folder(tmp_path)
+    result = _score(folder, "2023-Y")
+    rows = _rows(result)
+    assert (rows["1.1"]["score"], rows["1.1"]["points_due"], rows["1.1"]["points_not_yet_due"]) == (20.0, 20.0, 20.0)
+    assert rows["1.1"]["not_yet_due_dates"] == ["2023-12-20"]
+    assert rows["1.1"]["how"] == ("1/2 mốc hoàn thành đúng hạn, 1 mốc chưa đến hạn (hạn 20/12/2023): 1 × 20 = 20 điểm; "
+                                  "20 điểm chấm khi đến hạn")
+    assert rows["1.3"]["how"] == "1/1 mốc chưa đến hạn (hạn 25/12/2023): 10 điểm chấm khi đến hạn"
+    assert (rows["1.3"]["score"], rows["1.3"]["points_due"], rows["1.3"]["open"]) == (0.0, 0.0, 10.0)
+    assert rows["1.2"]["how"] == "Tự chấm 30/50 điểm" and rows["1.2"]["points_due"] == 50.0
+    assert rows["1"]["how"] == "Tổng điểm các tiêu chí thành phần: 20 + 30 = 50 điểm; tiêu chí 1.3 chưa đến hạn"
+    area = result["areas"][0]
+    assert (area["score"], area["points_due"], area["points_not_yet_due"]) == (50.0, 70.0, 30.0)
+    assert (result["max"], result["score"], result["points_due"], result["points_not_yet_due"], result["open"]) == (
+        100.0, 50.0, 70.0, 30.0, 30.0)
+    assert result["score_text"] == "50 / 70 điểm đến hạn; 30 điểm chưa đến hạn"
+    # the calendar year ends 31/12: 20/12 done on time, 25/12 overdue; everything is due
+    plan = load_plan(folder)
+    calendar = score(load_scoring(folder, plan), unit=read_unit(folder), period="2023-Y", cutoff="calendar",
+                     data=load_dossiers(folder), plan=plan)
+    assert (calendar["score"], calendar["points_due"], calendar["points_not_yet_due"]) == (70.0, 100.0, 0.0)
+    assert calendar["score_text"] == "70 / 100 điểm"
+    assert _rows(calendar)["1.3"]["flags"] == ["overdue"]
+
+
 def test_continuous_work_counts_with_evidence_and_points_without_a_document_are_flagged(tmp_path):
     folder = _folder(tmp_path, [
         "1,Lĩnh vực một,6,,,,,,", "1.1,Thường xuyên,6,milestones,T2,,,,",
@@ -180,7 +227,10 @@ def test_the_json_shape(tmp_path):
     assert [c["level"] for c in result["areas"][1]["criteria"]] == [1, 2, 3]
     assert set(result["areas"][1]["criteria"][2]) == {
         "id", "parent", "level", "text", "max", "method", "source", "rule", "score", "at_risk", "open", "how",
-        "evidence", "expected_evidence", "official", "note", "flags"}
+        "evidence", "expected_evidence", "official", "note", "flags", "points_due", "points_not_yet_due",
+        "not_yet_due_dates"}
+    assert {"points_due", "points_not_yet_due"} <= set(result["areas"][0])
+    assert (result["max"], result["points_due"], result["points_not_yet_due"]) == (100.0, 100.0, 0.0)
     assert result["areas"][1]["criteria"][2]["parent"] == "2.1"
 
 
@@ -310,6 +360,7 @@ def test_the_sample_during_the_year_shows_open_and_at_risk_points(sample):
     assert result["open"] > 0 and result["at_risk"] > 0
     rows = _rows(result)
     assert rows["5.2"]["open"] == 3 and rows["5.2"]["score"] == 0  # the investment plan is due in November
-    assert rows["1.3"]["at_risk"] > 0 and "overdue" in rows["1.3"]["flags"]
+    assert rows["4.3"]["at_risk"] > 0  # continuous work without a document by the as-of date
+    assert result["points_due"] == round(result["max"] - result["open"], 2) and result["points_not_yet_due"] > 0
     year = _sample_score(sample, "2023-Y")
     assert result["score"] < year["score"]
