@@ -17,15 +17,20 @@ rows of ``text, colspan, rowspan`` cells, ``rows``, ``total_rows``, ``align``, `
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
 from . import vi
 from .dossiers import KPI_NAMES_VI
 from .errors import DataError
 from .ingest import DocumentInfo
+from .paths import TEMPLATES_DIR
 from .periods import CUTOFF_SHORT_VI
 from .plan import INDICATOR_NAMES_VI
 
@@ -56,16 +61,35 @@ percent, number, date, _points = vi.percent, vi.number, vi.date, vi.points
 
 
 TEXT_LIMIT = 300  # characters of one text of the data inside the document (the JSON keeps it whole)
+PHRASES = "document/phrases.j2"  # the sentences, as Jinja macros (an office changes the wording there)
+
+
+@functools.cache
+def _phrases() -> object:
+    env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=False)
+    env.filters.update(n=vi.number, nn=vi.count, pct=vi.percent, d=vi.date, pts=vi.points,
+                       capitalize_first=lambda text: text[:1].upper() + text[1:])
+    return env.get_template(PHRASES).module
+
+
+def say(phrase: str, **values: object) -> str:
+    """One sentence of the document: the macro ``phrase`` of :data:`PHRASES` given ``values``, as
+    one line of plain text (the document's templates escape it).
+
+    >>> say("dossiers_resolved", resolved=5, in_time=5, rate=1.0, late=0, pending=3, pending_overdue=0)[62:]
+    '(100%), không có hồ sơ quá hạn; đang giải quyết 3 hồ sơ, tất cả đều trong hạn.'
+    """
+    return " ".join(str(getattr(_phrases(), phrase)(**values)).split())
 
 
 def clipped(value: object, limit: int = TEXT_LIMIT) -> object:
-    """``value`` with every text longer than ``limit`` cut (with an ellipsis), at any depth.
+    """``value`` with every text longer than ``limit`` cut between words (with an ellipsis), at any depth.
 
-    >>> clipped({"a": ["x" * 5, 3]}, limit=4)
-    {'a': ['xxx…', 3]}
+    >>> clipped({"a": ["xin lỗi người dân", 3]}, limit=12)
+    {'a': ['xin lỗi…', 3]}
     """
     if isinstance(value, str):
-        return value if len(value) <= limit else value[: limit - 1] + "…"
+        return vi.clip(value, limit)
     if isinstance(value, dict):
         return {k: clipped(v, limit) for k, v in value.items()}
     if isinstance(value, list):
@@ -242,6 +266,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
     ]
     sections[-1]["to_fill"] = not sections[-1]["narrative"]
     return {
+        "draft": sections[-1]["to_fill"],  # the office has not yet written its proposals: a draft
         "header": who.header(summary),
         "title": "BÁO CÁO",
         "subtitle": f"Kết quả thực hiện công tác cải cách hành chính {_lower_first(summary['period_name'])}",
@@ -249,8 +274,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
                         f"chốt {CUTOFF_SHORT_VI.get(summary['cutoff'], summary['cutoff'])})"),
         "intro": [_intro(summary, who), *narrative.get("intro", [])],
         "sections": sections,
-        "closing": (f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính "
-                    f"{_lower_first(summary['period_name'])} của {who.body}./."),
+        "closing": say("closing", period=_lower_first(summary["period_name"]), body=who.body),
         "recipients": list(info.recipients) or who.default_recipients(summary),
         "signature": {"on_behalf": (info.signer_on_behalf or f"TM. {who.authority}").upper(),
                       "title": (info.signer_title or "Chủ tịch").upper(), "name": info.signer},
@@ -277,7 +301,7 @@ def short_task(text: str | None, limit: int = 140) -> str:
     """
     text = " ".join(str(text or "").split())
     first = re.split(r"(?<=[^\d])[.;](?:\s|$)", text, maxsplit=1)[0].strip(" .;-")
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    return vi.clip(first, limit)
 
 
 class _Who:
@@ -309,20 +333,15 @@ class _Who:
             if district.startswith(kind + " "):
                 short = kind.lower() + district[len(kind):]
         above = f"UBND {short}" if short else "UBND cấp trên"
-        return [f"{above};", f"Phòng Nội vụ {short};".replace(" ;", ";"), "Lưu: VT."]
+        return [f"{above};", f"Phòng Nội vụ {short};".replace(" ;", ";"), "Lưu: VT, VP."]
 
 
 def _intro(summary: dict, who: _Who) -> str:
     plan = summary.get("plan") or {}
-    if plan.get("available"):
-        basis = f"Thực hiện {plan['title']}"
-        if plan.get("document"):
-            basis += f" ({_lower_first(plan['document'])})"
-        basis += ", "
-    else:
-        basis = ""
-    return (f"{basis}{who.body} báo cáo kết quả thực hiện công tác cải cách hành chính "
-            f"{_lower_first(summary['period_name'])} như sau:")
+    available = plan.get("available")
+    return say("intro", plan_title=plan.get("title") if available else "",
+               plan_document=_lower_first(plan["document"]) if available and plan.get("document") else "",
+               body=who.body, period=_lower_first(summary["period_name"]))
 
 
 def _section(section_id: str, part: dict, narrative: dict) -> dict:
@@ -338,60 +357,75 @@ def _section(section_id: str, part: dict, narrative: dict) -> dict:
 
 
 # --------------------------------------------------------------------------- plan areas
+JUDGED_STATES = ("done_on_time", "done_late", "overdue")
+
+
 def _area_milestones(summary: dict, area: int) -> list[dict]:
-    return [m for m in summary["plan"]["milestones"] if m["area"] == area]
+    """The area's milestones of the window and those overdue from before it, once each."""
+    plan = summary["plan"]
+    seen, found = set(), []
+    for m in [*plan["milestones"], *({"state": "overdue", **m} for m in plan.get("overdue", []))]:
+        key = (m["task_id"], m.get("milestone"), m.get("due"))
+        if m["area"] == area and key not in seen:
+            seen.add(key)
+            found.append(m)
+    return found
+
+
+def task_lines(milestones: list[dict]) -> tuple[dict, list[str]]:
+    """One line per task of the window, whatever its number of milestones (a plan's report of the
+    quarter and of the 6 months fall due together), with one state: overdue when any of them is,
+    else done (late when any was done late); the counts of those lines."""
+    by_task: dict[str, list[dict]] = {}
+    for m in milestones:
+        if m["state"] in JUDGED_STATES:
+            by_task.setdefault(m["task_id"], []).append(m)
+    counts = {"due": len(by_task), "done": 0, "late": 0, "overdue": 0}
+    lines = []
+    for group in by_task.values():
+        task = short_task(group[0].get("task")) or group[0]["label"]
+        overdue = [m for m in group if m["state"] == "overdue"]
+        done = [m for m in group if m["state"] != "overdue"]
+        if overdue:
+            counts["overdue"] += 1
+            lines.append(say("task_overdue", task=task, names=_names(overdue), due=min(m["due"] for m in overdue),
+                             days=max(int(m.get("days_overdue") or 0) for m in overdue),
+                             owner=overdue[0].get("owner"), done_names=_names(done, with_due=False)))
+            continue
+        late = [m for m in done if m["state"] == "done_late"]
+        counts["done"] += 1
+        counts["late"] += bool(late)
+        proofs = list(dict.fromkeys(m["evidence"] for m in done if m.get("evidence")))
+        days = {m.get("done_at") for m in done}
+        lines.append(say("task_done", task=task, names=_names(done, with_due=len(done) == 1),
+                         done_at=days.pop() if len(days) == 1 else None, late_dues=[m["due"] for m in late],
+                         proofs=proofs, unproven=len(done) - len(proofs) if proofs and len(proofs) < len(done) else 0))
+    return counts, lines
+
+
+def _names(milestones: list[dict], with_due: bool = True) -> str:
+    """The milestones of one task named together: "quý III và 9 tháng năm 2023, hạn 14/09/2023"
+    when they share their due date, else each with its own."""
+    dues = {m.get("due") for m in milestones}
+    if len(milestones) > 1 and len(dues) == 1:
+        named = [_milestone_name(m, with_due=False) for m in milestones]
+        if all(not n.startswith("hạn ") for n in named):
+            due = dues.pop()
+            return " và ".join(named) + (f", hạn {date(due)}" if with_due and due else "")
+    return "; ".join(_milestone_name(m, with_due) for m in milestones)
 
 
 def milestone_sentences(summary: dict, area: int) -> tuple[list[str], list[str]]:
-    """The area's milestones of the window in sentences: the counts, then one bullet per
-    milestone done (with its evidence), in progress, and overdue (with its owner)."""
-    counts = (summary.get("tasks") or {}).get("by_area", {}).get(str(area))
-    paragraphs = []
-    if counts and counts["due"]:
-        done = counts["done_on_time"] + counts["done_late"]
-        text = f"Trong kỳ có {counts['due']} công việc đến hạn theo kế hoạch; đã hoàn thành {done}"
-        if counts["done_late"]:
-            text += f" (trong đó {counts['done_late']} hoàn thành chậm so với thời hạn)"
-        text += f", {counts['overdue']} quá hạn chưa hoàn thành." if counts["overdue"] else ", không có việc quá hạn."
-        paragraphs.append(text)
-    elif counts is not None:
-        paragraphs.append("Trong kỳ không có công việc đến hạn theo kế hoạch.")
-    bullets = done_sentences(_area_milestones(summary, area))
-    for m in _area_milestones(summary, area):
-        task = short_task(m.get("task")) or m["label"]
-        if m["state"] in ("continuous", "no_fixed_date") and m.get("latest_status"):
-            proof = f"; cập nhật ngày {date(m['latest_date'])}: {m['evidence']}" if m.get("evidence") else ""
-            bullets.append(f"{task}: đang thực hiện thường xuyên{proof}.")
-    for m in summary["plan"]["overdue"]:
-        if m["area"] == area:
-            bullets.append(f"{short_task(m.get('task')) or m['label']} ({_milestone_name(m)}): {_overdue_text(m)}.")
-    return paragraphs, bullets
-
-
-def done_sentences(milestones: list[dict]) -> list[str]:
-    """One sentence per task with milestones done in the window: which (the period reported on,
-    or the date), those done late, and the evidence documents; a task's many milestones of a
-    long period (a plan's quarterly reports over a year) read as one line."""
-    by_task: dict[str, list[dict]] = {}
+    """The area's tasks of the window: how many fell due and how they stand, then one line per
+    task (done, with its evidence; overdue, with its owner), then the continuous ones."""
+    milestones = _area_milestones(summary, area)
+    counts, bullets = task_lines(milestones)
+    paragraphs = [say("task_counts", **counts)]
     for m in milestones:
-        if m["state"] in ("done_on_time", "done_late"):
-            by_task.setdefault(m["task_id"], []).append(m)
-    sentences = []
-    for done in by_task.values():
-        task = short_task(done[0].get("task")) or done[0]["label"]
-        names = "; ".join(_milestone_name(m, with_due=len(done) == 1) for m in done)
-        late = [m for m in done if m["state"] == "done_late"]
-        text = f"{task}: hoàn thành {len(done)} mốc ({names})" if len(done) > 1 else (
-            f"{task} ({names}): hoàn thành ngày {date(done[0]['done_at'])}" if done[0].get("done_at")
-            else f"{task} ({names}): đã hoàn thành")
-        if late:
-            text += ", chậm so với hạn " + ", ".join(date(m["due"]) for m in late)
-        proofs = list(dict.fromkeys(m["evidence"] for m in done if m.get("evidence")))
-        text += f"; văn bản: {'; '.join(proofs)}" if proofs else "; chưa có văn bản kiểm chứng"
-        if proofs and len(proofs) < len(done):
-            text += f" ({len(done) - len(proofs)} mốc chưa có văn bản kiểm chứng)"
-        sentences.append(text + ".")
-    return sentences
+        if m["state"] in ("continuous", "no_fixed_date") and m.get("latest_status"):
+            bullets.append(say("task_continuous", task=short_task(m.get("task")) or m["label"],
+                               on=m.get("latest_date"), evidence=m.get("evidence")))
+    return paragraphs, bullets
 
 
 def _milestone_name(m: dict, with_due: bool = True) -> str:
@@ -403,17 +437,11 @@ def _milestone_name(m: dict, with_due: bool = True) -> str:
     return ", ".join(p for p in (_lower_first(named) if named else "", due) if p) or label
 
 
-def _overdue_text(m: dict) -> str:
-    days = int(m.get("days_overdue") or 0)
-    owner = m.get("owner") or "chưa rõ người thực hiện"
-    return f"quá hạn{f' {days} ngày' if days else ''}, chưa hoàn thành; người thực hiện: {owner}"
-
-
 def direction_part(summary: dict, direction: list[tuple[int, str]]) -> dict:
     """Section I: the plan's direction, inspection and communication area."""
     if not direction:
         if (summary.get("plan") or {}).get("available"):
-            return {"paragraphs": ["Kế hoạch không có lĩnh vực chỉ đạo, điều hành riêng."]}
+            return {"paragraphs": [say("no_direction_area")]}
         return {"paragraphs": [_no_plan(summary)]}
     paragraphs, bullets = [], []
     for area, name in direction:
@@ -424,127 +452,91 @@ def direction_part(summary: dict, direction: list[tuple[int, str]]) -> dict:
 
 
 def _no_plan(summary: dict) -> str:
-    left_out = (summary.get("plan") or {}).get("left_out_year")
-    if left_out:
-        return (f"Kế hoạch cải cách hành chính năm {left_out} không phải kế hoạch của kỳ báo cáo; "
-                "tiến độ thực hiện kế hoạch không được tổng hợp.")
-    return "Chưa có dữ liệu kế hoạch cải cách hành chính; tiến độ thực hiện kế hoạch không được tổng hợp."
+    return say("no_plan", year=(summary.get("plan") or {}).get("left_out_year"))
 
 
 def _area_part(summary: dict, area: int, name: str, index: int, narrative: dict, who: _Who) -> dict:
     paragraphs, bullets = milestone_sentences(summary, area)
+    placed = {t["kpi"] for t in summary.get("targets", []) if t.get("area") is not None}
+    own = [t for t in summary.get("targets", []) if t.get("area") == area and t["kpi"] not in KPI_NAMES_VI]
     if _has(name, TTHC_WORDS):
-        paragraphs = [*paragraphs, *dossier_sentences(summary, who), *service_index_sentences(summary)]
-        bullets = [*bullets, *kpi_sentences(summary, [k for k in summary["kpis"] if k not in EGOV_KPIS]),
-                   *service_index_bullets(summary)]
+        paragraphs = [*paragraphs, *dossier_sentences(summary, who)]
+        bullets = [*bullets, *kpi_sentences(summary, [k for k in summary["kpis"] if k not in EGOV_KPIS])]
     elif _has(name, EGOV_WORDS):
-        bullets = [*bullets, *kpi_sentences(summary, EGOV_KPIS), *indicator_sentences(summary)]
+        own += [t for t in summary.get("targets", []) if t["kpi"] not in KPI_NAMES_VI and t["kpi"] not in placed]
+        bullets = [*bullets, *kpi_sentences(summary, EGOV_KPIS)]
+    bullets += indicator_sentences([t for t in own if t.get("binding", True)])
     return {"heading": f"{index}. {name}", "paragraphs": paragraphs, "bullets": bullets,
             "narrative": narrative.get(f"II.{index}", [])}
 
 
 # --------------------------------------------------------------------------- dossiers
 def dossier_sentences(summary: dict, who: _Who) -> list[str]:
-    """Biểu II.06a in sentences."""
+    """Biểu II.06a in sentences, and the mean processing time over the dossiers it counts."""
     t = summary["dossiers"]["total"]
-    new = summary["dossiers"]["received_in_period"]
-    online, direct = t["received_online"], t["received_direct_postal"]
-    first = f"Trong kỳ, {who.actor} tiếp nhận {number(t['received_total'])} hồ sơ thủ tục hành chính"
-    parts = [f"{number(new)} hồ sơ mới tiếp nhận"]
-    if online is not None:
-        parts[0] += f" (trong đó {number(online)} hồ sơ trực tuyến, {number(direct)} hồ sơ trực tiếp và qua bưu chính)"
-    parts.append(f"{number(t['carried_over'])} hồ sơ từ kỳ trước chuyển sang")
-    first += f", gồm {' và '.join(parts)}."
     resolved = t["resolved_total"] or 0
     in_time = (t["resolved_early"] or 0) + (t["resolved_on_time"] or 0)
-    second = f"Đã giải quyết {number(resolved)} hồ sơ"
-    if resolved:
-        second += (f", trong đó {number(in_time)} hồ sơ trước hạn và đúng hạn ({percent(in_time / resolved)}), "
-                   f"{number(t['resolved_late'])} hồ sơ quá hạn")
-    second += (f"; đang giải quyết {number(t['pending_total'])} hồ sơ, trong đó "
-               f"{number(t['pending_overdue'])} hồ sơ đã quá hạn.")
-    sentences = [first, second]
+    sentences = [
+        say("dossiers_received", actor=who.actor, total=t["received_total"],
+            new=summary["dossiers"]["received_in_period"], online=t["received_online"],
+            direct=t["received_direct_postal"], carried=t["carried_over"]),
+        say("dossiers_resolved", resolved=resolved, in_time=in_time, rate=in_time / resolved if resolved else None,
+            late=t["resolved_late"], pending=t["pending_total"], pending_overdue=t["pending_overdue"]),
+    ]
     days = summary.get("processing_days") or {}
     if days.get("count"):
-        sentences.append(f"Thời gian giải quyết bình quân {str(days['mean']).replace('.', ',')} ngày làm việc "
-                         f"mỗi hồ sơ ({number(days['count'])} hồ sơ đã giải quyết).")
+        sentences.append(say("processing_time", mean=str(days["mean"]).replace(".", ","), count=days["count"],
+                             resolved=resolved))
     return sentences
+
+
+# what each rate is counted over, named in its sentence
+KPI_OVER = {"on_time_rate": "hồ sơ đã giải quyết", "online_rate": "hồ sơ mới tiếp nhận",
+            "full_online_rate": "hồ sơ trực tuyến", "e_result_rate": "hồ sơ giải quyết xong",
+            "satisfaction_rate": "hồ sơ được đánh giá", "apology_coverage": "hồ sơ trễ hạn",
+            "progress_766": "hồ sơ của kỳ"}
 
 
 def _targets_of(summary: dict, kpi: str) -> list[dict]:
     return [t for t in summary.get("targets", []) if t["kpi"] == kpi]
 
 
-def _target_text(target: dict) -> str:
+def _binding(summary: dict, kpi: str) -> dict | None:
+    """The one target the plan binds a KPI to (its first, in the plan's order); the others, when
+    the plan gives several values, are a data problem listed by the checks."""
+    return next((t for t in _targets_of(summary, kpi) if t.get("binding", True)), None)
+
+
+def _target_text(target: dict | None, explain: bool = False) -> str:
+    """The target and the judgement; ``explain``: say what a rate of "the eligible dossiers" was
+    computed over (once, in section II)."""
+    if target is None:
+        return ""
     comparison = {">=": "≥", "<=": "≤", "=": "="}.get(target["comparison"], target["comparison"])
-    if target.get("met") is None:
-        state = "chưa đủ số liệu để đánh giá"
-    else:
-        state = "đạt" if target["met"] else "chưa đạt"
-    text = f"chỉ tiêu {comparison} {percent(target['value'])}: {state}"
-    return text + (", kế hoạch ghi nhiều giá trị chỉ tiêu khác nhau" if target.get("conflict") else "")
+    return say("target", sign=comparison, value=target["value"], met=target.get("met"),
+               eligible_only=target.get("eligible_only", False), explain=explain)
 
 
 def kpi_sentences(summary: dict, keys) -> list[str]:
-    """One sentence per KPI: its value, its numerator and denominator, each target."""
+    """One sentence per KPI: its value over what it counts, and the target the plan binds it to."""
     sentences = []
     for key in keys:
-        value = summary["kpis"].get(key)
         parts = summary["kpi_parts"].get(key, {})
-        name = KPI_NAMES_VI[key]
-        if value is None:
-            text = f"{name}: số liệu không đủ để tính"
-        else:
-            text = f"{name}: {percent(value)} ({number(parts['numerator'])}/{number(parts['denominator'])} hồ sơ)"
-        targets = _targets_of(summary, key)
-        if targets:
-            text += "; " + "; ".join(_target_text(t) for t in targets)
-        sentences.append(text + ".")
+        sentences.append(say("kpi", name=KPI_NAMES_VI[key], value=summary["kpis"].get(key),
+                             numerator=parts.get("numerator"), denominator=parts.get("denominator"),
+                             over=KPI_OVER.get(key, "hồ sơ"), target=_target_text(_binding(summary, key), True)))
     return sentences
 
 
-def indicator_sentences(summary: dict) -> list[str]:
+def indicator_sentences(targets: list[dict]) -> list[str]:
     """The hand-entered indicators the plan sets targets for, with their source."""
-    sentences = []
-    for t in summary.get("targets", []):
-        if t["kpi"] in KPI_NAMES_VI:
-            continue
-        name = INDICATOR_NAMES_VI.get(t["kpi"], t["kpi"])
-        value = "chưa có số liệu" if t["actual"] is None else f"{percent(t['actual'])} (theo {t['actual_source']})"
-        sentences.append(f"{name}: {value}; {_target_text(t)}.")
-    return sentences
-
-
-def service_index_sentences(summary: dict) -> list[str]:
-    """The service index of QĐ 766/QĐ-TTg in one sentence: the points the dossiers can tell."""
-    index = summary.get("service_index")
-    if not index:
-        return []
-    told = [g for g in index["groups"] if g["computable"]]
-    untold = [g["name"] for g in index["groups"] if not g["computable"]]
-    text = (f"Chỉ số chất lượng phục vụ người dân, doanh nghiệp ({index['source']}): các nhóm tính được từ số liệu "
-            f"hồ sơ đạt {_points(index['points'])}/{_points(index['max_computable'])} điểm"
-            f" ({len(told)}/{len(index['groups'])} nhóm)")
-    if untold:
-        text += f"; chưa tính được từ số liệu hồ sơ: {', '.join(untold)}"
-    return [text + "."]
-
-
-def service_index_bullets(summary: dict) -> list[str]:
-    """One line per indicator of the service index the dossiers can tell."""
-    index = summary.get("service_index") or {}
-    bullets = []
-    for group in index.get("groups", []):
-        for ind in group["indicators"]:
-            if not ind["computable"]:
-                continue
-            bullets.append(f"Chỉ số {ind['indicator']} {ind['name']}: tỷ lệ {percent(ind['ratio'])}, chỉ tiêu "
-                           f"{percent(ind['target'])}: {_points(ind['points'])}/{_points(ind['max'])} điểm.")
-    return bullets
+    return [say("indicator", name=INDICATOR_NAMES_VI.get(t["kpi"], t["kpi"]), value=t["actual"],
+                source=t["actual_source"], target=_target_text(t)) for t in targets]
 
 
 def service_index_appendix(summary: dict, index: int) -> dict | None:
-    """The service index laid out per group and indicator; what the data cannot tell is said so."""
+    """The unit's own estimate of the service index, per group and indicator; what the data
+    cannot tell is said so."""
     data = summary.get("service_index")
     if not data:
         return None
@@ -557,9 +549,11 @@ def service_index_appendix(summary: dict, index: int) -> dict | None:
                          percent(ind["ratio"]) if ind["computable"] else "—", percent(ind["target"]),
                          _points(ind["max"]), _points(ind["points"]) if ind["computable"] else "Không tính được"])
     rows.append(["", "Các nhóm tính được", "", "", _points(data["max_computable"]), _points(data["points"])])
-    return {"heading": f"Phụ lục {index}. Chỉ số chất lượng phục vụ người dân, doanh nghiệp ({data['source']})",
-            "note": f"Điểm mỗi chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). Chỉ số không tính được "
-                    "từ số liệu hồ sơ được ghi rõ, không tính là 0 điểm.",
+    return {"heading": f"Phụ lục {index}. Ước tính Chỉ số chất lượng phục vụ người dân, doanh nghiệp "
+                       f"({data['source']})",
+            "note": f"Đơn vị tự ước tính từ số liệu hồ sơ của kỳ; không phải kết quả đánh giá chính thức. Điểm mỗi "
+                    f"chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). Chỉ số không tính được từ số "
+                    "liệu hồ sơ được ghi rõ, không tính là 0 điểm.",
             "image": None,
             "table": {"header": [[_cell(t) for t in ("Mã", "Nhóm / chỉ số", "Tỷ lệ", "Chỉ tiêu", "Điểm tối đa",
                                                       "Điểm")]],
@@ -569,24 +563,20 @@ def service_index_appendix(summary: dict, index: int) -> dict | None:
 
 # --------------------------------------------------------------------------- III, IV
 def assessment(summary: dict) -> dict:
-    """Section III: targets met and not met, and the few things that most need attention."""
-    targets = summary.get("targets", [])
-    judged = [t for t in targets if t.get("met") is not None]
+    """Section III: each KPI judged once, by the target the plan binds it to; then the few things
+    that most need attention."""
+    binding = [t for t in summary.get("targets", []) if t.get("binding", True)]
+    judged = [t for t in binding if t.get("met") is not None]
     paragraphs = []
-    if targets:
-        met = [t for t in judged if t["met"]]
-        paragraphs.append(f"Kế hoạch đặt {len(targets)} chỉ tiêu; trong kỳ đạt {len(met)}, chưa đạt "
-                          f"{len(judged) - len(met)}" + (f", {len(targets) - len(judged)} chưa đủ số liệu để đánh giá"
-                                                         if len(judged) < len(targets) else "") + ".")
-    bullets = [f"{_target_name(t)}: {percent(t['actual'])} so với {_target_text(t)}." for t in judged]
-    for conflict in (summary.get("plan") or {}).get("target_conflicts", []):
-        values = ", ".join(percent(v) for v in conflict["values"])
-        bullets.append(f"{KPI_NAMES_VI.get(conflict['kpi'], conflict['kpi'])}: kế hoạch ghi nhiều chỉ tiêu khác "
-                       f"nhau ({values}, mục tiêu {', '.join(conflict['targets'])}); cần thống nhất một giá trị.")
-    if not targets:
-        paragraphs.append("Kế hoạch không đặt chỉ tiêu đo được bằng số liệu." if (summary.get("plan") or {}).get(
-            "available") else _no_plan(summary))
-    attention = attention_points(summary) or ["Không có vấn đề nổi bật trong số liệu của kỳ."]
+    if binding:
+        paragraphs.append(say("targets_judged", count=len(binding), met=sum(1 for t in judged if t["met"]),
+                              unjudged=len(binding) - len(judged)))
+    elif (summary.get("plan") or {}).get("available"):
+        paragraphs.append(say("no_targets"))
+    else:
+        paragraphs.append(_no_plan(summary))
+    bullets = [say("target_line", name=_target_name(t), value=t["actual"], target=_target_text(t)) for t in judged]
+    attention = attention_points(summary) or [say("nothing_to_note")]
     return {"subsections": [
         {"heading": "1. Kết quả thực hiện các chỉ tiêu", "paragraphs": paragraphs, "bullets": bullets, "narrative": []},
         {"heading": "2. Những vấn đề cần quan tâm", "paragraphs": [], "bullets": attention, "narrative": []},
@@ -599,47 +589,68 @@ def _target_name(target: dict) -> str:
 
 def attention_points(summary: dict) -> list[str]:
     """The field with the most late dossiers, overdue plan work and its owners, KPIs that fell
-    since the previous comparable period (both values)."""
+    since the previous period (both values and the base), when the data covers that period."""
     points = []
     late = summary.get("late_dossiers", [])
     fields = Counter(r["field"] or "(không rõ lĩnh vực)" for r in late)
     if fields:
         field, count = max(fields.items(), key=lambda kv: (kv[1], kv[0]))
-        points.append(f"Lĩnh vực {field} có nhiều hồ sơ trễ hạn nhất: {number(count)}/{number(len(late))} hồ sơ "
-                      f"trễ hạn ({percent(count / len(late))}).")
+        points.append(say("most_late_field", field=field, count=count, total=len(late)))
         no_apology = sum(1 for r in late if not r["apology"])
         if no_apology:
-            points.append(f"{number(no_apology)} hồ sơ trễ hạn chưa có thư xin lỗi người dân, tổ chức.")
-    overdue = (summary.get("plan") or {}).get("overdue", [])
+            points.append(say("no_apology", count=no_apology))
+    overdue = {m["task_id"]: m for m in (summary.get("plan") or {}).get("overdue", [])}
     if overdue:
-        owners = Counter(m["owner"] or "chưa rõ người thực hiện" for m in overdue)
-        listed = "; ".join(f"{o} ({n})" for o, n in owners.most_common(3))
-        points.append(f"{len(overdue)} công việc của kế hoạch quá hạn chưa hoàn thành; người thực hiện: {listed}.")
-    previous = summary.get("previous") or {}
-    for key in MAIN_KPIS:
-        now, before = summary["kpis"].get(key), (previous.get("kpis") or {}).get(key)
-        if now is not None and before is not None and now < before - 0.0005:
-            points.append(f"{KPI_NAMES_VI[key]} giảm từ {percent(before)} ({previous['period']}) "
-                          f"xuống {percent(now)} trong kỳ này.")
+        owners = Counter(m["owner"] or "chưa phân công" for m in overdue.values())
+        points.append(say("tasks_overdue", count=len(overdue),
+                          owners="; ".join(f"{o} ({n:02d})" for o, n in owners.most_common(3))))
+    points += _comparison_points(summary)
     return points
 
 
+def _comparison_points(summary: dict) -> list[str]:
+    previous = summary.get("previous") or {}
+    if not previous:
+        return []
+    name = _lower_first(_period_name(previous["period"]))
+    if not previous.get("covered", True):
+        return [say("no_comparison", previous=name)]
+    points = []
+    for key in MAIN_KPIS:
+        now, before = summary["kpis"].get(key), (previous.get("kpis") or {}).get(key)
+        if now is not None and before is not None and now < before - 0.0005:
+            base = ((previous.get("kpi_parts") or {}).get(key) or {}).get("denominator")
+            points.append(say("kpi_fell", name=KPI_NAMES_VI[key], before=before, before_base=base, previous=name,
+                              now=now))
+    return points
+
+
+def _period_name(period_id: str) -> str:
+    from .periods import parse_period
+
+    return parse_period(period_id).name_vi
+
+
 def next_period(summary: dict) -> dict:
-    """Section IV: milestones due in the next period, and the overdue ones still open."""
+    """Section IV: the plan's tasks due in the time that follows (named as the plan's year allows:
+    the next quarter, or what is left of the year), then the overdue ones still open."""
     plan = summary.get("plan") or {}
     if not plan.get("available"):
         return {"paragraphs": [_no_plan(summary)]}
     following = plan.get("next_period") or {"name": "kỳ tới", "milestones": []}
-    bullets = [f"{short_task(m.get('task')) or m['label']} ({_milestone_name(m)}; "
-               f"{m['owner'] or 'chưa rõ người thực hiện'})." for m in following["milestones"]]
-    bullets += [f"Khẩn trương hoàn thành việc quá hạn: {short_task(m.get('task')) or m['label']} "
-                f"({_milestone_name(m)}; {m['owner'] or 'chưa rõ người thực hiện'})." for m in plan.get("overdue", [])]
-    name = _lower_first(following["name"])
-    if following["milestones"]:
-        lead = f"Trong {name}, tập trung thực hiện {len(following['milestones'])} công việc đến hạn theo kế hoạch:"
-    else:
-        lead = f"Kế hoạch không có công việc đến hạn trong {name}."
-    return {"paragraphs": [lead], "bullets": bullets}
+    by_task: dict[str, list[dict]] = {}
+    for m in following["milestones"]:
+        by_task.setdefault(m["task_id"], []).append(m)
+    bullets = [say("next_task", task=short_task(g[0].get("task")) or g[0]["label"], names=_names(g),
+                   owner=g[0].get("owner")) for g in by_task.values()]
+    overdue: dict[str, list[dict]] = {}
+    for m in plan.get("overdue", []):
+        overdue.setdefault(m["task_id"], []).append(m)
+    bullets += [say("finish_overdue", task=short_task(g[0].get("task")) or g[0]["label"], names=_names(g),
+                    owner=g[0].get("owner")) for g in overdue.values()]
+    name = following["name"]
+    when = name if name.casefold().startswith("từ ") else f"trong {_lower_first(name)}"
+    return {"paragraphs": [say("next_lead", when=when, count=len(by_task))], "bullets": bullets}
 
 
 # --------------------------------------------------------------------------- appendices
@@ -661,66 +672,119 @@ STATE_VI = {"done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn th�
             "not_yet_due": "Chưa đến hạn", "continuous": "Thường xuyên", "no_fixed_date": "Không định thời hạn"}
 
 
+LATE_ROWS = 30  # late dossiers listed in the document (all of them in the workbook and the JSON)
+
+
 def appendices(summary: dict) -> list[dict]:
-    """Biểu II.06a laid out like the form, the KPIs, the late dossiers, the plan's milestones,
-    the chart of dossiers by month."""
+    """What goes upward after the body: Biểu II.06a laid out like the form, the KPIs, the late
+    dossiers, the plan's tasks done late or overdue, the chart of dossiers by month, and the unit's
+    own estimate of the service index. Only the first starts a page (``new_page``); the full list
+    of milestones and the checks' notes go to the internal companion (:func:`companion`)."""
+    items = [tthc_appendix(summary), kpi_appendix(summary), late_appendix(summary)]
+    tasks = late_tasks_appendix(summary)
+    if tasks:
+        items.append(tasks)
+    items.append({"heading": "Hồ sơ tiếp nhận theo tháng",
+                  "note": "Tháng không trọn kỳ ghi rõ ngày đầu, ngày cuối của phần tháng thuộc kỳ.",
+                  "image": "received_by_month", "table": None})
+    service = service_index_appendix(summary, 0)
+    if service:
+        items.append(service)
+    for number_, item in enumerate(items, start=1):
+        item["heading"] = f"Phụ lục {number_}. " + re.sub(r"^Phụ lục \d+\. ", "", item["heading"])
+        item["new_page"] = number_ == 1
+    return items
+
+
+def tthc_appendix(summary: dict) -> dict:
     by_field = summary["dossiers"]["by_field"]
     rows = [[str(i), field, *(number(v) if v is not None else "" for v in counts.values())]
             for i, (field, counts) in enumerate(by_field.items(), start=1)]
     rows.append(["", "Tổng số", *(number(v) if v is not None else "" for v in summary["dossiers"]["total"].values())])
-    items = [{
-        "heading": "Phụ lục 1. Tình hình, kết quả giải quyết thủ tục hành chính (Biểu II.06a)",
+    return {
+        "heading": "Tình hình, kết quả giải quyết thủ tục hành chính (Biểu II.06a)",
         "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).",
         "image": None,
         "table": {"header": TTHC_HEADER, "rows": rows, "total_rows": 1,
                   "align": ["center", "left", *["right"] * 11], "widths": [6, 17, *[77 / 11] * 11]},
-    }, {
-        "heading": "Phụ lục 2. Các chỉ số giải quyết thủ tục hành chính",
-        "note": "Tỷ lệ tính trên hồ sơ của kỳ; chỉ tiêu theo kế hoạch cải cách hành chính.",
-        "image": None,
-        "table": {"header": [[_cell("Chỉ số"), _cell("Kết quả"), _cell("Tử số / mẫu số"), _cell("Chỉ tiêu")]],
-                  "rows": [[KPI_NAMES_VI[k], percent(v),
-                            f"{number(summary['kpi_parts'][k]['numerator'])}/"
-                            f"{number(summary['kpi_parts'][k]['denominator'])}" if v is not None else "—",
-                            "; ".join(_target_text(t) for t in _targets_of(summary, k)) or "—"]
-                           for k, v in summary["kpis"].items()],
-                  "total_rows": 0, "align": ["left", "right", "right", "left"], "widths": [40, 12, 16, 32]},
-    }]
+    }
+
+
+def kpi_appendix(summary: dict) -> dict:
+    rows = []
+    for key, value in summary["kpis"].items():
+        parts = summary["kpi_parts"][key]
+        rows.append([KPI_NAMES_VI[key], percent(value),
+                     f"{number(parts['numerator'])}/{number(parts['denominator'])} {KPI_OVER.get(key, 'hồ sơ')}"
+                     if value is not None else "—", _target_text(_binding(summary, key)) or "—"])
+    return {"heading": "Các chỉ số giải quyết thủ tục hành chính",
+            "note": "Tỷ lệ tính trên hồ sơ của kỳ; chỉ tiêu theo kế hoạch cải cách hành chính.", "image": None,
+            "table": {"header": [[_cell("Chỉ số"), _cell("Kết quả"), _cell("Tử số / mẫu số"), _cell("Chỉ tiêu")]],
+                      "rows": rows, "total_rows": 0, "align": ["left", "right", "left", "left"],
+                      "widths": [34, 11, 25, 30]}}
+
+
+def late_appendix(summary: dict) -> dict:
     late = summary.get("late_dossiers", [])
-    items.append({
-        "heading": "Phụ lục 3. Hồ sơ trễ hạn",
-        "note": f"{number(len(late))} hồ sơ" + (" (50 hồ sơ trễ nhiều ngày nhất; danh sách đầy đủ trong tệp Excel)"
-                                                if len(late) > 50 else "") if late else "Không có hồ sơ trễ hạn.",
-        "image": None,
-        "table": {"header": [[_cell(t) for t in ("Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Hạn giải quyết",
-                                                  "Số ngày trễ", "Xin lỗi")]],
-                  "rows": [[r["dossier_id"], r["procedure"] or "", r["field"] or "", date(r["due_at"]),
-                            number(r["days_late"]), "Có" if r["apology"] else "Chưa"] for r in late[:50]],
-                  "total_rows": 0, "align": ["left", "left", "left", "center", "right", "center"],
-                  "widths": [24, 30, 15, 13, 9, 9]} if late else None,
-    })
-    service = service_index_appendix(summary, len(items) + 1)
-    if service:
-        items.append(service)
+    note = "Không có hồ sơ trễ hạn." if not late else f"{number(len(late))} hồ sơ" + (
+        f" ({LATE_ROWS} hồ sơ trễ nhiều ngày nhất; danh sách đầy đủ trong tệp Excel)" if len(late) > LATE_ROWS else "")
+    return {"heading": "Hồ sơ trễ hạn", "note": note, "image": None,
+            "table": {"header": [[_cell(t) for t in ("Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Hạn giải quyết",
+                                                      "Số ngày trễ", "Xin lỗi")]],
+                      "rows": [[r["dossier_id"], r["procedure"] or "", r["field"] or "", date(r["due_at"]),
+                                number(r["days_late"]), "Có" if r["apology"] else "Chưa"] for r in late[:LATE_ROWS]],
+                      "total_rows": 0, "align": ["left", "left", "left", "center", "right", "center"],
+                      "widths": [24, 30, 15, 13, 9, 9]} if late else None}
+
+
+def _milestone_rows(milestones: list[dict]) -> list[list[str]]:
+    return [[m["task_id"], f"{short_task(m.get('task'))} ({_milestone_name(m, with_due=False)})", m["owner"] or "",
+             date(m["due"]), STATE_VI.get(m["state"], m["state"]), m.get("evidence") or ""] for m in milestones]
+
+
+MILESTONE_HEADER = [[_cell(t) for t in ("Mã", "Nhiệm vụ", "Người thực hiện", "Hạn", "Tình trạng",
+                                         "Văn bản kiểm chứng")]]
+
+
+def late_tasks_appendix(summary: dict) -> dict | None:
+    """The plan's tasks done late or overdue, one row per milestone."""
     plan = summary.get("plan") or {}
-    if plan.get("available"):
-        milestones = plan["milestones"]
-        items.append({
-            "heading": f"Phụ lục {len(items) + 1}. Tiến độ công việc của kế hoạch",
-            "note": "Công việc đến hạn trong kỳ, quá hạn, thường xuyên hoặc không định thời hạn.",
-            "image": None,
-            "table": {"header": [[_cell(t) for t in ("Mã", "Công việc", "Người thực hiện", "Hạn", "Tình trạng",
-                                                      "Văn bản kiểm chứng")]],
-                      "rows": [[m["task_id"], f"{short_task(m.get('task'))} ({m['label']})", m["owner"] or "",
-                                date(m["due"]), STATE_VI.get(m["state"], m["state"]), m.get("evidence") or ""]
-                               for m in milestones],
-                      "total_rows": 0, "align": ["left", "left", "left", "center", "left", "left"],
-                      "widths": [8, 33, 15, 13, 11, 20]} if milestones else None,
-        })
-    items.append({"heading": f"Phụ lục {len(items) + 1}. Hồ sơ tiếp nhận theo tháng",
-                  "note": "Tháng không trọn kỳ ghi rõ ngày đầu, ngày cuối của phần tháng thuộc kỳ.",
-                  "image": "received_by_month", "table": None})
-    items.append(quality_appendix(summary, len(items) + 1))
+    if not plan.get("available"):
+        return None
+    seen, rows = set(), []
+    for m in [*plan["milestones"], *({"state": "overdue", **m} for m in plan.get("overdue", []))]:
+        key = (m["task_id"], m.get("milestone"))
+        if m["state"] in ("overdue", "done_late") and key not in seen:
+            seen.add(key)
+            rows.append(m)
+    if not rows:
+        return None
+    return {"heading": "Nhiệm vụ của kế hoạch hoàn thành chậm hoặc quá hạn", "note": "", "image": None,
+            "table": {"header": MILESTONE_HEADER, "rows": _milestone_rows(rows), "total_rows": 0,
+                      "align": ["left", "left", "left", "center", "left", "left"], "widths": [8, 33, 15, 13, 11, 20]}}
+
+
+def companion(summary: dict) -> list[dict]:
+    """The internal companion of a period's report, for the office and not sent upward: every
+    milestone of the window with its state and evidence, then what the checks found (files, rows,
+    columns), in the appendices' shape."""
+    plan = summary.get("plan") or {}
+    items = []
+    if plan.get("available") and plan["milestones"]:
+        items.append({"heading": "Tiến độ các nhiệm vụ của kế hoạch",
+                      "note": "Mốc đến hạn trong kỳ, quá hạn, thường xuyên hoặc không định thời hạn.", "image": None,
+                      "table": {"header": MILESTONE_HEADER, "rows": _milestone_rows(plan["milestones"]),
+                                "total_rows": 0, "align": ["left", "left", "left", "center", "left", "left"],
+                                "widths": [8, 33, 15, 13, 11, 20]}})
+    items.append(quality_appendix(summary, 0))
+    for conflict in plan.get("target_conflicts", []):
+        values = ", ".join(percent(v) for v in conflict["values"])
+        items[-1]["note"] += (f" {KPI_NAMES_VI.get(conflict['kpi'], conflict['kpi'])}: kế hoạch ghi nhiều chỉ tiêu "
+                              f"khác nhau ({values}; {', '.join(conflict['targets'])}); báo cáo đánh giá theo chỉ tiêu "
+                              "ghi đầu tiên, cần thống nhất một giá trị.")
+    for number_, item in enumerate(items, start=1):
+        item["heading"] = f"{number_}. " + re.sub(r"^Phụ lục \d+\. ", "", item["heading"])
+        item["new_page"] = False
     return items
 
 

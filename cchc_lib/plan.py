@@ -9,7 +9,7 @@ Vietnamese letter right; XLSX of the same name works too):
 - ``milestones.csv`` (optional): ``task_id, milestone, kind, due, label, note``: explicit
   milestones, replacing what the timing text would give for that task;
 - ``updates.csv``: ``task_id, milestone, date, status, evidence, note``: progress;
-- ``targets.csv``: ``target_id, kpi, comparison, value, where, sentence``;
+- ``targets.csv``: ``target_id, kpi, comparison, value, where, sentence`` and optionally ``area``;
 - ``indicators.csv``: ``indicator, period, value, source, note``: indicators measured by hand.
 
 A milestone's key: the period id (``2023-Q1``) of a periodic report, the due date
@@ -70,6 +70,7 @@ INDICATOR_NAMES_VI = {
     "e_work_files": "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
 }
 COMPARISONS = (">=", "<=", "=")
+ELIGIBLE_KPIS = ("online_rate", "full_online_rate", "e_result_rate")  # targets "of the eligible dossiers"
 _PERIOD_KINDS_ALL = ("Q1", "Q2", "H1", "Q3", "9M", "Q4", "Y")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -447,7 +448,8 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
                          ["task_id", "milestone", "kind"], problems)
     updates = _read_csv(folder / "updates.csv", ["task_id", "milestone", "date", "status", "evidence", "note"],
                         ["task_id", "date", "status"], problems)
-    targets = _read_csv(folder / "targets.csv", ["target_id", "kpi", "comparison", "value", "where", "sentence"],
+    targets = _read_csv(folder / "targets.csv",
+                        ["target_id", "kpi", "comparison", "value", "where", "sentence", "area"],
                         ["target_id", "kpi", "comparison", "value"], problems)
     indicators = _read_csv(folder / "indicators.csv", ["indicator", "period", "value", "source", "note"],
                            ["indicator", "period", "value"], problems)
@@ -532,6 +534,7 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
         row_check("unknown_kpi", lambda df: df["kpi"].isin(known_kpis)),
         row_check("bad_comparison", lambda df: df["comparison"].isin(COMPARISONS)),
         row_check("bad_value", lambda df: df["__value"].notna()),
+        row_check("area_not_number", lambda df: df["area"].str.fullmatch(r"\d*")),
     ], name="targets.csv"), targets.assign(__value=target_values), PLAN_MESSAGES))
     indicator_values = _fractions(indicators["value"])
     periods_ok = pd.Series([_is_period(p) for p in indicators["period"]], index=indicators.index, dtype=bool)
@@ -587,11 +590,17 @@ def owner_label(text: str) -> str:
     return "; ".join(p for p in parts if p) or "(không ghi)"
 
 
+def _lower_first_word(name: str) -> str:
+    return name[:1].lower() + name[1:] if not name.split(" ", 1)[0].isupper() else name
+
+
 def milestone_status(plan: Plan, start: dt.date, end: dt.date, cutoff: str) -> pd.DataFrame:
     """Every milestone's state at the end of the window, with its task, owner and latest update.
 
     A milestone due on or before ``end`` is ``done_on_time`` (done on or before its due date),
-    ``done_late`` (done after it, by ``end``) or ``overdue``; one due later is ``not_yet_due``;
+    ``done_late`` (done after it, by ``end``) or ``overdue`` (due before ``end``, not done); one
+    due later, or due on ``end`` itself and not yet done, is ``not_yet_due`` (docs: "The plan",
+    milestone states: what falls due on the window's last day is often the period's own report);
     continuous and on-notice work show their latest update (``continuous``, ``no_fixed_date``).
     Only updates dated on or before ``end`` count.
     """
@@ -612,8 +621,8 @@ def milestone_status(plan: Plan, start: dt.date, end: dt.date, cutoff: str) -> p
             state = "continuous"
         elif m.kind == ON_NOTICE:
             state = "no_fixed_date"
-        elif due > end:
-            state = "not_yet_due"
+        elif due > end or (done_at is None and due == end):
+            state = "not_yet_due"  # due on the window's last day: the period's own report, not yet late
         elif done_at is None:
             state = "overdue"
         else:
@@ -649,9 +658,14 @@ def count_states(status: pd.DataFrame, by: str) -> dict[str, dict[str, int]]:
 def evaluate_targets(plan: Plan, kpis: dict[str, float | None], period: Period, cutoff: str) -> list[dict]:
     """Each target with its actual value (a dossier KPI, or the hand-entered indicator of the
     period, else of the latest period ending before it) and whether it is met; targets that
-    give different values for the same KPI are marked ``conflict``."""
+    give different values for the same KPI are marked ``conflict``, and the first of them in the
+    plan's order is the ``binding`` one the document judges by (the others are a data problem for
+    the checks). ``area``: the plan area the target belongs to, where targets.csv gives one;
+    ``eligible_only``: the plan's target counts only the dossiers eligible for the online service,
+    which an export cannot tell apart, so the rate is over all dossiers (docs: "The plan", targets)."""
     end = period.window(cutoff)[1]
     values_by_kpi = plan.targets.groupby("kpi")["target"].nunique()
+    binding = set(plan.targets.drop_duplicates("kpi")["target_id"])  # the first of each KPI, in the plan's order
     result = []
     for row in plan.targets.itertuples(index=False):
         actual, source = None, ""
@@ -664,7 +678,9 @@ def evaluate_targets(plan: Plan, kpis: dict[str, float | None], period: Period, 
             earlier = entries.loc[entries["end"] <= end].sort_values("end", kind="stable")
             chosen = exact.iloc[-1] if len(exact) else (earlier.iloc[-1] if len(earlier) else None)
             if chosen is not None:
-                actual, source = float(chosen["share"]), f"{chosen['source']} ({chosen['period']})"
+                actual, source = float(chosen["share"]), chosen["source"]
+                if chosen["period"] != period.id:  # an earlier period's figure: named in words
+                    source += f" (số liệu {_lower_first_word(parse_period(chosen['period']).name_vi)})"
         met = None
         if actual is not None:
             met = {">=": actual >= row.target - 1e-12, "<=": actual <= row.target + 1e-12,
@@ -672,7 +688,9 @@ def evaluate_targets(plan: Plan, kpis: dict[str, float | None], period: Period, 
         result.append({
             "target_id": row.target_id, "kpi": row.kpi, "comparison": row.comparison, "value": row.target,
             "actual": actual, "met": met, "actual_source": source, "where": row.where, "sentence": row.sentence,
-            "conflict": bool(values_by_kpi.get(row.kpi, 1) > 1),
+            "conflict": bool(values_by_kpi.get(row.kpi, 1) > 1), "binding": row.target_id in binding,
+            "area": int(row.area) if str(getattr(row, "area", "") or "").isdigit() else None,
+            "eligible_only": row.kpi in ELIGIBLE_KPIS and "đủ điều kiện" in str(row.sentence).casefold(),
         })
     return result
 

@@ -20,7 +20,8 @@ Stable keys (province tools read them):
 - ``service_index``: the indicators of QĐ 766/QĐ-TTg the dossiers can tell: ``groups`` of
   ``indicators`` with ``ratio``, ``target``, ``max``, ``points``, ``computable``;
 - ``previous``: the previous comparable period (``previous_period``) counted from the same data:
-  ``period``, ``start``, ``end``, ``received_in_period``, ``kpis`` (null where the data cannot tell);
+  ``period``, ``start``, ``end``, ``received_in_period``, ``kpis`` (null where the data cannot tell),
+  ``kpi_parts``, ``covered`` (whether the data covers its whole window);
 - ``processing_days``: ``count``, ``mean``, ``p90`` (working days, dossiers resolved in the window);
 - ``late_dossiers``: list of ``dossier_id, procedure, field, status (resolved_late | pending_overdue),
   due_at, days_late (working days), apology (bool)``;
@@ -170,8 +171,12 @@ def _short_tasks(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def next_milestones(plan: Plan, ctx: ReportContext) -> dict:
-    """The plan's milestones due in the window of the work that follows the period."""
+    """The plan's milestones due in the window of the work that follows the period; a window that
+    runs into the next year keeps to the plan's own year ("từ nay đến hết năm 2023"): a plan says
+    nothing of the next year's work (docs: "The official report", section IV)."""
     name, start, end = ctx.period.next_window(ctx.cutoff)
+    if end.year > plan.year:
+        name, start, end = f"từ nay đến hết năm {plan.year}", ctx.end + dt.timedelta(days=1), dt.date(plan.year, 12, 31)
     status = milestone_status(plan, start, end, ctx.cutoff)
     due = status.loc[status["in_window"]].sort_values(["due", "task_id"], kind="stable")
     return {"name": name, "start": start.isoformat(), "end": end.isoformat(),
@@ -180,14 +185,20 @@ def next_milestones(plan: Plan, ctx: ReportContext) -> dict:
 
 
 def previous_summary(ctx: ReportContext, data: DossierData) -> dict:
-    """The previous comparable period's dossier KPIs, from the same data."""
+    """The previous comparable period's dossier KPIs, from the same data, and whether the data
+    covers its whole window (``covered``: its first dossier was received on or before the window's
+    first day); only a covered period is compared with (docs: "The figures", comparisons)."""
     previous = ctx.period.previous()
     start, end = previous.window(ctx.cutoff)
     classified = classify_dossiers(data.dossiers, start, end)
     kpis = compute_kpis(classified)
     received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())
+    first = data.dossiers[S.RECEIVED_AT].min()
     return {"period": previous.id, "start": start.isoformat(), "end": end.isoformat(),
-            "received_in_period": received, "kpis": {key: part["value"] for key, part in kpis.items()}}
+            "received_in_period": received, "kpis": {key: part["value"] for key, part in kpis.items()},
+            "kpi_parts": {key: {"numerator": part["numerator"], "denominator": part["denominator"]}
+                          for key, part in kpis.items()},
+            "covered": bool(pd.notna(first) and first.date() <= start)}
 
 
 def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = None) -> dict:

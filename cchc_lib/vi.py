@@ -30,6 +30,32 @@ def number(value: int | float | None) -> str:
     return f"{int(value or 0):,}".replace(",", ".")
 
 
+def count(value: int | None) -> str:
+    """A count as an office writes it in a sentence: two digits under ten (02, 05), else as
+    :func:`number`.
+
+    >>> count(2), count(12), count(1234), count(0)
+    ('02', '12', '1.234', '0')
+    """
+    value = int(value or 0)
+    return f"{value:02d}" if 0 < value < 10 else number(value)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters between two words, with an ellipsis; a single
+    word longer than the limit is cut inside it.
+
+    >>> clip("tiếp nhận phản ánh, kiến nghị", 20), clip("ngắn", 20), clip("x" * 8, 5)
+    ('tiếp nhận phản ánh…', 'ngắn', 'xxxx…')
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-–") + "…"
+
+
 def points(value: float | None) -> str:
     """Points with at most two decimals and a decimal comma; an em dash for None.
 

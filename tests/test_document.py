@@ -15,6 +15,7 @@ from cchc_lib.document import (
     attention_points,
     build_document,
     check_narratives,
+    companion,
     number,
     parse_narrative,
     percent,
@@ -55,7 +56,7 @@ def test_outline_is_the_period_report_and_areas_come_from_the_plan(sample):
     assert header["number"].startswith("Số:") and header["number"].endswith("/BC-UBND")
     assert doc["subtitle"] == "Kết quả thực hiện công tác cải cách hành chính quý II năm 2023"
     assert "15/03/2023" in doc["window_line"] and "14/06/2023" in doc["window_line"]
-    assert doc["recipients"] == ["UBND huyện Hoằng Hóa;", "Phòng Nội vụ huyện Hoằng Hóa;", "Lưu: VT."]
+    assert doc["recipients"] == ["UBND huyện Hoằng Hóa;", "Phòng Nội vụ huyện Hoằng Hóa;", "Lưu: VT, VP."]
     assert doc["signature"] == {"on_behalf": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": ""}
     assert doc["sections"][4]["to_fill"] is True and not _texts(doc["sections"][4])
 
@@ -73,15 +74,22 @@ def test_the_tthc_sentences_hold_the_summary_figures(sample):
     assert f"{number(in_time)} hồ sơ trước hạn và đúng hạn ({percent(in_time / t['resolved_total'])})" in text
     kpi = summary["kpis"]["on_time_rate"]
     parts = summary["kpi_parts"]["on_time_rate"]
-    assert f"{percent(kpi)} ({number(parts['numerator'])}/{number(parts['denominator'])} hồ sơ); chỉ tiêu ≥ 99%: " \
+    assert f"{percent(kpi)} ({number(parts['numerator'])}/{number(parts['denominator'])} hồ sơ đã giải quyết); " \
+           "chỉ tiêu ≥ 99%: " \
            f"{'đạt' if kpi >= 0.99 else 'chưa đạt'}" in text
     egov = next(s for s in doc["sections"][1]["subsections"] if "chính quyền điện tử" in s["heading"])
     egov_text = " ".join(_texts(egov))
     for key in ("online_rate", "full_online_rate", "e_result_rate"):
         assert percent(summary["kpis"][key]) in egov_text
+    # a hand-entered indicator sits under the area targets.csv gives it: staff qualification under
+    # "chế độ công vụ" (area 4), electronic work files under e-government (area 6)
+    subsections = {sub["heading"][3:]: " ".join(_texts(sub)) for sub in doc["sections"][1]["subsections"]}
     for target in summary["targets"]:
         if target["kpi"] in ("officials_qualified", "e_work_files"):
-            assert percent(target["actual"]) in egov_text
+            name = summary["plan"]["areas"][str(target["area"])]
+            assert percent(target["actual"]) in subsections[name]
+            assert [n for n, t in subsections.items() if percent(target["actual"]) + " (theo" in t] == [name]
+    assert summary["plan"]["areas"]["4"] == "Cải cách chế độ công vụ"
 
 
 def test_assessment_names_the_worst_field_overdue_work_and_falling_kpis(sample):
@@ -100,18 +108,28 @@ def test_assessment_names_the_worst_field_overdue_work_and_falling_kpis(sample):
     assert fell, "the sample's Q2 has KPIs below Q1's (guards the check below)"
     for key in fell:
         before, now = percent(previous[key]), percent(summary["kpis"][key])
-        assert f"giảm từ {before} ({summary['previous']['period']}) xuống {now}" in points
+        base = number(summary["previous"]["kpi_parts"][key]["denominator"])
+        assert f"giảm từ {before} ({base} hồ sơ, quý I năm 2023) xuống {now}" in points
     # a KPI that rose is not named
     risen = copy.deepcopy(summary)
     risen["previous"]["kpis"] = {k: 0.0 for k in previous}
     assert "giảm từ" not in " ".join(attention_points(risen))
+    # a previous period the data does not cover whole is no base for a comparison
+    partial = copy.deepcopy(summary)
+    partial["previous"]["covered"] = False
+    text = " ".join(attention_points(partial))
+    assert "giảm từ" not in text and "không có kỳ trước để so sánh" in text
 
 
-def test_conflicting_targets_are_shown_as_such(sample):
+def test_conflicting_targets_are_a_data_problem_and_each_kpi_is_judged_once(sample):
     ctx, summary = sample
     doc = build_document(summary, ctx.unit.document)
-    text = " ".join(_texts(doc["sections"][2]))
-    assert "kế hoạch ghi nhiều chỉ tiêu khác nhau (95%, 96%, 100%" in text
+    body = " ".join(" ".join(_texts(s)) for s in doc["sections"])
+    assert "nhiều chỉ tiêu khác nhau" not in body and "nhiều giá trị" not in body
+    assert body.count("Tỷ lệ hài lòng: 94,7%") == 2  # once in II (with its base), once in III
+    assert "chỉ tiêu ≥ 95%" in body and "chỉ tiêu ≥ 96%" not in body and "≥ 100%: chưa đạt" in body
+    notes = " ".join(item["note"] for item in companion(summary))
+    assert "kế hoạch ghi nhiều chỉ tiêu khác nhau (95%, 96%, 100%" in notes
 
 
 def test_next_period_lists_the_milestones_due_and_the_overdue_ones(sample):
@@ -121,8 +139,12 @@ def test_next_period_lists_the_milestones_due_and_the_overdue_ones(sample):
     nxt = summary["plan"]["next_period"]
     assert nxt["name"] == "Quý III năm 2023" and nxt["start"] == "2023-06-15" and nxt["end"] == "2023-09-14"
     assert all("2023-06-15" <= m["due"] <= "2023-09-14" for m in nxt["milestones"])
-    assert len(section["bullets"]) == len(nxt["milestones"]) + len(summary["plan"]["overdue"])
-    assert str(len(nxt["milestones"])) in section["paragraphs"][0]
+    tasks = {m["task_id"] for m in nxt["milestones"]}
+    # one line per task, its milestones of the window together ("quý III và 9 tháng năm 2023, hạn 14/09/2023")
+    assert len(section["bullets"]) == len(tasks) + len({m["task_id"] for m in summary["plan"]["overdue"]})
+    assert section["paragraphs"][0] == f"Trong quý III năm 2023, tập trung thực hiện {len(tasks):02d} nhiệm vụ đến " \
+                                       "hạn theo kế hoạch:"
+    assert any("(quý III năm 2023 và 9 tháng năm 2023, hạn 14/09/2023)" in b for b in section["bullets"])
 
 
 def test_the_office_words_go_to_their_sections(sample, tmp_path):

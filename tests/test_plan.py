@@ -190,8 +190,10 @@ def test_status_of_each_milestone_at_the_end_of_a_period(tmp_path):
                   ("A-2", "2023-Q2"): "not_yet_due", ("A-2", "2023-H1"): "not_yet_due",
                   ("A-2", "2023-Q3"): "not_yet_due", ("A-2", "2023-Q4"): "not_yet_due",
                   ("B-1", "continuous"): "continuous", ("B-2", "on_notice"): "no_fixed_date"}
-    assert states(folder, "2023-Q2")[("A-2", "2023-Q2")] == "overdue"  # done after the period's end
-    assert states(folder, "2023-H1")[("A-2", "2023-Q2")] == "overdue"
+    # due on the window's last day (14/06) and done after it: not yet late in that window's report
+    assert states(folder, "2023-Q2")[("A-2", "2023-Q2")] == "not_yet_due"
+    assert states(folder, "2023-H1")[("A-2", "2023-Q2")] == "not_yet_due"
+    assert states(folder, "2023-9M")[("A-2", "2023-Q2")] == "done_late"
     assert states(folder, "2023-Q3")[("A-2", "2023-Q2")] == "done_late"
     assert states(folder, "2023-Q3")[("A-2", "2023-H1")] == "overdue"
     assert states(folder, "2023-Q2", "calendar")[("A-2", "2023-Q2")] == "done_on_time"  # due 30/06 under calendar
@@ -207,7 +209,11 @@ def test_done_late_and_overdue_days_and_latest_update(tmp_path):
     status = milestone_status(load_plan(folder), *parse_period("2023-Q1").window("decree09"), "decree09").set_index(
         ["task_id", "milestone"])
     assert status.loc[("A-1", "31/01/2023"), "state"] == "done_late"
-    assert status.loc[("A-2", "2023-Q1"), ["state", "days_overdue"]].tolist() == ["overdue", 0]
+    # due on the window's last day, not done: not overdue in that window's report; overdue in the next one
+    assert status.loc[("A-2", "2023-Q1"), ["state", "days_overdue"]].tolist() == ["not_yet_due", None]
+    later = milestone_status(load_plan(folder), *parse_period("2023-H1").window("decree09"), "decree09").set_index(
+        ["task_id", "milestone"])
+    assert later.loc[("A-2", "2023-Q1"), ["state", "days_overdue"]].tolist() == ["overdue", 92]
     assert status.loc[("B-1", "continuous"), ["latest_status", "latest_date", "evidence"]].tolist() == [
         "in_progress", D(2023, 2, 28), "Lần 2"]
 
@@ -216,7 +222,7 @@ def test_counts_by_area(tmp_path):
     folder = write_plan(tmp_path, TASKS, ["A-1,31/01/2023,20/01/2023,hoàn thành,,"])
     status = milestone_status(load_plan(folder), *parse_period("2023-Q1").window("decree09"), "decree09")
     assert count_states(status, "area") == {
-        "1": {"due": 2, "done_on_time": 1, "done_late": 0, "overdue": 1, "not_yet_due": 4, "continuous": 0,
+        "1": {"due": 1, "done_on_time": 1, "done_late": 0, "overdue": 0, "not_yet_due": 5, "continuous": 0,
               "no_fixed_date": 0},
         "2": {"due": 0, "done_on_time": 0, "done_late": 0, "overdue": 0, "not_yet_due": 0, "continuous": 1,
               "no_fixed_date": 1},
@@ -235,7 +241,8 @@ def test_targets_compare_kpis_and_hand_entered_indicators(tmp_path):
     assert q1 == {"T1": (0.995, True), "T2": (0.97, False), "T3": (None, None), "T4": (None, None)}
     q3 = {t["target_id"]: (t["actual"], t["met"], t["actual_source"])
           for t in evaluate_targets(plan, kpis, parse_period("2023-Q3"), "decree09")}
-    assert q3["T2"] == (0.985, True, "Báo cáo 2 (2023-H1)")  # the latest entry of a period ending before
+    # the latest entry of a period ending before, its period named in words
+    assert q3["T2"] == (0.985, True, "Báo cáo 2 (số liệu 6 tháng đầu năm 2023)")
 
 
 def test_plan_problems_name_file_row_and_column(tmp_path):
