@@ -16,6 +16,11 @@ After a many-unit run, ``OUT`` holds one folder per unit, ``OUT/<unit-slug>/<PER
 
 A sum holds only what every unit knows: where one unit cannot tell a count or a KPI's part
 (``null`` in its JSON: channels unknown, say), the sum is ``null`` too.
+
+What the district reads first (the gap of each unit to its targets and its band, the units
+needing attention, each unit's change since the previous comparable period, the late dossiers
+per unit and field) is worked out in :mod:`cchc_lib.rollup_analysis`; the roll-up's workbook
+and Word document are written by :mod:`cchc_lib.rollup_outputs`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths, vi
+from . import rollup_analysis as analysis
 from .dossiers import COUNT_KEYS
 from .errors import ParameterError, ReportError
 from .params import check_period_and_cutoff
@@ -210,6 +216,52 @@ def load_unit_summaries(out_dir: Path, period_id: str, expected: list[str], cuto
     return summaries, missing
 
 
+def load_previous_summaries(out_dir: Path, period_id: str, summaries: list[dict],
+                            cutoff: str | None = None) -> dict[str, dict]:
+    """Each unit's report of the previous comparable period (``<slug>/<previous>.json``), for
+    the change since then: slug → ``{"summary": dict or None, "reason": why not ("" when read)}``.
+    A report of another period or cut-off, or without the dossier figures, is not used."""
+    previous_id = parse_period(period_id).previous().id
+    found: dict[str, dict] = {}
+    for slug in [s["unit_slug"] for s in summaries]:
+        path = Path(out_dir) / slug / f"{previous_id}.json"
+        if not path.is_file():
+            found[slug] = {"summary": None, "reason": ""}
+            continue
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            found[slug] = {"summary": None, "reason": f"không đọc được tệp {slug}/{previous_id}.json"}
+            continue
+        problem = _summary_problem(summary, previous_id, cutoff)
+        found[slug] = {"summary": None if problem else summary, "reason": problem}
+    return found
+
+
+REPORT_KINDS = ("html", "pdf", "docx", "xlsx", "json")  # a unit's period files the roll-up links, in this order
+
+
+def unit_report_links(out_dir: Path, period_id: str, slugs: list[str]) -> dict[str, dict[str, str]]:
+    """The unit's files of the period present in ``out_dir`` as links relative to the roll-up's
+    folder (``_tong-hop/``): slug → ``{"html": "../<slug>/<PERIOD>.html", …, "index": …}``; the
+    folder name is percent-encoded, so the links work wherever the output folder is published.
+
+    >>> import tempfile; out = Path(tempfile.mkdtemp()); (out / "xa a").mkdir()
+    >>> _ = (out / "xa a" / "2023-Q1.html").write_text("x", encoding="utf-8")
+    >>> unit_report_links(out, "2023-Q1", ["xa a", "xa-b"])
+    {'xa a': {'html': '../xa%20a/2023-Q1.html'}, 'xa-b': {}}
+    """
+    from urllib.parse import quote
+
+    links: dict[str, dict[str, str]] = {}
+    for slug in slugs:
+        folder = Path(out_dir) / slug
+        names = [*(f"{period_id}.{kind}" for kind in REPORT_KINDS), "index.html"]
+        links[slug] = {(name.rsplit(".", 1)[1] if name.startswith(period_id) else "index"):
+                       f"../{quote(slug, safe='')}/{name}" for name in names if (folder / name).is_file()}
+    return links
+
+
 # ---------------------------------------------------------------------------------------------
 # the sums
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +328,8 @@ def rank_units(units: list[dict], kpi: str) -> list[dict]:
 
 
 def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: str, cutoff: str,
-                         now: dt.datetime | None = None) -> dict:
+                         now: dt.datetime | None = None, previous: dict[str, dict] | None = None,
+                         links: dict[str, dict[str, str]] | None = None) -> dict:
     """The roll-up's JSON summary over the units' ``summaries`` (from :func:`load_unit_summaries`).
 
     Keys shared with the unit report keep their meaning there: ``period``, ``period_name``,
@@ -287,6 +340,10 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
     roll-up's JSON). A count or a KPI part
     some unit cannot tell is null in the sum, never taken as zero; with no unit at all, the
     counts are null too.
+
+    ``previous`` (from :func:`load_previous_summaries`) gives each unit's change since the
+    previous comparable period, ``links`` (from :func:`unit_report_links`) the links to its
+    files; see :func:`_district_view` for the keys they add.
     """
     period = parse_period(period_id)
     start, end = period.window(cutoff)
@@ -342,6 +399,7 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
             "units": rank_units(entries, key),
         }
 
+    view = _district_view(summaries, units, ranking, previous or {}, links or {})
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": KIND,
@@ -364,6 +422,46 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
         "missing_units": [{"unit_slug": m["unit_slug"], "reason": m["reason"]} for m in missing],
         "ranking": ranking,
         "target_levels": _target_levels(summaries),
+        **view,
+    }
+
+
+def _district_view(summaries: list[dict], units: list[dict], ranking: dict, previous: dict[str, dict],
+                   links: dict[str, dict[str, str]]) -> dict:
+    """What the district reads first, added to the roll-up (:mod:`cchc_lib.rollup_analysis`).
+
+    Each unit of ``units`` gets ``gaps`` (per KPI: its gap to its plan's target, ``target_id,
+    comparison, target, points, band``, or null), ``change`` (since the previous comparable
+    period), ``links`` and ``by_field`` (its counts per field, for the workbook); each entry of
+    ``ranking.<kpi>.units`` its ``gap``, and each ``ranking.<kpi>`` the roll-up's gaps to the
+    target levels (``total_gaps``). Returned, the new top-level keys: ``gap_bands``,
+    ``attention``, ``change``, ``late_by_unit``.
+    """
+    for summary, unit in zip(summaries, units, strict=True):
+        slug = unit["unit_slug"]
+        unit["gaps"] = analysis.unit_gaps(summary, KPI_KEYS)
+        before = previous.get(slug) or {}
+        unit["change"] = analysis.unit_change(summary, before.get("summary"), before.get("reason") or "")
+        unit["links"] = dict(links.get(slug) or {})
+        unit["by_field"] = summary["dossiers"]["by_field"]
+    gaps = {u["unit_slug"]: u["gaps"] for u in units}
+    for key, entry in ranking.items():
+        for ranked in entry["units"]:
+            ranked["gap"] = gaps[ranked["unit_slug"]][key]
+        entry["total_gaps"] = [{"target_id": t["target_id"], "comparison": t["comparison"], "value": t["value"],
+                                "points": (points := analysis.gap_points(entry["value"], t["comparison"], t["value"])),
+                                "band": analysis.gap_band(points)} for t in entry["targets"]]
+    first = summaries[0] if summaries else None
+    period = parse_period(first["period"]).previous() if first else None
+    parts_before = {slug: (p.get("summary") or {}).get("kpi_parts") or {} for slug, p in previous.items()}
+    chosen = analysis.attention(units)
+    return {
+        "gap_bands": [{"band": band, "label": label, "least_shortfall_points": least}
+                      for band, label, least in analysis.GAP_BANDS],
+        "attention": {"threshold_points": analysis.ATTENTION_POINTS, "units": chosen},
+        "change": {"period": period.id if period else None, "period_name": period.name_vi if period else None,
+                   **analysis.total_change(units, {s["unit_slug"]: s["kpi_parts"] for s in summaries}, parts_before)},
+        "late_by_unit": analysis.late_by_unit(summaries),
     }
 
 
@@ -409,7 +507,7 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
         raise ReportError("no period given")
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
-        raise ReportError(f"--format: unknown {', '.join(unknown) or '(none)'}; choose from html,pdf,json")
+        raise ReportError(f"--format: unknown {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}")
     out = Path(out_dir).resolve()
     units = ",".join(parse_units(list(expected)))
     contexts = [check_rollup_parameters(p, cutoff, out, units) for p in periods]
@@ -485,6 +583,7 @@ def _build_rollup_period(parameters: dict, staging: Path, target: Path, formats:
                 built.append(f"{period_id}.pdf")
             if "html" not in formats:
                 html_file.unlink()
+        built += _write_outputs(summary, staging, formats)
         if "json" in formats:
             step = "json"
             text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
@@ -499,6 +598,30 @@ def _build_rollup_period(parameters: dict, staging: Path, target: Path, formats:
     return built
 
 
+def _write_outputs(summary: dict, staging: Path, formats: tuple[str, ...]) -> list[str]:
+    """The roll-up's Word document and workbook (those of ``formats``) written into ``staging``;
+    a failure names its step (``docx`` / ``xlsx``)."""
+    from .rollup_outputs import write_rollup_docx, write_rollup_xlsx
+
+    written = []
+    for kind, write in (("docx", write_rollup_docx), ("xlsx", write_rollup_xlsx)):
+        if kind in formats:
+            try:
+                write(summary, staging / f"{summary['period']}.{kind}")
+            except Exception as exc:  # noqa: BLE001 - reported with its step
+                raise _StepError(kind, f"{type(exc).__name__}: {_first_line(exc)}") from exc
+            written.append(f"{summary['period']}.{kind}")
+    return written
+
+
+class _StepError(Exception):
+    """A step of a roll-up period that failed: its name and what went wrong."""
+
+    def __init__(self, step: str, error: str) -> None:
+        super().__init__(error)
+        self.step, self.error = step, error
+
+
 def _step_failure(exc: Exception, step: str) -> tuple[str, str]:
     """The step that failed and what went wrong: a notebook cell's error names its cell."""
     from papermill.exceptions import PapermillExecutionError
@@ -509,6 +632,8 @@ def _step_failure(exc: Exception, step: str) -> tuple[str, str]:
         return f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {_first_line(exc.evalue)}"
     if isinstance(exc, StepTimeout):
         return step, str(exc)
+    if isinstance(exc, _StepError):
+        return exc.step, exc.error
     return step, f"{type(exc).__name__}: {_first_line(exc)}"
 
 

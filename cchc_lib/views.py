@@ -291,9 +291,10 @@ def show_summary(summary: dict) -> JSON:
 # ---------------------------------------------------------------------------------------------
 
 COLUMN_WIDTHS.update({
-    "cchc-rollup-kpis": [34, 11, 17, 22, 16],
-    "cchc-rollup-rank": [8, 34, 13, 19, 26],
-    "cchc-rollup-units": [5, 21, 12, 12, 11, 11, 10, 18],
+    "cchc-rollup-kpis": [28, 10, 14, 17, 19, 12],
+    "cchc-rollup-rank": [7, 29, 11, 15, 19, 19],
+    "cchc-rollup-units": [4, 20, 9, 9, 9, 9, 9, 12, 19],
+    "cchc-rollup-change": [4, 20, 16, *[60 / 6] * 6],
 })
 _COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 
@@ -313,9 +314,30 @@ def _place_of(units: list[dict]) -> list[str]:
     return []
 
 
+def _gap_cell(gap: dict | None) -> dict | None:
+    """A gap to a target as a table cell shows it: its text, its band (the cell's shade) and the
+    band's name, the target it is measured against."""
+    from .rollup_analysis import BAND_LABELS_VI, gap_text
+
+    if gap is None:
+        return None
+    value = gap.get("target", gap.get("value"))
+    return {"text": gap_text(gap["points"]), "band": gap["band"], "label": BAND_LABELS_VI[gap["band"]],
+            "target": f"{_comparison(gap['comparison'])} {vi_percent(value)} ({gap['target_id']})"}
+
+
+def _unit_link(unit: dict) -> dict:
+    """A unit's name and the links to its files (the page of the period first)."""
+    links = unit.get("links") or {}
+    files = [{"href": links[kind], "label": label} for kind, label in
+             (("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel"), ("index", "Các kỳ")) if kind in links]
+    return {"name": unit["unit"], "href": links.get("html") or links.get("pdf"), "files": files}
+
+
 def show_rollup_header(summary: dict) -> HTML:
     """Title block of the roll-up: area, period, window and cut-off, the units summed and,
-    prominently, the units missing (left out of every figure, not counted as zero)."""
+    prominently, the units missing (left out of every figure, not counted as zero). It also
+    carries the roll-up's own style rules (``sections/rollup.css``)."""
     generated = vi.local_time(summary["generated_at"])
     units = summary["units"]
     return _render(
@@ -327,30 +349,70 @@ def show_rollup_header(summary: dict) -> HTML:
     )
 
 
+def show_rollup_attention(summary: dict, limit: int | None = None) -> HTML:
+    """The box "Đơn vị cần chú ý": the units furthest from a target of their plan (a shortfall of
+    at least the threshold), each with its figures; the first ``limit`` (all of them in the JSON)."""
+    from .rollup_analysis import ATTENTION_LIMIT
+
+    chosen = summary["attention"]["units"]
+    shown = chosen[: limit or ATTENTION_LIMIT]
+    links = {u["unit_slug"]: _unit_link(u) for u in summary["units"]}
+    rows = [{"unit": links[u["unit_slug"]],
+             "shortfalls": [{**i, "name": i["name"][:1].lower() + i["name"][1:], "gap": _gap_cell(i)}
+                       for i in u["items"][:3]],
+             "more": max(len(u["items"]) - 3, 0)} for u in shown]
+    return _render("rollup_attention", rows=rows, more=len(chosen) - len(shown),
+                   threshold=vi_decimal(summary["attention"]["threshold_points"], trim=True),
+                   unit_count=summary["unit_count"])
+
+
 _VERDICT_VI = {True: "Đạt", False: "Chưa đạt", None: "—"}
+
+
+def _band_legend(summary: dict) -> list[dict]:
+    bands = summary["gap_bands"]
+    legend = []
+    for i, b in enumerate(bands):
+        upper = bands[i + 1]["least_shortfall_points"] if i + 1 < len(bands) else None
+        least = b["least_shortfall_points"]
+        if least is None:
+            rule = "đạt hoặc vượt chỉ tiêu"
+        elif upper is None:
+            rule = f"thiếu từ {vi_decimal(least, trim=True)} điểm % trở lên"
+        elif not least:
+            rule = f"thiếu dưới {vi_decimal(upper, trim=True)} điểm %"
+        else:
+            rule = f"thiếu từ {vi_decimal(least, trim=True)} đến dưới {vi_decimal(upper, trim=True)} điểm %"
+        legend.append({"band": b["band"], "label": b["label"], "rule": rule})
+    return legend
 
 
 def show_rollup_ranking(summary: dict) -> HTML:
     """The KPIs over all units (recomputed from the summed parts) against the plans' targets,
-    then per KPI the units ranked best first, those below a target marked "Chưa đạt"."""
+    with the gap to each target; then per KPI the units ranked best first, those below a target
+    marked "Chưa đạt", each with its gap to its target, shaded by band and named in words."""
     from .dossiers import KPI_NAMES_VI
 
+    links = {u["unit_slug"]: _unit_link(u) for u in summary["units"]}
     kpis = []
     for key, ranking in summary["ranking"].items():
         entries = ranking["units"]
         kpis.append({
             "name": KPI_NAMES_VI.get(key, key), "value": ranking["value"], **summary["kpi_parts"][key],
             "targets": [{**t, "comparison": _comparison(t["comparison"])} for t in ranking["targets"]],
+            "gaps": [_gap_cell(g) for g in ranking.get("total_gaps", []) if g["points"] is not None],
             "below": sum(1 for e in entries if e["met"] is False),
             "judged": sum(1 for e in entries if e["met"] is not None),
-            "units": [{**e, "met": str(e["met"]).lower(), "verdict": _VERDICT_VI[e["met"]]} for e in entries],
+            "units": [{**e, "link": links[e["unit_slug"]], "met": str(e["met"]).lower(),
+                       "verdict": _VERDICT_VI[e["met"]], "gap": _gap_cell(e.get("gap"))} for e in entries],
         })
-    return _render("rollup_ranking", kpis=kpis)
+    return _render("rollup_ranking", kpis=kpis, legend=_band_legend(summary))
 
 
 def show_rollup_units(summary: dict) -> HTML:
     """Each unit's figures side by side (received, resolved, on-time and online rates, overdue
-    milestones of its plan, targets not met), the missing units among them, and the total."""
+    dossiers and milestones of its plan, targets not met), a link to its report, the missing
+    units among them, and the total."""
     from .dossiers import KPI_NAMES_VI
     from .plan import INDICATOR_NAMES_VI
 
@@ -362,9 +424,9 @@ def show_rollup_units(summary: dict) -> HTML:
         return {"value": value, "unknown": value is None and part["denominator"] is None}
 
     rows = [
-        {"unit": u["unit"], "slug": u["unit_slug"], "received": u["dossiers"]["received_total"],
+        {"unit": u["unit"], "slug": u["unit_slug"], "link": _unit_link(u), "received": u["dossiers"]["received_total"],
          "resolved": u["dossiers"]["resolved_total"], "on_time": rate("on_time_rate", u["unit_slug"]),
-         "online": rate("online_rate", u["unit_slug"]),
+         "online": rate("online_rate", u["unit_slug"]), "pending_overdue": u["dossiers"]["pending_overdue"],
          "overdue": u["tasks"]["overdue"] if u["tasks"] else None, "has_plan": bool(u["tasks"]),
          "below_target": u["below_target"]}
         for u in summary["units"]
@@ -373,9 +435,58 @@ def show_rollup_units(summary: dict) -> HTML:
     total = {"received": summary["dossiers"]["total"]["received_total"],
              "resolved": summary["dossiers"]["total"]["resolved_total"],
              "on_time": rate("on_time_rate", None), "online": rate("online_rate", None),
+             "pending_overdue": summary["dossiers"]["total"]["pending_overdue"],
              "overdue": None if any(v is None for v in overdue) else sum(overdue)}
     names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
     legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": _comparison(t["comparison"])}
               for t in summary["target_levels"]]
     return _render("rollup_units", rows=rows, missing=summary["missing_units"], total=total,
                    unit_count=summary["unit_count"], legend=legend)
+
+
+def _change_cell(change: dict | None) -> dict:
+    from .rollup_analysis import change_text
+
+    points = (change or {}).get("points")
+    direction = "none" if points is None else ("up" if points >= 0.05 else "down" if points <= -0.05 else "same")
+    return {"current": (change or {}).get("current"), "previous": (change or {}).get("previous"),
+            "text": change_text(points), "direction": direction}
+
+
+def show_rollup_changes(summary: dict) -> HTML:
+    """Each unit's change since the previous comparable period, per main KPI (the rate now, the
+    rate then and the change in points); a unit without a comparable period says why."""
+    from .dossiers import KPI_NAMES_VI
+    from .rollup_analysis import CHANGE_KPIS
+
+    rows = []
+    for u in summary["units"]:
+        change = u["change"]
+        rows.append({"link": _unit_link(u), "comparable": change["comparable"], "reason": change["reason"],
+                     "cells": [_change_cell((change["kpis"] or {}).get(k)) for k in CHANGE_KPIS]})
+    total = summary["change"]
+    return _render("rollup_changes", rows=rows, headers=[KPI_NAMES_VI[k] for k in CHANGE_KPIS],
+                   period_name=total["period_name"] or "", total_units=total["unit_count"],
+                   total=[_change_cell(total["kpis"][k]) for k in CHANGE_KPIS] if total["unit_count"] else None)
+
+
+def show_rollup_late(summary: dict, columns: int = 12) -> HTML:
+    """The late dossiers ((10) + (13)) of each unit per field: the ``columns`` fields with the
+    most late dossiers (the others in one column), the unit's total, and the total per field."""
+    late = summary["late_by_unit"]
+    fields = late["fields"][:columns]
+    others = late["fields"][columns:]
+
+    def cells(by_field: dict) -> list:
+        rest = [by_field.get(f, 0) for f in others]
+        return [by_field.get(f, 0) for f in fields] + ([None if None in rest else sum(rest)] if others else [])
+
+    names = fields + (["Lĩnh vực khác"] if others else [])
+    links = {u["unit_slug"]: _unit_link(u) for u in summary["units"]}
+    rows = [{"link": links[r["unit_slug"]], "cells": cells(r["by_field"]),
+             **{k: r[k] for k in ("resolved_late", "pending_overdue", "total")}} for r in late["units"]]
+    counted = len(names) + 3
+    widths = [4, 22, *[74 / counted] * counted]
+    total = {**late["total"], "cells": cells(late["total"]["by_field"])}
+    return _render("rollup_late", fields=names, rows=rows, total=total, widths=widths, min_width=260 + 64 * counted,
+                   unit_count=summary["unit_count"])

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from cchc_lib import paths, rollup, views
+from cchc_lib import paths, rollup, rollup_analysis, views
 from cchc_lib.errors import ParameterError, ReportError
 from cchc_lib.publish import list_units, write_units_index
 
@@ -64,6 +64,11 @@ def _unit(slug: str, name: str, by_field: dict[str, dict], parts: dict, targets:
 @pytest.fixture
 def units() -> list[dict]:
     """Three units: A and B know every channel; C does not know the channels of Hộ tịch."""
+    return three_units()
+
+
+def three_units() -> list[dict]:
+    """The three units of the fixture ``units``."""
     a = _unit("xa-a", "Xã A", {"Chứng thực": _counts(10, 4, 5, 1, 9, 3, 5, 1, 1, 1, 0),
                                 "Hộ tịch": _counts(6, 2, 4, 0, 6, 6, 0, 0, 0, 0, 0)},
               _parts(on_time_rate=(14, 15), online_rate=(6, 15), satisfaction_rate=(9, 10)),
@@ -262,9 +267,10 @@ def test_the_views_show_the_ranking_the_marks_and_the_missing_units(units):
     assert '<td class="verdict-false">Chưa đạt (T4, T6)</td>' in ranking
     assert "≥ 99% (T1)" in ranking and '<td class="num verdict-false">2 / 3</td>' in ranking
     table = views.show_rollup_units(summary).data
-    assert '<td colspan="6" class="unknown">Không tổng hợp: chưa có báo cáo kỳ này</td>' in table
+    assert '<td colspan="7" class="unknown">Không tổng hợp: chưa có báo cáo kỳ này</td>' in table
     assert re.search(r'<td class="total">Toàn địa bàn \(3 đơn vị\)</td><td class="num">46</td><td class="num">43</td>'
-                     r'<td class="num">95%</td><td class="num unknown">không rõ</td><td class="num">6</td>', table)
+                     r'<td class="num">95%</td><td class="num unknown">không rõ</td><td class="num">1</td>'
+                     r'<td class="num">6</td>', table)
     assert '<td class="verdict-false">3: T1, T4, T6</td>' in table
     for html in (header, tthc, ranking, table):
         assert_no_live_markup(html)
@@ -397,3 +403,184 @@ def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, 
     assert after == before
     assert (folder / "_failed" / f"{ROLLUP_PERIOD}.ipynb").is_file()
     assert not list(folder.glob(".staging-*"))
+
+
+# ---------------------------------------------------------------------------------------------
+# what the district reads first: gaps, bands, attention, change, late dossiers, links
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "comparison", "target", "points", "band", "text"), [
+    (0.982, ">=", 0.99, -0.8, "near", "−0,8 điểm %"),
+    (1.0, ">=", 0.99, 1.0, "met", "+1,0 điểm %"),
+    (0.99, ">=", 0.99, 0.0, "met", "bằng chỉ tiêu"),
+    (0.9504, ">=", 1.0, -4.96, "short", "−5,0 điểm %"),  # judged as shown: 5,0 points short
+    (0.9506, ">=", 1.0, -4.94, "near", "−4,9 điểm %"),
+    (0.801, ">=", 1.0, -19.9, "short", "−19,9 điểm %"),
+    (0.16, ">=", 1.0, -84.0, "far", "−84,0 điểm %"),
+    (0.88, ">=", 1.0, -12.0, "short", "−12,0 điểm %"),
+    (0.07, "<=", 0.05, -2.0, "near", "−2,0 điểm %"),
+])
+def test_the_gap_to_a_target_its_band_and_its_words(value, comparison, target, points, band, text):
+    gap = rollup_analysis.gap_points(value, comparison, target)
+    assert gap == pytest.approx(points) and rollup_analysis.gap_band(gap) == band
+    assert rollup_analysis.gap_text(gap) == text
+    assert rollup_analysis.BAND_LABELS_VI == {"met": "Đạt", "near": "Gần đạt", "short": "Còn thấp", "far": "Cách xa"}
+
+
+def test_each_unit_gets_its_gap_to_the_target_it_is_furthest_from(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    a, b, c = summary["units"]
+    assert a["gaps"]["on_time_rate"] == {"target_id": "T1", "comparison": ">=", "target": 0.99, "points": -5.67,
+                                         "band": "short"}
+    # A's satisfaction 90% against T4 (95%) and T6 (100%): measured against T6
+    assert a["gaps"]["satisfaction_rate"] == {"target_id": "T6", "comparison": ">=", "target": 1.0, "points": -10.0,
+                                              "band": "short"}
+    assert a["gaps"]["online_rate"] is None  # no target
+    assert (b["gaps"]["on_time_rate"]["points"], b["gaps"]["on_time_rate"]["band"]) == (1.0, "met")
+    assert (b["gaps"]["satisfaction_rate"]["target_id"], b["gaps"]["satisfaction_rate"]["points"]) == ("T6", 0.0)
+    assert c["gaps"]["on_time_rate"]["points"] == -19.0 and c["gaps"]["satisfaction_rate"] is None
+    ranked = {e["unit_slug"]: e["gap"] for e in summary["ranking"]["on_time_rate"]["units"]}
+    assert ranked["xa-c"] == c["gaps"]["on_time_rate"]
+    # the roll-up's own rate, 38/40 = 95%, against T1
+    assert summary["ranking"]["on_time_rate"]["total_gaps"] == [
+        {"target_id": "T1", "comparison": ">=", "value": 0.99, "points": -4.0, "band": "near"}]
+    assert [b["band"] for b in summary["gap_bands"]] == ["met", "near", "short", "far"]
+    assert [b["least_shortfall_points"] for b in summary["gap_bands"]] == [None, 0.0, 5.0, 20.0]
+
+
+def test_the_attention_box_names_the_units_furthest_from_a_target(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    chosen = summary["attention"]
+    assert chosen["threshold_points"] == 5.0
+    assert [(u["unit_slug"], u["worst_points"]) for u in chosen["units"]] == [("xa-c", -19.0), ("xa-a", -10.0)]
+    assert [(i["kpi"], i["points"], i["target_id"]) for i in chosen["units"][1]["items"]] == [
+        ("satisfaction_rate", -10.0, "T6"), ("on_time_rate", -5.67, "T1")]
+    html = views.show_rollup_attention(summary).data
+    assert "<h2>Đơn vị cần chú ý</h2>" in html
+    assert html.index("Xã C") < html.index("Xã A") and "Xã B" not in html
+    assert ('tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn 80%, <span class="cchc-band band-short">−19,0 điểm % so với '
+            'chỉ tiêu ≥ 99% (T1), còn thấp</span>') in html
+    assert "tỷ lệ hài lòng 90%, <span class=\"cchc-band band-short\">−10,0 điểm % so với chỉ tiêu ≥ 100% (T6)" in html
+    only_b = rollup.build_rollup_summary([units[1]], [], "2023-Q1", "decree09")
+    assert only_b["attention"]["units"] == []
+    assert ("Không có đơn vị nào thiếu từ 5 điểm % trở lên so với chỉ tiêu của kế hoạch."
+            in views.show_rollup_attention(only_b).data)
+
+
+def _months(*received: int) -> list[dict]:
+    labels = ["15–30/09", "10/2022", "11/2022", "01–14/12"]
+    return [{"month": f"m{i}", "label": label, "partial": False, "received": n, "online": 0}
+            for i, (label, n) in enumerate(zip(labels, received, strict=True))]
+
+
+def test_the_change_since_the_previous_period_only_where_its_data_covers_it(units, tmp_path):
+    a, b, c = units
+    before_a = {**a, "period": "2022-Q4", "kpis": {**a["kpis"], "on_time_rate": 0.9, "satisfaction_rate": 0.95},
+                "kpi_parts": {**a["kpi_parts"], "on_time_rate": {"numerator": 9, "denominator": 10}},
+                "dossiers": {**a["dossiers"], "by_month": _months(3, 4, 5, 2),
+                             "total": {**a["dossiers"]["total"], "received_total": 12}}}
+    before_b = {**b, "period": "2022-Q4", "dossiers": {**b["dossiers"], "by_month": _months(0, 0, 3, 2)}}
+    _write_json(tmp_path, "xa-a", before_a)
+    _write_json(tmp_path, "xa-b", before_b)
+    previous = rollup.load_previous_summaries(tmp_path, "2023-Q1", units, cutoff="decree09")
+    assert previous["xa-c"] == {"summary": None, "reason": ""} and previous["xa-a"]["summary"]["period"] == "2022-Q4"
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09", previous=previous)
+    change_a, change_b, change_c = (u["change"] for u in summary["units"])
+    assert (change_a["period"], change_a["comparable"], change_a["reason"]) == ("2022-Q4", True, "")
+    assert change_a["kpis"]["on_time_rate"] == {"previous": 0.9, "current": pytest.approx(14 / 15), "points": 3.33}
+    assert change_a["kpis"]["satisfaction_rate"]["points"] == -5.0
+    assert change_a["kpis"]["online_rate"]["points"] == 0.0
+    assert change_a["received_total"] == {"previous": 12, "current": 16}
+    assert change_b["comparable"] is False and change_b["kpis"] is None
+    assert change_b["reason"] == ("số liệu quý IV năm 2022 không đủ cả kỳ (không có hồ sơ tiếp nhận trong "
+                                  "15–30/09, 10/2022)")
+    assert (change_c["comparable"], change_c["reason"]) == (False, "chưa có báo cáo quý IV năm 2022 của đơn vị")
+    # the district's change over the units that have a comparable period (A alone), from its parts
+    assert summary["change"]["unit_count"] == 1 and summary["change"]["period_name"] == "Quý IV năm 2022"
+    assert summary["change"]["kpis"]["on_time_rate"] == {"previous": 0.9, "current": pytest.approx(14 / 15),
+                                                          "points": 3.33}
+    html = views.show_rollup_changes(summary).data
+    assert "<h2>4. So với kỳ trước (Quý IV năm 2022)</h2>" in html
+    assert '<span class="cchc-change">tăng 3,3 điểm %</span>' in html
+    assert '<td class="num cchc-change-down">90%<br><span class="cchc-change">giảm 5,0 điểm %</span>' in html
+    assert '<span class="cchc-change">không đổi</span>' in html
+    assert "Không có kỳ so sánh: chưa có báo cáo quý IV năm 2022 của đơn vị" in html
+    assert "Toàn địa bàn (1 đơn vị có kỳ so sánh)" in html
+    # a previous report of another cut-off is not compared
+    _write_json(tmp_path, "xa-a", {**before_a, "cutoff": "calendar"})
+    reason = rollup.load_previous_summaries(tmp_path, "2023-Q1", units, cutoff="decree09")["xa-a"]["reason"]
+    assert reason.startswith("báo cáo chốt số liệu theo cách khác")
+    none = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    assert none["change"]["unit_count"] == 0 and "Toàn địa bàn (" not in views.show_rollup_changes(none).data
+
+
+def test_the_late_dossiers_per_unit_and_field(units):
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    late = summary["late_by_unit"]
+    assert late["fields"] == ["Hộ tịch", "Chứng thực"]
+    assert [(u["unit_slug"], u["by_field"], u["resolved_late"], u["pending_overdue"], u["total"])
+            for u in late["units"]] == [("xa-c", {"Hộ tịch": 2}, 1, 1, 2), ("xa-a", {"Chứng thực": 1}, 1, 0, 1),
+                                        ("xa-b", {}, 0, 0, 0)]
+    assert late["total"] == {"by_field": {"Hộ tịch": 2, "Chứng thực": 1}, "resolved_late": 2, "pending_overdue": 1,
+                             "total": 3}
+    html = views.show_rollup_late(summary).data
+    assert "<th>Hộ tịch</th><th>Chứng thực</th><th>Tổng số</th>" in html
+    assert re.search(r'<td class="num">1</td><td>Xã C</td><td class="num">2</td><td class="num cchc-zero">–</td>'
+                     r'<td class="num">2</td><td class="num">1</td><td class="num">1</td>', html)
+    assert re.search(r'Toàn địa bàn \(3 đơn vị\)</td><td class="num">2</td><td class="num">1</td>'
+                     r'<td class="num">3</td><td class="num">2</td><td class="num">1</td>', html)
+    many = views.show_rollup_late(summary, columns=1).data  # the other fields in one column
+    assert "<th>Hộ tịch</th><th>Lĩnh vực khác</th>" in many
+
+
+def test_links_to_each_units_report_are_relative_and_shown_on_screen_only(units, tmp_path):
+    from weasyprint import HTML as PdfHtml
+
+    for slug in ("xa-a", 'xa "b" <i>'):
+        (tmp_path / slug).mkdir()
+        for name in ("2023-Q1.html", "2023-Q1.pdf", "index.html", "2022-Q4.html"):
+            (tmp_path / slug / name).write_text("x", encoding="utf-8")
+    links = rollup.unit_report_links(tmp_path, "2023-Q1", ["xa-a", 'xa "b" <i>', "xa-c"])
+    assert links == {"xa-a": {"html": "../xa-a/2023-Q1.html", "pdf": "../xa-a/2023-Q1.pdf",
+                              "index": "../xa-a/index.html"},
+                     'xa "b" <i>': {"html": "../xa%20%22b%22%20%3Ci%3E/2023-Q1.html",
+                                    "pdf": "../xa%20%22b%22%20%3Ci%3E/2023-Q1.pdf",
+                                    "index": "../xa%20%22b%22%20%3Ci%3E/index.html"},
+                     "xa-c": {}}
+    b = {**units[1], "unit_slug": 'xa "b" <i>'}
+    summary = rollup.build_rollup_summary([units[0], b, units[2]], [], "2023-Q1", "decree09", links=links)
+    assert summary["units"][0]["links"] == links["xa-a"]
+    table = views.show_rollup_units(summary).data
+    assert ('<a class="cchc-on-screen" href="../xa-a/2023-Q1.html">Xã A</a><span class="cchc-in-print">Xã A</span>'
+            '<br><span class="cchc-on-screen cchc-files"><a href="../xa-a/2023-Q1.pdf">PDF</a> · '
+            '<a href="../xa-a/index.html">Các kỳ</a></span>') in table
+    assert 'href="../xa%20%22b%22%20%3Ci%3E/2023-Q1.html"' in table and "<i>" not in table
+    assert "<td>Xã C</td>" in table  # no report file: no link
+    hrefs = re.findall(r'href="([^"]*)"', table)
+    assert hrefs and all(h.startswith("../") and not h.startswith("../.") for h in hrefs)
+    # the PDF prints the names, without links (a PDF cannot follow a link relative to its folder)
+    page = views.show_rollup_header(summary).data + table
+    pdf = tmp_path / "t.pdf"
+    PdfHtml(string=f"<html><body>{page}</body></html>", base_url=str(tmp_path)).write_pdf(pdf)
+    reader = PdfReader(pdf)
+    assert all(not page.get("/Annots") for page in reader.pages)
+    assert "Xã A" in reader.pages[0].extract_text()
+
+
+def test_the_page_of_units_gives_each_units_main_figures(units, tmp_path):
+    for unit in units:
+        _write_json(tmp_path, unit["unit_slug"], unit)
+    (tmp_path / "_tong-hop").mkdir()
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    (tmp_path / "_tong-hop" / "2023-Q1.json").write_text(json.dumps(summary), encoding="utf-8")
+    (tmp_path / "_tong-hop" / "2023-Q1.html").write_text("x", encoding="utf-8")
+    page = write_units_index(tmp_path).read_text(encoding="utf-8")
+    assert 'Số liệu chính: Quý I năm 2023 (15/12/2022 – 14/03/2023), theo <a href="_tong-hop/2023-Q1.html">' in page
+    rows = {slug: re.search(rf"{slug}.*?</tr>", page, re.S).group(0) for slug in ("xa-a", "xa-b", "xa-c")}
+    assert re.search(r'<td class="num">16</td><td class="num">93,3%</td><td class="num">40%</td>'
+                     r'<td class="num">0</td>\s*<td>3 <span class="band band-short">Còn thấp</span></td>', rows["xa-a"])
+    assert re.search(r'<td class="num">20</td><td class="num">100%</td><td class="num">50%</td>'
+                     r'<td class="num">0</td>\s*<td>Không</td>', rows["xa-b"])
+    assert re.search(r'<td class="num">10</td><td class="num">80%</td><td class="num">—</td>'
+                     r'<td class="num">1</td>\s*<td>1 <span class="band band-short">Còn thấp</span></td>', rows["xa-c"])
