@@ -45,6 +45,7 @@ import re
 import tempfile
 import weakref
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -66,8 +67,8 @@ KPI_SHEET = "Chỉ tiêu"
 LATE_SHEET = "Hồ sơ trễ hạn"
 FORM_CODE = "Biểu số II.06a/VPCP/KSTT"
 FORM_BASIS = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP"
-FORM_TITLE = ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT "
-              "THỦ TỤC HÀNH CHÍNH")
+FORM_TITLE = ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n"  # two lines, broken where the phrase breaks
+              "TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
 REPORTING_LABEL = "Đơn vị báo cáo: "
 RECEIVING_LABEL = "Đơn vị nhận báo cáo: "
 TO_FILL = "…………………………"  # a place left to write in by hand
@@ -79,11 +80,13 @@ SIGN_SPACE_ROWS = 4  # empty rows between the signer's title and name: the place
 FORM_NOTE = "(3) = (4) + (5) + (6) = (7) + (11)"
 FORM_SOURCE = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Hồ sơ rút, trả lại tính là đúng hạn; "
                "hồ sơ từ chối tiếp nhận không tính.")
+FACE = "Times New Roman"  # the face of official documents; LibreOffice shows it in Liberation Serif
 MAX_CELL_CHARS = 32767  # Excel's limit, in UTF-16 code units
 PERCENT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
 STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
 COMPARISON_VI = {">=": "≥", "<=": "≤", "=": "="}
+DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -106,7 +109,7 @@ _FORM_HEADER: tuple[tuple[int, int, int, int, str], ...] = (
     (1, 3, 2, 3, "Tổng số"), (1, 4, 1, 5, "Trong kỳ"), (1, 6, 2, 6, "Từ kỳ trước"),
     (1, 7, 2, 7, "Tổng số"), (1, 8, 2, 8, "Trước hạn"), (1, 9, 2, 9, "Đúng hạn"), (1, 10, 2, 10, "Quá hạn"),
     (1, 11, 2, 11, "Tổng số"), (1, 12, 2, 12, "Trong hạn"), (1, 13, 2, 13, "Quá hạn"),
-    (2, 4, 2, 4, "Trực tuyến"), (2, 5, 2, 5, "Trực tiếp, bưu chính"),
+    (2, 4, 2, 4, "Trực tuyến"), (2, 5, 2, 5, "Trực tiếp,\nbưu chính"),  # broken where the phrase breaks
 )
 FORM_COLUMNS = 13
 FORM_HEADER_ROW = 6  # the header's first row; the column numbers follow its three rows
@@ -123,8 +126,9 @@ _COLUMN_OF = {key: column for column, key in enumerate(COUNT_KEYS, start=3)}  # 
 
 _KPI_HEADER = ("STT", "Chỉ tiêu", "Kết quả", "Tử số", "Mẫu số", "So sánh", "Mục tiêu", "Đánh giá",
                "Ghi chú", "Nội dung trong kế hoạch", "Vị trí trong kế hoạch", "Nguồn số liệu")
-_KPI_WIDTHS = (6, 40, 10, 9, 9, 9, 10, 11, 20, 60, 24, 36)
+_KPI_WIDTHS = (6, 36, 10, 9, 9, 9, 10, 11, 18, 48, 24, 32)
 _KPI_PERCENT_COLUMNS = (3, 7)
+_KPI_CENTERED_COLUMNS = (1, 6, 8)  # STT, So sánh, Đánh giá
 _LATE_HEADER = ("STT", "Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Tình trạng", "Hạn giải quyết", "Số ngày trễ", "Xin lỗi")
 _LATE_WIDTHS = (6, 26, 48, 26, 17, 15, 12, 10)
 
@@ -319,10 +323,10 @@ def _put_count(ws: Worksheet, row: int, key: str, value: object, parts: list[obj
 
 
 def _zone(ws: Worksheet, row: int, zone: tuple[int, int], value: object, font: Font | None = None,
-          horizontal: str = "center", height: float | None = None) -> Cell:
+          horizontal: str = "center", height: float | None = None, indent: int = 0) -> Cell:
     """A text across the columns of ``zone`` (merged), wrapped."""
     cell = _put(ws, row, zone[0], value)
-    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
     if font is not None:
         cell.font = font
     if zone[1] > zone[0]:
@@ -338,8 +342,8 @@ def _form_title(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     italic = Font(italic=True)
     _zone(ws, 1, _TOP_LEFT, FORM_CODE, _BOLD, height=32)
     _zone(ws, 2, _TOP_LEFT, FORM_BASIS, italic, height=32)
-    _zone(ws, 1, _TOP_RIGHT, REPORTING_LABEL + (author.reporting or TO_FILL), _BOLD, "left")
-    _zone(ws, 2, _TOP_RIGHT, RECEIVING_LABEL + (author.receiving or TO_FILL), _BOLD, "left")
+    _zone(ws, 1, _TOP_RIGHT, REPORTING_LABEL + (author.reporting or TO_FILL), _BOLD, "left", indent=1)
+    _zone(ws, 2, _TOP_RIGHT, RECEIVING_LABEL + (author.receiving or TO_FILL), _BOLD, "left", indent=1)
     title = _put(ws, 1, _TOP_CENTER[0], FORM_TITLE)
     title.font, title.alignment = Font(bold=True, size=12), _HEADER_ALIGN
     ws.merge_cells(start_row=1, start_column=_TOP_CENTER[0], end_row=2, end_column=_TOP_CENTER[1])
@@ -513,7 +517,7 @@ def _kpi_line(ws: Worksheet, row: int, number: int, name: object, value: object,
     for column, item in enumerate(values, start=1):
         cell = _put(ws, row, column, item, PERCENT if column in _KPI_PERCENT_COLUMNS else None)
         cell.border = _BORDER
-        cell.alignment = _WRAP
+        cell.alignment = _CENTER_TOP if column in _KPI_CENTERED_COLUMNS else _WRAP
     if note:
         ws.cell(row=row, column=_KPI_HEADER.index("Ghi chú") + 1).font = Font(bold=True, color="C00000")
     _fit_height(ws, row)
@@ -537,7 +541,7 @@ def _kpi_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
         number += 1
         own = [t for t in targets if t.get("kpi") == kpi] or [None]
         for target in own:
-            _kpi_line(ws, row, number, indicator_name(kpi), value, parts.get(kpi) or {}, target, "hồ sơ TTHC")
+            _kpi_line(ws, row, number, indicator_name(kpi), value, parts.get(kpi) or {}, target, DOSSIER_SOURCE)
             row += 1
     others = [t for t in targets if t.get("kpi") not in kpis]
     if others:
@@ -573,6 +577,16 @@ def _late_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     _print_setup(ws)
 
 
+def set_face(ws: Worksheet, face: str = FACE) -> None:
+    """Every written cell of ``ws`` in ``face``, its weight, slant, size and colour kept (a
+    workbook's default face, Calibri, is not that of an official form)."""
+    for cells in ws.iter_rows():
+        for cell in cells:
+            font = copy(cell.font)
+            font.name = face
+            cell.font = font
+
+
 def build_workbook(summary: dict, document: dict | None = None) -> Workbook:
     """The period workbook of ``summary`` (the dict saved as ``<PERIOD>.json``); the form's author
     blocks from ``document``, the period's document context (see :func:`form_author`)."""
@@ -585,6 +599,8 @@ def build_workbook(summary: dict, document: dict | None = None) -> Workbook:
     _form_sheet(form, summary, author)
     _kpi_sheet(wb.create_sheet(KPI_SHEET), summary, author)
     _late_sheet(wb.create_sheet(LATE_SHEET), summary, author)
+    for ws in wb.worksheets:
+        set_face(ws)
     return wb
 
 

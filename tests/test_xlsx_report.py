@@ -157,7 +157,7 @@ def test_the_form_has_its_title_block_and_merged_two_level_header(workbook, summ
     assert [ws.cell(row=h + 1, column=c).value for c in (3, 4, 6, 7, 8, 9, 10, 11, 12, 13)] == [
         "Tổng số", "Trong kỳ", "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số",
         "Trong hạn", "Quá hạn"]
-    assert [ws[f"D{h + 2}"].value, ws[f"E{h + 2}"].value] == ["Trực tuyến", "Trực tiếp, bưu chính"]
+    assert [ws[f"D{h + 2}"].value, ws[f"E{h + 2}"].value] == ["Trực tuyến", "Trực tiếp,\nbưu chính"]
     assert [ws.cell(row=h + 3, column=c).value for c in range(1, 14)] == [f"({n})" for n in range(1, 14)]
     assert ws[f"C{h}"].font.b and ws[f"C{h}"].alignment.wrap_text and ws[f"C{h}"].border.left.style == "thin"
 
@@ -214,12 +214,11 @@ def test_each_target_is_a_row_with_its_value_verdict_and_sentence(workbook, summ
         assert row[1] == INDICATOR_NAMES_VI[target["kpi"]]
         assert row[2] == pytest.approx(target["actual"], rel=EXCEL_PRECISION)
         assert row[3] is None and row[4] is None
-    sources = {row[1]: row[11] for row in rows.values()}
-    assert sources[INDICATOR_NAMES_VI["officials_qualified"]] == (
-        "Báo cáo số 45/BC-UBND ngày 16/06/2023 về chất lượng đội ngũ cán bộ, công chức "
-        "(số liệu 6 tháng đầu năm 2023)")
-    assert sources[INDICATOR_NAMES_VI["e_work_files"]] == (
-        "Thống kê hệ thống quản lý văn bản và điều hành, quý II/2023 (số liệu quý II năm 2023)")
+    sources = {row[1]: row[11] for row in rows.values()}  # the period, if named, in words (checked below)
+    assert sources[INDICATOR_NAMES_VI["officials_qualified"]].startswith(
+        "Báo cáo số 45/BC-UBND ngày 16/06/2023 về chất lượng đội ngũ cán bộ, công chức")
+    assert sources[INDICATOR_NAMES_VI["e_work_files"]].startswith(
+        "Thống kê hệ thống quản lý văn bản và điều hành, quý II/2023")
     order = [row[1] for row in _kpi_rows(workbook[KPI_SHEET])]
     last_dossier_kpi = max(order.index(NAMES_VI[t["kpi"]]) for t in summary["targets"] if t not in hand_entered)
     assert min(order.index(NAMES_VI[t["kpi"]]) for t in hand_entered) > last_dossier_kpi
@@ -417,6 +416,14 @@ def test_a_figure_whose_parts_do_not_add_up_stays_the_summarys_figure(tmp_path):
     assert (ws["C10"].value, ws[f"C{TOTAL_ROW}"].value) == (11, 17)
 
 
+def test_a_period_without_dossiers_has_a_total_row_of_plain_zeros(tmp_path):
+    empty = {**_tiny_summary(), "dossiers": {"by_field": {}, "total": dict.fromkeys(COUNT_KEYS, 0)}}
+    path = _write(empty, tmp_path, document=TINY_DOCUMENT)
+    assert "<f>" not in _sheet_xml(path)["xl/worksheets/sheet1.xml"]  # no SUM over no row
+    ws = openpyxl.load_workbook(path)[FORM_SHEET]
+    assert [ws.cell(row=FIRST_DATA_ROW, column=c).value for c in range(2, 14)] == ["Tổng số"] + [0] * 11
+
+
 def test_the_form_names_the_reporting_and_the_receiving_unit(tmp_path):
     ws = openpyxl.load_workbook(_write(_tiny_summary(), tmp_path, document=TINY_DOCUMENT))[FORM_SHEET]
     assert [ws["A1"].value, ws["A2"].value, ws["D1"].value] == [FORM_CODE, FORM_BASIS, FORM_TITLE]
@@ -428,6 +435,7 @@ def test_the_form_names_the_reporting_and_the_receiving_unit(tmp_path):
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:C1", "A2:C2", "D1:I2", "J1:M1", "J2:M2", "A3:M3", "A4:M4", "J5:M5"} <= merged
     assert ws["A1"].font.b and ws["D1"].font.b and ws["J1"].font.b and ws["A2"].font.i and ws["A4"].font.i
+    assert {ws[ref].font.name for ref in ("A1", "D1", "J1", "C10", f"C{TOTAL_ROW}", "B11")} == {"Times New Roman"}
 
 
 def _signature_rows(ws) -> int:
