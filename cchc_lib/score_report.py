@@ -200,6 +200,10 @@ def build_score_workbook(result: dict) -> Workbook:
         cell = put_cell(ws, at, 1, text)
         if font is not None:
             cell.font = font
+        if at > 3:  # the total and the notes: across the table, wrapped
+            ws.merge_cells(start_row=at, start_column=1, end_row=at, end_column=len(header))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[at].height = 15 * -(-len(text or "") // int(sum(widths) * 1.1))
     first = len(lines) + 2
     style_header_row(ws, first, header, widths)
     ws.row_dimensions[first].height = 32
