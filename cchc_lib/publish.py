@@ -24,7 +24,9 @@ from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 INDEX_FILE = "index.html"
 # a period's files, in the order an index page links them
 REPORT_SUFFIXES = (".html", ".pdf", ".docx", ".xlsx", ".json")
-FILE_LABELS_VI = {"html": "Trang web", "pdf": "PDF", "docx": "Word", "xlsx": "Excel", "json": "JSON"}
+FILE_LABELS_VI = {"html": "Trang web", "pdf": "PDF", "docx": "Word", "xlsx": "Excel", "json": "JSON",
+                  "noi-bo": "Nội bộ"}
+COMPANION_SUFFIX = "-noi-bo"  # <PERIOD>-noi-bo.html: the report's internal companion (cchc_lib.companion)
 # the KPIs of an index page's table of the year, and its columns (period kinds) in this order
 INDEX_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
 INDEX_COLUMNS_VI = {"Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV", "H1": "6 tháng",
@@ -159,6 +161,9 @@ def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
     files."""
     found: dict[str, dict] = {}
     for name, path, stem, suffix in _report_files(out_dir, staged):
+        kind = suffix[1:]
+        if suffix == ".html" and stem.endswith(COMPANION_SUFFIX):
+            stem, kind = stem.removesuffix(COMPANION_SUFFIX), COMPANION_SUFFIX[1:]
         try:
             period = parse_period(stem)
         except PeriodError:
@@ -174,8 +179,8 @@ def list_reports(out_dir: Path, staged: dict[str, Path] | None = None,
                     skipped.append({"file": name, "reason": str(exc)})
                 continue
         entry = found.setdefault(period.id, {"period": period, "files": {}, "paths": {}, "summary": {}})
-        entry["files"][suffix[1:]] = name
-        entry["paths"][suffix[1:]] = path
+        entry["files"][kind] = name
+        entry["paths"][kind] = path
         if suffix == ".json":
             entry["summary"] = summary
     for entry in found.values():
@@ -426,7 +431,7 @@ def render_index(out_dir: Path, title: str | None = None, parent_link: bool = Fa
     return _site_environment().get_template("index.html.j2").render(
         reports=reports, units=units, title=title, parent_link=parent_link, skipped=skipped,
         scores=list_scores(out_dir, staged),
-        overview=year_overview(reports), file_kinds=[s[1:] for s in REPORT_SUFFIXES], file_labels=FILE_LABELS_VI,
+        overview=year_overview(reports), file_kinds=list(FILE_LABELS_VI), file_labels=FILE_LABELS_VI,
     )
 
 

@@ -479,6 +479,12 @@ def build_period(job: PeriodJob) -> PeriodResult:
                 files.append(f"{job.period}.pdf")
             if "html" not in job.formats:
                 html_file.unlink()
+            else:
+                step = "companion"
+                from .companion import COMPANION_SUFFIX, write_companion
+
+                write_companion(summary, staging / f"{job.period}{COMPANION_SUFFIX}.html")
+                files.append(f"{job.period}{COMPANION_SUFFIX}.html")
         if "docx" in job.formats:
             step = "docx"
             write_docx(nb, summary, job, staging / f"{job.period}.docx")
@@ -487,7 +493,8 @@ def build_period(job: PeriodJob) -> PeriodResult:
             step = "xlsx"
             from .xlsx_report import write_period_xlsx
 
-            write_period_xlsx(summary, staging / f"{job.period}.xlsx")
+            write_period_xlsx(summary, staging / f"{job.period}.xlsx",
+                              document=summary_from_notebook(nb, "document-json"))
             files.append(f"{job.period}.xlsx")
         if "json" in job.formats:
             step = "json"
