@@ -5,13 +5,16 @@
 *document context*. The HTML page (templates ``templates/document/``), the PDF made from it and
 the Word file (:mod:`cchc_lib.docx_report`) are all written from this one context, so the three
 say the same thing. The outline, the sentences and their rules are in the README, "The official
-report". Every value is plain text: the templates escape it.
+report"; the sentences' wording is in ``templates/document/phrases.j2``. Every value is plain text:
+the templates escape it.
 
-Keys: ``header`` (``authority``, ``unit``, ``number``, ``nation``, ``motto``, ``place_date``),
+Keys: ``draft`` (true while the office has written nothing for section V), ``header`` (``authority``,
+``unit``, ``number``, ``nation``, ``motto``, ``place_date``),
 ``title``, ``subtitle``, ``window_line``, ``intro``; ``sections`` (I to V: ``id``, ``heading``,
 ``paragraphs``, ``bullets``, ``subsections`` of ``heading, paragraphs, bullets, narrative``,
 ``narrative``, ``to_fill``); ``closing``, ``recipients``, ``signature`` (``on_behalf``,
-``title``, ``name``); ``appendices`` (``heading``, ``note``, ``image``, ``table``: ``header``
+``title``, ``name``: empty when unit.yaml names no signer); ``appendices`` (``heading``, ``note``,
+``image``, ``new_page``, ``table``: ``header``
 rows of ``text, colspan, rowspan`` cells, ``rows``, ``total_rows``, ``align``, ``widths``).
 """
 

@@ -73,9 +73,11 @@ def test_validate_lists_every_problem_with_file_row_and_column(tmp_path, capsys)
     assert captured.err.strip() == f"cchc: error: 2 error(s) and 1 warning(s) in {folder.resolve()}"
 
 
-def test_validate_on_the_sample_finds_no_problem(capsys):
+def test_validate_on_the_sample_finds_no_error_and_warns_of_its_unfilled_decision_number(capsys):
     assert main(["validate"]) == 0
-    assert capsys.readouterr().out.endswith("hoang-giang: no error, 0 warning(s)\n")
+    out = capsys.readouterr().out
+    assert out.endswith("hoang-giang: no error, 1 warning(s)\n")
+    assert out.startswith("cảnh báo/warning: plan/plan.yaml, dòng/row -, cột/column document: 'số .../QĐ-UBND': ")
 
 
 def test_console_script_is_installed():
