@@ -294,7 +294,7 @@ COLUMN_WIDTHS.update({
     "cchc-rollup-kpis": [28, 10, 14, 17, 19, 12],
     "cchc-rollup-rank": [7, 29, 11, 15, 19, 19],
     "cchc-rollup-units": [4, 20, 9, 9, 9, 9, 9, 12, 19],
-    "cchc-rollup-change": [4, 20, 16, *[60 / 6] * 6],
+    "cchc-rollup-change": [5, 23, *[72 / 6] * 6],
 })
 _COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 
@@ -467,6 +467,7 @@ def show_rollup_changes(summary: dict) -> HTML:
     total = summary["change"]
     return _render("rollup_changes", rows=rows, headers=[KPI_NAMES_VI[k] for k in CHANGE_KPIS],
                    period_name=total["period_name"] or "", total_units=total["unit_count"],
+                   period_in_text=(total["period_name"] or "")[:1].lower() + (total["period_name"] or "")[1:],
                    total=[_change_cell(total["kpis"][k]) for k in CHANGE_KPIS] if total["unit_count"] else None)
 
 

@@ -9,8 +9,10 @@ import shutil
 import unicodedata
 
 import nbformat
+import openpyxl
 import pandas as pd
 import pytest
+from docx import Document
 from pypdf import PdfReader
 
 from cchc_lib import paths, rollup, rollup_analysis, views
@@ -355,11 +357,12 @@ def units_out(tmp_path_factory):
 @pytest.mark.notebook
 def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, tmp_path):
     expected = ["hoang-giang", "hoang-dong", "hoang-khong-co"]
-    published = rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("html", "pdf", "json"))
+    kinds = ("html", "pdf", "docx", "xlsx", "json")
+    published = rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", kinds)
     folder = units_out / paths.ROLLUP_DIR_NAME
-    assert published == [folder / f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")]
+    assert published == [folder / f"{ROLLUP_PERIOD}.{kind}" for kind in kinds]
     assert sorted(p.name for p in folder.iterdir()) == sorted(  # the folder's lock file stays, empty
-        [f"{ROLLUP_PERIOD}.{kind}" for kind in ("html", "pdf", "json")] + ["index.html", ".lock"])
+        [f"{ROLLUP_PERIOD}.{kind}" for kind in kinds] + ["index.html", ".lock"])
 
     summary = json.loads((folder / f"{ROLLUP_PERIOD}.json").read_text(encoding="utf-8"))
     unit_json = [json.loads((units_out / slug / f"{ROLLUP_PERIOD}.json").read_text(encoding="utf-8"))
@@ -369,6 +372,15 @@ def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, 
         assert summary["dossiers"]["total"][key] == sum(u["dossiers"]["total"][key] for u in unit_json)
     assert summary["dossiers"]["total"]["received_total"] > unit_json[0]["dossiers"]["total"]["received_total"] > 0
     assert summary["missing_units"][0]["unit_slug"] == "hoang-khong-co"
+    sheet = openpyxl.load_workbook(folder / f"{ROLLUP_PERIOD}.xlsx", data_only=True)["Theo đơn vị"]
+    total_row = next(c.row for c in sheet["B"] if str(c.value).startswith("Toàn địa bàn"))
+    assert sheet.cell(row=total_row, column=3).value == summary["dossiers"]["total"]["received_total"]
+    word = "\n".join(p.text for p in Document(folder / f"{ROLLUP_PERIOD}.docx").paragraphs)
+    assert f"tiếp nhận {summary['dossiers']['total']['received_total']:,} hồ sơ".replace(",", ".") in word
+    # the units' files of the period, linked relative to the roll-up's folder (these units made only JSON)
+    assert summary["units"][0]["links"] == {"json": "../hoang-giang/2023-Q1.json", "index": "../hoang-giang/index.html"}
+    assert '<a href="../hoang-giang/index.html">Các kỳ</a>' in (folder / f"{ROLLUP_PERIOD}.html").read_text(
+        encoding="utf-8")
 
     html = (folder / f"{ROLLUP_PERIOD}.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower()
