@@ -290,6 +290,11 @@ def test_names_from_the_units_are_shown_as_text(units):
     assert_no_live_markup(html)
     for name in ("unit name", "target id", "field", "missing slug", "reason"):
         assert shown_escaped(name, html), name
+    for view, names in ((views.show_rollup_attention, ("unit name", "target id")),
+                        (views.show_rollup_changes, ("unit name",)), (views.show_rollup_late, ("unit name", "field"))):
+        shown = view(summary).data
+        assert_no_live_markup(shown)
+        assert all(shown_escaped(name, shown) for name in names), view.__name__
 
 
 def test_the_page_of_units_links_each_unit_and_the_rollup(units, tmp_path):

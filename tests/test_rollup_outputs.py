@@ -128,3 +128,17 @@ def test_the_document_context_names_the_district_and_leaves_the_proposals_to_wri
     assert document["sections"][-1]["to_fill"] is True and document["draft"] is True
     assert [a["table"]["rows"][-1][2] for a in document["appendices"][:2]] == ["46", "46"]
     assert document["appendices"][1]["table"]["rows"][0][1] == "Xã A"
+
+
+def test_names_from_the_units_stay_text_in_the_word_document(tmp_path):
+    units = three_units()
+    name = "<w:p>Xã =A & <script>"
+    units[0] = {**units[0], "unit": name}
+    summary = rollup.build_rollup_summary(units, [], "2023-Q1", "decree09")
+    target = tmp_path / "x.docx"
+    rollup_outputs.write_rollup_docx(summary, target)
+    doc = Document(target)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"{name}: tỷ lệ hài lòng 90%" in text
+    cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    assert name in cells
