@@ -516,6 +516,8 @@ def _target_text(target: dict | None, explain: bool = False) -> str:
     if target is None:
         return ""
     comparison = {">=": "≥", "<=": "≤", "=": "="}.get(target["comparison"], target["comparison"])
+    if target["comparison"] in (">=", "=") and target["value"] >= 1:  # "100%", not "≥ 100%"
+        comparison = ""
     return say("target", sign=comparison, value=target["value"], met=target.get("met"),
                eligible_only=target.get("eligible_only", False), explain=explain)
 
@@ -605,8 +607,8 @@ def attention_points(summary: dict) -> list[str]:
     overdue = {m["task_id"]: m for m in (summary.get("plan") or {}).get("overdue", [])}
     if overdue:
         owners = Counter(m["owner"] or "chưa phân công" for m in overdue.values())
-        points.append(say("tasks_overdue", count=len(overdue),
-                          owners="; ".join(f"{o} ({n:02d})" for o, n in owners.most_common(3))))
+        named = [o if n == 1 else f"{o} ({n:02d} nhiệm vụ)" for o, n in owners.most_common(3)]
+        points.append(say("tasks_overdue", count=len(overdue), owners="; ".join(named)))
     points += _comparison_points(summary)
     return points
 

@@ -680,7 +680,7 @@ def evaluate_targets(plan: Plan, kpis: dict[str, float | None], period: Period, 
             if chosen is not None:
                 actual, source = float(chosen["share"]), chosen["source"]
                 if chosen["period"] != period.id:  # an earlier period's figure: named in words
-                    source += f" (số liệu {_lower_first_word(parse_period(chosen['period']).name_vi)})"
+                    source += f", số liệu {_lower_first_word(parse_period(chosen['period']).name_vi)}"
         met = None
         if actual is not None:
             met = {">=": actual >= row.target - 1e-12, "<=": actual <= row.target + 1e-12,

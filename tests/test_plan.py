@@ -242,7 +242,7 @@ def test_targets_compare_kpis_and_hand_entered_indicators(tmp_path):
     q3 = {t["target_id"]: (t["actual"], t["met"], t["actual_source"])
           for t in evaluate_targets(plan, kpis, parse_period("2023-Q3"), "decree09")}
     # the latest entry of a period ending before, its period named in words
-    assert q3["T2"] == (0.985, True, "Báo cáo 2 (số liệu 6 tháng đầu năm 2023)")
+    assert q3["T2"] == (0.985, True, "Báo cáo 2, số liệu 6 tháng đầu năm 2023")
 
 
 def test_plan_problems_name_file_row_and_column(tmp_path):

@@ -70,8 +70,8 @@ def test_a_tasks_milestones_of_the_window_read_as_one_line_with_one_state():
     late = _m("A", "2023-Q2", "2023-06-10", "overdue", "Quý II năm 2023", days=4)
     counts, lines = task_lines([done, late])
     assert counts == {"due": 1, "done": 0, "late": 0, "overdue": 1}
-    assert lines == ["Báo cáo kết quả thực hiện (quý II năm 2023, hạn 10/06/2023): quá hạn 4 ngày (hạn 10/06/2023), "
-                     "chưa hoàn thành (6 tháng đầu năm 2023 đã hoàn thành); người thực hiện: Công chức tư pháp."]
+    assert lines == ["Báo cáo kết quả thực hiện (quý II năm 2023, hạn 10/06/2023): chưa hoàn thành, quá hạn 4 ngày so "
+                     "với hạn 10/06/2023 (6 tháng đầu năm 2023 đã hoàn thành); người thực hiện: Công chức tư pháp."]
     both = _m("A", "2023-Q2", "2023-06-14", "done_on_time", "Quý II năm 2023", "2023-06-13", "Báo cáo số 19/BC")
     counts, lines = task_lines([both, done])
     assert counts == {"due": 1, "done": 1, "late": 0, "overdue": 0}
