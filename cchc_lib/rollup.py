@@ -399,7 +399,7 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
             "units": rank_units(entries, key),
         }
 
-    view = _district_view(summaries, units, ranking, previous or {}, links or {})
+    view = _district_view(summaries, units, ranking, previous or {}, links or {}, period.previous())
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": KIND,
@@ -427,7 +427,7 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
 
 
 def _district_view(summaries: list[dict], units: list[dict], ranking: dict, previous: dict[str, dict],
-                   links: dict[str, dict[str, str]]) -> dict:
+                   links: dict[str, dict[str, str]], compared: Period) -> dict:
     """What the district reads first, added to the roll-up (:mod:`cchc_lib.rollup_analysis`).
 
     Each unit of ``units`` gets ``gaps`` (per KPI: its gap to its plan's target, ``target_id,
@@ -451,15 +451,13 @@ def _district_view(summaries: list[dict], units: list[dict], ranking: dict, prev
         entry["total_gaps"] = [{"target_id": t["target_id"], "comparison": t["comparison"], "value": t["value"],
                                 "points": (points := analysis.gap_points(entry["value"], t["comparison"], t["value"])),
                                 "band": analysis.gap_band(points)} for t in entry["targets"]]
-    first = summaries[0] if summaries else None
-    period = parse_period(first["period"]).previous() if first else None
     parts_before = {slug: (p.get("summary") or {}).get("kpi_parts") or {} for slug, p in previous.items()}
     chosen = analysis.attention(units)
     return {
         "gap_bands": [{"band": band, "label": label, "least_shortfall_points": least}
                       for band, label, least in analysis.GAP_BANDS],
         "attention": {"threshold_points": analysis.ATTENTION_POINTS, "units": chosen},
-        "change": {"period": period.id if period else None, "period_name": period.name_vi if period else None,
+        "change": {"period": compared.id, "period_name": compared.name_vi,
                    **analysis.total_change(units, {s["unit_slug"]: s["kpi_parts"] for s in summaries}, parts_before)},
         "late_by_unit": analysis.late_by_unit(summaries),
     }
