@@ -520,7 +520,8 @@ def test_the_change_since_the_previous_period_only_where_its_data_covers_it(unit
     html = views.show_rollup_changes(summary).data
     assert "<h2>4. So với kỳ trước (Quý IV năm 2022)</h2>" in html
     assert '<span class="cchc-change">tăng 3,3 điểm %</span>' in html
-    assert '<td class="num cchc-change-down">90%<br><span class="cchc-change">giảm 5,0 điểm %</span>' in html
+    assert ('<td class="num cchc-change-down"><span class="cchc-pct">90%</span><br><span class="cchc-change">giảm 5,0 '
+            'điểm %</span>') in html
     assert '<span class="cchc-change">không đổi</span>' in html
     assert "Không có kỳ so sánh: chưa có báo cáo quý IV năm 2022 của đơn vị" in html
     assert "Toàn địa bàn (1 đơn vị có kỳ so sánh)" in html
