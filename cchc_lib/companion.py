@@ -21,7 +21,11 @@ TEMPLATE = "document/companion.html.j2"
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+    from .views import unbroken  # the document's tables, as the report's page writes them
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+    env.filters["unbroken"] = unbroken
+    return env
 
 
 def render_companion(summary: dict) -> str:

@@ -268,6 +268,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
         _section("V", {}, narrative),
     ]
     sections[-1]["to_fill"] = not sections[-1]["narrative"]
+    attached = say("attached", number=(info.report_number or "…/BC-UBND"), year=summary["end"][:4], body=who.body)
     return {
         "draft": sections[-1]["to_fill"],  # the office has not yet written its proposals: a draft
         "header": who.header(summary),
@@ -281,7 +282,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
         "recipients": list(info.recipients) or who.default_recipients(summary),
         "signature": {"on_behalf": (info.signer_on_behalf or f"TM. {who.authority}").upper(),
                       "title": (info.signer_title or "Chủ tịch").upper(), "name": info.signer},
-        "appendices": appendices(summary),
+        "appendices": [{**a, "attached": attached} for a in appendices(summary)],
     }
 
 
@@ -361,6 +362,7 @@ def _section(section_id: str, part: dict, narrative: dict) -> dict:
 
 # --------------------------------------------------------------------------- plan areas
 JUDGED_STATES = ("done_on_time", "done_late", "overdue")
+MILESTONES_NAMED = 3  # a task's milestones of the window named one by one; more are counted
 
 
 def _area_milestones(summary: dict, area: int) -> list[dict]:
@@ -402,7 +404,9 @@ def task_lines(milestones: list[dict]) -> tuple[dict, list[str]]:
         days = {m.get("done_at") for m in done}
         lines.append(say("task_done", task=task, names=_names(done, with_due=len(done) == 1),
                          done_at=days.pop() if len(days) == 1 else None, late_dues=[m["due"] for m in late],
-                         proofs=proofs, unproven=len(done) - len(proofs) if proofs and len(proofs) < len(done) else 0))
+                         proofs=proofs[-1:] if len(proofs) > MILESTONES_NAMED else proofs,
+                         earlier=len(proofs) - 1 if len(proofs) > MILESTONES_NAMED else 0,
+                         unproven=len(done) - len(proofs) if proofs and len(proofs) < len(done) else 0))
     return counts, lines
 
 
@@ -410,6 +414,9 @@ def _names(milestones: list[dict], with_due: bool = True) -> str:
     """The milestones of one task named together: "quý III và 9 tháng năm 2023, hạn 14/09/2023"
     when they share their due date, else each with its own."""
     dues = {m.get("due") for m in milestones}
+    if len(milestones) > MILESTONES_NAMED:  # a year's quarterly reports: counted, not listed
+        last = max(d for d in dues if d)
+        return f"{len(milestones):02d} lần trong kỳ" + (f", lần cuối hạn {date(last)}" if with_due else "")
     if len(milestones) > 1 and len(dues) == 1:
         named = [_milestone_name(m, with_due=False) for m in milestones]
         if all(not n.startswith("hạn ") for n in named):
@@ -495,9 +502,10 @@ def dossier_sentences(summary: dict, who: _Who) -> list[str]:
 
 # what each rate is counted over, named in its sentence
 KPI_OVER = {"on_time_rate": "hồ sơ đã giải quyết", "online_rate": "hồ sơ mới tiếp nhận",
-            "full_online_rate": "hồ sơ trực tuyến", "e_result_rate": "hồ sơ giải quyết xong",
+            "full_online_rate": "hồ sơ trực tuyến",
+            "e_result_rate": "hồ sơ có kết quả giải quyết, không kể hồ sơ rút, trả lại",
             "satisfaction_rate": "hồ sơ được đánh giá", "apology_coverage": "hồ sơ trễ hạn",
-            "progress_766": "hồ sơ của kỳ"}
+            "progress_766": "hồ sơ của kỳ được giải quyết trước hạn, đúng hạn hoặc đang giải quyết trong hạn"}
 
 
 def _targets_of(summary: dict, kpi: str) -> list[dict]:
@@ -548,22 +556,22 @@ def service_index_appendix(summary: dict, index: int) -> dict | None:
     rows = []
     for group in data["groups"]:
         rows.append([group["group"], group["name"], "", "", _points(group["max"]),
-                     _points(group["points"]) if group["computable"] else "Không tính được"])
+                     _points(group["points"]) if group["computable"] else "Chưa tính"])
         for ind in group["indicators"]:
-            rows.append([ind["indicator"], ind["name"] + ("" if ind["computable"] else f" ({ind.get('note') or ''})"),
+            rows.append([ind["indicator"], ind["name"],
                          percent(ind["ratio"]) if ind["computable"] else "—", percent(ind["target"]),
-                         _points(ind["max"]), _points(ind["points"]) if ind["computable"] else "Không tính được"])
+                         _points(ind["max"]), _points(ind["points"]) if ind["computable"] else "Chưa tính"])
     rows.append(["", "Các nhóm tính được", "", "", _points(data["max_computable"]), _points(data["points"])])
     return {"heading": f"Phụ lục {index}. Ước tính Chỉ số chất lượng phục vụ người dân, doanh nghiệp "
                        f"({data['source']})",
             "note": f"Đơn vị tự ước tính từ số liệu hồ sơ của kỳ; không phải kết quả đánh giá chính thức. Điểm mỗi "
-                    f"chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). Chỉ số không tính được từ số "
-                    "liệu hồ sơ được ghi rõ, không tính là 0 điểm.",
+                    f"chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). \"Chưa tính\": chỉ số "
+                    "cần số liệu ngoài hồ sơ thủ tục hành chính, không tính là 0 điểm.",
             "image": None,
             "table": {"header": [[_cell(t) for t in ("Mã", "Nhóm / chỉ số", "Tỷ lệ", "Chỉ tiêu", "Điểm tối đa",
                                                       "Điểm")]],
                       "rows": rows, "total_rows": 1, "align": ["left", "left", "right", "right", "right", "right"],
-                      "widths": [7, 49, 11, 11, 10, 12]}}
+                      "widths": [7, 45, 10, 10, 11, 17]}}
 
 
 # --------------------------------------------------------------------------- III, IV
@@ -606,9 +614,8 @@ def attention_points(summary: dict) -> list[str]:
             points.append(say("no_apology", count=no_apology))
     overdue = {m["task_id"]: m for m in (summary.get("plan") or {}).get("overdue", [])}
     if overdue:
-        owners = Counter(m["owner"] or "chưa phân công" for m in overdue.values())
-        named = [o if n == 1 else f"{o} ({n:02d} nhiệm vụ)" for o, n in owners.most_common(3)]
-        points.append(say("tasks_overdue", count=len(overdue), owners="; ".join(named)))
+        owners = [part for m in overdue.values() for part in (m["owner"] or "chưa phân công").split("; ")]
+        points.append(say("tasks_overdue", count=len(overdue), owners="; ".join(dict.fromkeys(owners))))
     points += _comparison_points(summary)
     return points
 
@@ -708,7 +715,8 @@ def tthc_appendix(summary: dict) -> dict:
     rows.append(["", "Tổng số", *(number(v) if v is not None else "" for v in summary["dossiers"]["total"].values())])
     return {
         "heading": "Tình hình, kết quả giải quyết thủ tục hành chính (Biểu II.06a)",
-        "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).",
+        "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11). Hồ sơ "
+                "công dân rút và hồ sơ trả lại tính vào cột đúng hạn (9).",
         "image": None,
         "table": {"header": TTHC_HEADER, "rows": rows, "total_rows": 1,
                   "align": ["center", "left", *["right"] * 11], "widths": [6, 17, *[77 / 11] * 11]},
@@ -739,16 +747,20 @@ def late_appendix(summary: dict) -> dict:
                       "rows": [[r["dossier_id"], r["procedure"] or "", r["field"] or "", date(r["due_at"]),
                                 number(r["days_late"]), "Có" if r["apology"] else "Chưa"] for r in late[:LATE_ROWS]],
                       "total_rows": 0, "align": ["left", "left", "left", "center", "right", "center"],
-                      "widths": [24, 30, 15, 13, 9, 9]} if late else None}
+                      "widths": [28, 29, 14, 12, 8, 9]} if late else None}
 
 
-def _milestone_rows(milestones: list[dict]) -> list[list[str]]:
-    return [[m["task_id"], f"{short_task(m.get('task'))} ({_milestone_name(m, with_due=False)})", m["owner"] or "",
-             date(m["due"]), STATE_VI.get(m["state"], m["state"]), m.get("evidence") or ""] for m in milestones]
+def _milestone_rows(milestones: list[dict], codes: bool = True) -> list[list[str]]:
+    """One row per milestone; ``codes``: the first column is the task's id of the plan's files (for
+    the office), else a running number (what goes upward names no code)."""
+    return [[m["task_id"] if codes else str(i), f"{short_task(m.get('task'))} ({_milestone_name(m, with_due=False)})",
+             m["owner"] or "", date(m["due"]), STATE_VI.get(m["state"], m["state"]), m.get("evidence") or ""]
+            for i, m in enumerate(milestones, start=1)]
 
 
 MILESTONE_HEADER = [[_cell(t) for t in ("Mã", "Nhiệm vụ", "Người thực hiện", "Hạn", "Tình trạng",
                                          "Văn bản kiểm chứng")]]
+UPWARD_MILESTONE_HEADER = [[_cell("STT"), *MILESTONE_HEADER[0][1:]]]
 
 
 def late_tasks_appendix(summary: dict) -> dict | None:
@@ -765,8 +777,8 @@ def late_tasks_appendix(summary: dict) -> dict | None:
     if not rows:
         return None
     return {"heading": "Nhiệm vụ của kế hoạch hoàn thành chậm hoặc quá hạn", "note": "", "image": None,
-            "table": {"header": MILESTONE_HEADER, "rows": _milestone_rows(rows), "total_rows": 0,
-                      "align": ["left", "left", "left", "center", "left", "left"], "widths": [8, 33, 15, 13, 11, 20]}}
+            "table": {"header": UPWARD_MILESTONE_HEADER, "rows": _milestone_rows(rows, codes=False), "total_rows": 0,
+                      "align": ["center", "left", "left", "center", "left", "left"], "widths": [6, 35, 15, 13, 11, 20]}}
 
 
 def companion(summary: dict) -> list[dict]:

@@ -220,13 +220,15 @@ def list_scores(out_dir: Path, staged: dict[str, Path] | None = None) -> list[di
         except PeriodError:
             continue
         entry = found.setdefault(stem, {"stem": stem, "period": period, "files": {}, "score": None, "max": None,
-                                        "name": period.name_vi})
+                                        "name": period.name_vi, "score_text": None})
         entry["files"][suffix[1:]] = name
         if suffix == ".json":
             data = _read_json_quietly(path)
             score, top = _number(data.get("score")), _number(data.get("max"))
             if score is not None and top is not None:
                 entry["score"], entry["max"] = vi.points(score), vi.points(top)
+            if isinstance(data.get("score_text"), str):  # "72,06 / 89,3 điểm đến hạn; 10,7 điểm chưa đến hạn"
+                entry["score_text"] = clip(data["score_text"])
     return sorted(found.values(), key=lambda e: e["period"].sort_key())
 
 

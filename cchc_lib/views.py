@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import re
 
 import jinja2
 from IPython.display import HTML, JSON, SVG
+from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from . import paths, vi
@@ -75,6 +77,21 @@ def _vi_count(value: object) -> str:
     return vi_number(int(value))
 
 
+# a document's number ("19/BC-UBND", "Kế hoạch số 16/KH-UBND") or a date: never split across lines
+UNBROKEN = re.compile(r"\d+/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
+
+
+def unbroken(text: object) -> Markup:
+    """``text`` (cut to :data:`DOCUMENT_TEXT_LIMIT` characters) escaped, its document numbers and
+    dates each kept on one line.
+
+    >>> str(unbroken("Báo cáo số 19/BC-UBND ngày 13/06/2023 <b>"))
+    'Báo cáo số <span class="cchc-nobr">19/BC-UBND</span> ngày <span class="cchc-nobr">13/06/2023</span> &lt;b&gt;'
+    """
+    escaped = str(escape(clip(str(text), DOCUMENT_TEXT_LIMIT)))
+    return Markup(UNBROKEN.sub(lambda m: f'<span class="cchc-nobr">{m.group(0)}</span>', escaped))
+
+
 @functools.cache
 def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
     """The one environment of the section templates; it escapes every value (autoescape), and
@@ -89,7 +106,7 @@ def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
         finalize=functools.partial(clip, limit=limit),
     )
     env.filters.update(clip=clip, vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
-                       vi_decimal=vi_decimal)
+                       vi_decimal=vi_decimal, unbroken=unbroken)
     env.globals["COLUMN_WIDTHS"] = COLUMN_WIDTHS
     return env
 

@@ -323,8 +323,15 @@ def _sections(doc) -> None:
 def _appendices(doc) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     _tag(doc, "{%p for a in appendices %}")
+    _tag(doc, "{%p if a.new_page is not defined or a.new_page %}")  # the first appendix starts a page
     heading = _para(doc, "{{ a.heading }}", style="Heading 1", align=center, indent=False)
     heading.paragraph_format.page_break_before = True
+    _tag(doc, "{%p else %}")
+    _para(doc, "{{ a.heading }}", style="Heading 1", align=center, indent=False, before=12)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if a.attached is defined and a.attached %}")
+    _para(doc, "{{ a.attached }}", italic=True, align=center, indent=False, size=13)
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if a.note %}")
     _para(doc, "{{ a.note }}", italic=True, align=center, indent=False, size=13)
     _tag(doc, "{%p endif %}")

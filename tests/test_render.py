@@ -99,7 +99,9 @@ def test_index_links_the_published_reports(out_dir):
     # the periods' reports, then the year's reform index self-assessment (the sample has scoring/)
     assert re.findall(r"<strong>(.*?)</strong>", page) == ["Quý I năm 2023", "Năm 2023", "Năm 2023"]
     scored = json.loads((out_dir / "2023-chi-so-cchc.json").read_text(encoding="utf-8"))
-    assert 'href="2023-chi-so-cchc.xlsx"' in page and f"{vi.points(scored['score'])}/100 điểm" in page
+    assert 'href="2023-chi-so-cchc.xlsx"' in page and scored["score_text"] in page
+    assert scored["score_text"].startswith(f"{vi.points(scored['score'])} / ")  # the points due, not 100
+    assert 'href="2023-Y-noi-bo.html"' in page  # the internal companion, beside the report
     assert 'href="2023-Y.pdf"' in page and 'href="2023-Q1.html"' in page
 
 
