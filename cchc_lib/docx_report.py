@@ -33,6 +33,7 @@ report survives any failure.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import os
 import re
@@ -369,6 +370,19 @@ def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> N
         raise ReportError(f"Word template {template.name}: {type(exc).__name__}: {_one_line(exc)}") from exc
 
 
+def _describe(doc, context: dict) -> None:
+    """The file's own properties (what Word shows under File > Info): the document's title, the
+    issuing unit as author, made now; not the template's."""
+    props = doc.core_properties
+    header = context.get("header") or {}
+    props.title = " ".join(str(p) for p in (context.get("title"), context.get("subtitle")) if p)[:255]
+    props.author = props.last_modified_by = " ".join(
+        str(p) for p in (header.get("authority"), header.get("unit")) if p)[:255]
+    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)  # written as UTC ("Z")
+    props.comments = props.keywords = props.subject = props.category = ""
+    props.revision = 1
+
+
 def write_period_docx(document: dict, target: Path, template: Path | None = None,
                       images: dict[str, bytes] | None = None) -> None:
     """Render ``document`` (the document context) into ``template`` (default: the shipped one)
@@ -387,6 +401,7 @@ def write_period_docx(document: dict, target: Path, template: Path | None = None
     context["appendices"] = [_appendix(tpl, scratch, a, images, target.name) for a in appendices]
     _render(tpl, context, template, target)
     _keep_the_ending(tpl.docx)
+    _describe(tpl.docx, context)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)

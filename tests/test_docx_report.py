@@ -535,3 +535,13 @@ def test_every_run_names_times_new_roman_for_every_script(rendered):
     styles = Document(str(target)).styles.element
     defaults = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:rFonts"))
     assert [defaults.get(qn(s)) for s in slots] == ["Times New Roman"] * 4
+
+
+def test_the_files_properties_are_the_reports_not_the_templates(tmp_path):
+    context = json.loads((Path(__file__).parent / "data" / "document_context.json").read_text(encoding="utf-8"))
+    target = tmp_path / "r.docx"
+    write_period_docx(context, target)
+    props = Document(str(target)).core_properties
+    assert props.title == f"{context['title']} {context['subtitle']}"
+    assert props.author == f"{context['header']['authority']} {context['header']['unit']}"
+    assert props.created.year >= 2026 and props.comments == ""
