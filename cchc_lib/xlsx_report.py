@@ -11,7 +11,7 @@ author blocks (see :func:`form_author`), and nothing else:
   DÂN" / "CHỦ TỊCH", space to sign, the signer's name or a marked place for it). Ready to print:
   A4 landscape, one page wide, the header repeated on each page;
 - "Chỉ tiêu": each dossier KPI with its value, numerator and denominator, and the plan's
-  targets for it (one row per target); then the targets of hand-entered indicators, each
+  target the plan binds it to (its first); then the targets of hand-entered indicators, each
   named in Vietnamese;
 - "Hồ sơ trễ hạn": the dossiers resolved late or still pending past their due date.
 
@@ -505,7 +505,7 @@ def _target_cells(target: dict | None) -> tuple:
         return (None,) * 6
     comparison = target.get("comparison")
     return (COMPARISON_VI.get(comparison, comparison), target.get("value"), _met(target.get("met")),
-            "Chỉ tiêu mâu thuẫn" if target.get("conflict") is True else None, target.get("sentence"),
+            None, target.get("sentence"),
             target.get("where"))
 
 
@@ -535,7 +535,8 @@ def _kpi_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     _header_row(ws, 3, _KPI_HEADER, _KPI_WIDTHS)
     kpis = summary.get("kpis") or {}
     parts = summary.get("kpi_parts") or {}
-    targets = [t for t in summary.get("targets") or [] if isinstance(t, dict)]
+    # each KPI judged once, by the target the plan binds it to; conflicting ones go to the checks
+    targets = [t for t in summary.get("targets") or [] if isinstance(t, dict) and t.get("binding", True)]
     row, number = 4, 0
     for kpi, value in kpis.items():
         number += 1
