@@ -179,7 +179,6 @@ def _kpi_rows(ws) -> list[tuple]:
 def test_each_kpi_is_the_summarys_fraction_shown_as_percent(workbook, summary):
     ws = workbook[KPI_SHEET]
     rows = _kpi_rows(ws)
-    targets = summary["targets"]
     for kpi, value in summary["kpis"].items():
         mine = [row for row in rows if row[1] == KPI_NAMES_VI[kpi]]
         # one row per KPI: judged by the target the plan binds it to (conflicting ones go to the checks)
