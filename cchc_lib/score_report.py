@@ -17,10 +17,18 @@ manual criteria are always due. The day the files are made plays no part, so the
 always gives the same self-assessment.
 Every label is written once: a row's sentence says how its points were found, and a flag the
 sentence already states is not repeated beside it.
+
+The page and its PDF are a document of the commune, laid out as the period report is (Nghị định
+30/2020/NĐ-CP): the header block, "BÁO CÁO" and its trích yếu, the closing sentence, "Nơi nhận" and
+the signature block, written by the period report's templates (``templates/document/header.html.j2``
+and ``closing.html.j2``) from :func:`document_context`; page numbers top centre from page 2. What
+goes upward (page, PDF, workbook) names no file, folder or column of the data folder: the files the
+criteria came from are in the JSON (``criteria_file``, ``self_scores_file``) and on the command line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -28,11 +36,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from . import paths, vi
 from .errors import ReportError
+from .ingest import DocumentInfo
+from .periods import CUTOFF_SHORT_VI
 from .scoring import score_sentence
 from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 
@@ -55,6 +66,24 @@ METHOD_NAMES_VI = {"sum": "Tổng các tiêu chí thành phần", "milestones": 
 # sentence of a criterion lacking its data always says what it lacks ("" is in every sentence)
 _STATED_BY_HOW = {"overdue": "quá hạn", "no_evidence": "có điểm nhưng chưa có tài liệu kiểm chứng",
                   "overridden": "thay cho điểm tính từ số liệu", "data_missing": ""}
+# an example set of criteria, as the page and the workbook say it (the file is named on the command line only)
+EXAMPLE_NOTICE = ("Bộ tiêu chí dùng ở đây là bộ ví dụ, chưa phải bộ tiêu chí Chỉ số cải cách hành chính do Ủy ban "
+                  "nhân dân tỉnh ban hành: kết quả tự chấm chỉ để tham khảo.")
+
+
+class ScoreResult(dict):
+    """The self-assessment (the dict :func:`cchc_lib.scoring.score` returns, written as the JSON)
+    with its author as ``unit.yaml`` gives it (``author``: :class:`cchc_lib.ingest.DocumentInfo`,
+    the document's header and signature); the JSON holds the dict only.
+
+    >>> r = ScoreResult({"year": 2023}, author=DocumentInfo(signer="Lê Văn A"))
+    >>> json.dumps(r), r.author.signer
+    ('{"year": 2023}', 'Lê Văn A')
+    """
+
+    def __init__(self, *args: object, author: DocumentInfo | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.author = author or DocumentInfo()
 
 
 def score_stem(result: dict) -> str:
@@ -105,8 +134,56 @@ def _area_heading(area: dict) -> str:
     return sentence + (f" (tối đa {vi.points(area['max'])} điểm)" if area["points_not_yet_due"] else "")
 
 
-def page_context(result: dict) -> dict:
-    """What the HTML page shows: the totals, and per area its criteria as table rows."""
+def score_subject(result: dict) -> str:
+    """The trích yếu: ``Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023``;
+    during the year the points are provisional, to the period's end.
+
+    >>> score_subject({"year": 2023, "year_end": False, "period_name": "Quý II năm 2023"})
+    'Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 (tạm tính đến hết quý II năm 2023)'
+    """
+    subject = f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {result['year']}"
+    if result.get("year_end"):
+        return subject
+    name = result["period_name"]
+    return f"{subject} (tạm tính đến hết {name[:1].lower() + name[1:]})"
+
+
+def document_context(result: dict, author: DocumentInfo | None = None) -> dict:
+    """The self-assessment as a document of the commune, in the keys of the period report's
+    document context (:mod:`cchc_lib.document`: ``header``, ``title``, ``subtitle``,
+    ``window_line``, ``intro``, ``closing``, ``recipients``, ``signature``), from the result and
+    its author (``unit.yaml``). Its number is left to fill in: ``report_number`` of ``unit.yaml``
+    is the period report's, not this document's.
+
+    >>> d = document_context({"unit": "Xã Hoằng Giang", "district": "Huyện Hoằng Hóa", "year": 2023,
+    ...     "year_end": True, "start": "2022-12-15", "end": "2023-12-14", "cutoff": "decree09"})
+    >>> d["header"]["authority"], d["header"]["unit"], d["header"]["number"], d["header"]["place_date"]
+    ('ỦY BAN NHÂN DÂN', 'XÃ HOẰNG GIANG', 'Số:       /BC-UBND', 'Hoằng Giang, ngày      tháng      năm 2023')
+    >>> d["signature"], d["recipients"][0]
+    ({'on_behalf': 'TM. ỦY BAN NHÂN DÂN', 'title': 'CHỦ TỊCH', 'name': ''}, 'UBND huyện Hoằng Hóa;')
+    """
+    from .document import _Who
+
+    info = dataclasses.replace(author or DocumentInfo(), report_number="")
+    who = _Who(result, info)
+    subject = score_subject(result)
+    scope = "" if result.get("year_end") else (
+        " (điểm đã có, điểm có nguy cơ mất và điểm chưa đến hạn trong năm)")
+    return {
+        "draft": False, "header": who.header(result), "title": "BÁO CÁO", "subtitle": subject,
+        "window_line": (f"(Số liệu từ ngày {vi.date(result['start'])} đến ngày {vi.date(result['end'])}, "
+                        f"chốt {CUTOFF_SHORT_VI.get(result['cutoff'], result['cutoff'])})"),
+        "intro": [f"{who.body} báo cáo {subject[:1].lower() + subject[1:]}{scope} như sau:"],
+        "closing": f"Trên đây là báo cáo {subject[:1].lower() + subject[1:]} của {who.body}./.",
+        "recipients": list(info.recipients) or who.default_recipients(result),
+        "signature": {"on_behalf": (info.signer_on_behalf or f"TM. {who.authority}").upper(),
+                      "title": (info.signer_title or "Chủ tịch").upper(), "name": info.signer},
+    }
+
+
+def page_context(result: dict, author: DocumentInfo | None = None) -> dict:
+    """What the HTML page shows: the document's header and ending (:func:`document_context`), the
+    totals, and per area its criteria as table rows."""
     areas = []
     for area in result["areas"]:
         rows = [{
@@ -118,12 +195,12 @@ def page_context(result: dict) -> dict:
         } for c in area["criteria"]]
         areas.append({"id": area["id"], "text": area["text"], "points": _area_heading(area), "rows": rows})
     return {
-        "result": result, "areas": areas, "max": vi.points(result["max"]),
+        "result": result, "document": document_context(result, author), "areas": areas,
+        "example": EXAMPLE_NOTICE if result.get("example") else "", "max": vi.points(result["max"]),
         "score_text": score_sentence(result["score"], result["points_due"], result["points_not_yet_due"]),
         "not_yet_due": _not_yet_due_sentence(result),
         "show_risk": not result.get("year_end"), "show_open": show_open(result),
         "at_risk": vi.points(result.get("at_risk")), "open": vi.points(result.get("open")),
-        "window": f"từ {vi.date(result['start'])} đến {vi.date(result['end'])}",
         "generated": vi.local_time(result["generated_at"]),
         "flags": [{"name": FLAG_NAMES_VI.get(k, k), "count": n} for k, n in sorted(result.get("flags", {}).items())
                   if n],
@@ -147,11 +224,21 @@ def show_open(result: dict) -> bool:
     return not result.get("year_end") or bool(result.get("points_not_yet_due"))
 
 
-def render_score_html(result: dict) -> str:
-    """The self-assessment as one offline HTML page."""
+def _environment() -> jinja2.Environment:
+    """The site's templates (autoescape), with the period report's document templates and style
+    sheet reachable by their paths under ``templates/`` (``document/header.html.j2``)."""
     from .publish import _site_environment
 
-    return _site_environment().get_template("score.html.j2").render(**page_context(result))
+    env = _site_environment()
+    env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FileSystemLoader(paths.TEMPLATES_DIR)])
+    return env
+
+
+def render_score_html(result: dict, author: DocumentInfo | None = None) -> str:
+    """The self-assessment as one offline HTML page; ``author`` (default: the result's own, see
+    :class:`ScoreResult`) gives the header and the signature."""
+    author = author or getattr(result, "author", None)
+    return _environment().get_template("score.html.j2").render(**page_context(result, author))
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -174,8 +261,7 @@ def _workbook_lines(result: dict) -> list[tuple[str | None, Font | None]]:
     if _not_yet_due_sentence(result):
         lines.append((_not_yet_due_sentence(result), Font(italic=True)))
     if result.get("example"):
-        lines.append(("Bộ tiêu chí trong thư mục dữ liệu là bộ ví dụ: thay bằng bộ tiêu chí của tỉnh.",
-                      Font(italic=True, color="9C0006")))
+        lines.append((EXAMPLE_NOTICE, Font(italic=True, color="9C0006")))
     return lines
 
 
@@ -229,9 +315,10 @@ def write_score_xlsx(result: dict, target: Path) -> None:
 
 
 # --------------------------------------------------------------------------- a run
-def write_score_files(result: dict, folder: Path, formats: tuple[str, ...]) -> list[str]:
+def write_score_files(result: dict, folder: Path, formats: tuple[str, ...],
+                      author: DocumentInfo | None = None) -> list[str]:
     """Write the self-assessment's files of ``formats`` into ``folder`` (a staging folder);
-    returns their names."""
+    returns their names. ``author`` as for :func:`render_score_html`."""
     from .publish import write_atomic
     from .render import export_pdf, load_renderers
 
@@ -239,7 +326,7 @@ def write_score_files(result: dict, folder: Path, formats: tuple[str, ...]) -> l
     names = []
     html = folder / f"{stem}.html"
     if "html" in formats or "pdf" in formats:
-        write_atomic(html, render_score_html(result))
+        write_atomic(html, render_score_html(result, author))
         if "pdf" in formats:
             load_renderers()
             export_pdf(html, folder / f"{stem}.pdf")
@@ -258,16 +345,18 @@ def write_score_files(result: dict, folder: Path, formats: tuple[str, ...]) -> l
 
 
 def compute_score(target: str, *, data_dir: str | Path = "", cutoff: str = "decree09", unit: str = "",
-                  skip_invalid: bool = False) -> dict | None:
+                  skip_invalid: bool = False) -> ScoreResult | None:
     """The self-assessment of ``target`` (a year, ``2023``, or a period of it, ``2023-Q3``) from
-    the data folder; None when the folder has no ``scoring/`` criteria."""
+    the data folder, with the unit's author (:class:`ScoreResult`); None when the folder has no
+    ``scoring/`` criteria."""
     from .params import check_parameters
 
     return score_of(check_parameters(target, cutoff, str(data_dir), unit, skip_invalid))
 
 
-def score_of(ctx: ReportContext) -> dict | None:
-    """The self-assessment of the checked parameters ``ctx`` (see :func:`compute_score`)."""
+def score_of(ctx: ReportContext) -> ScoreResult | None:
+    """The self-assessment of the checked parameters ``ctx`` (see :func:`compute_score`), with the
+    unit's author."""
     from .plan import load_plan
     from .scoring import load_scoring, score
     from .validate import load_dossiers
@@ -281,7 +370,8 @@ def score_of(ctx: ReportContext) -> dict | None:
     if scoring is None:
         return None
     data = load_dossiers(ctx.data_dir, skip_invalid=ctx.skip_invalid)
-    return score(scoring, unit=ctx.unit, period=ctx.period, cutoff=ctx.cutoff, data=data, plan=plan)
+    return ScoreResult(score(scoring, unit=ctx.unit, period=ctx.period, cutoff=ctx.cutoff, data=data, plan=plan),
+                       author=ctx.unit.document)
 
 
 def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path | None = None,
@@ -318,4 +408,7 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
     if progress is not None:
         total = score_sentence(result["score"], result["points_due"], result["points_not_yet_due"])
         progress(f"{score_stem(result)}: {total} (tối đa {vi.points(result['max'])})")
+        if result.get("example"):
+            progress(f"  {result['criteria_file']} is an example set of criteria (VÍ DỤ): replace it with the "
+                     "province's criteria of the reform index before the self-assessment is sent")
     return published

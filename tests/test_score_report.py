@@ -1,6 +1,7 @@
 """The reform index self-assessment's files (cchc_lib.score_report): the workbook's cells equal
-the JSON, texts of the data are inert in the page and the workbook, ``cchc score`` publishes the
-four files with the index, and a year's report run writes them beside the reports."""
+the JSON, texts of the data are inert in the page and the workbook, what goes upward is a document
+of the commune naming no file, folder or column, ``cchc score`` publishes the four files with the
+index, and a year's report run writes them beside the reports."""
 
 from __future__ import annotations
 
@@ -18,15 +19,19 @@ from pypdf import PdfReader
 
 from cchc_lib import paths
 from cchc_lib.errors import ReportError
+from cchc_lib.ingest import DocumentInfo
 from cchc_lib.score_report import (
+    EXAMPLE_NOTICE,
     FLAG_NAMES_VI,
     METHOD_NAMES_VI,
+    build_score,
     build_score_workbook,
     compute_score,
     render_score_html,
     score_stem,
     write_score_files,
 )
+from cchc_lib.scoring import CRITERIA_COLUMNS, SELF_SCORE_COLUMNS
 from tests.hostile.support import Page, assert_no_personal, cchc, make_data
 from tests.test_scoring import _folder, _score, late_folder
 
@@ -216,7 +221,8 @@ def test_every_label_reads_once(tmp_path):
     for text in page.boxes + page.blocks:
         assert _doubled(text) == [], text
     assert "Tự chấm: Điểm tự chấm" not in Page(html).text
-    assert "Tạo lúc 10:53 ngày 02/12/2026 từ scoring/criteria.csv và scoring/self-scores.csv" in Page(html).text
+    assert "Tạo lúc 10:53 ngày 02/12/2026 từ bộ tiêu chí, bảng điểm tự chấm, kế hoạch cải cách hành chính và số " \
+           "liệu hồ sơ thủ tục hành chính của đơn vị." in page.blocks
     ws = build_score_workbook(result).active
     by_id = {r[0]: r for r in ws.iter_rows(values_only=True)}
     assert by_id["1.3"][5] == "Tự chấm 15/30 điểm\nCó điểm nhưng chưa có tài liệu kiểm chứng\nNgười chấm: Chủ tịch\n" \
@@ -224,6 +230,134 @@ def test_every_label_reads_once(tmp_path):
     for row in ws.iter_rows(values_only=True):
         for value in row:
             assert not isinstance(value, str) or _doubled(value) == [], value
+
+
+class Shown(HTMLParser):
+    """The text a reader of the page sees: neither the style sheet nor the tab's title."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+        self.feed(html)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.parts).split())
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("style", "title")
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("style", "title")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+# what names the data folder's files, folders and columns: none of it goes upward
+_COLUMNS = re.compile(r"\b(" + "|".join(dict.fromkeys(CRITERIA_COLUMNS + SELF_SCORE_COLUMNS)) + r")\b")
+_FILE_WORDS = ("scoring", ".csv", ".xlsx", ".yaml", "criteria", "self-scores", "plan/", "thư mục", "tệp")
+
+
+def _names_of_the_data(text: str) -> list[str]:
+    return [w for w in _FILE_WORDS if w.casefold() in text.casefold()] + _COLUMNS.findall(text)
+
+
+def _example_folder(tmp_path):
+    return _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,Tự chấm,60,manual,,,,,",
+                              "1.2,Mốc của kế hoạch,40,milestones,T1,,,,"],
+                   ["1.1,50,Biên bản số 3,Công chức A,Đã họp"], comments=("# VÍ DỤ: bộ tiêu chí minh họa",))
+
+
+def test_what_goes_upward_names_no_file_folder_or_column(tmp_path):
+    """An example set is said in an office's words on the page and in the workbook; the files the
+    criteria came from stay in the JSON and on the command line."""
+    result = _score(_example_folder(tmp_path), "2023-Y")
+    assert result["example"] is True and result["criteria_file"] == "scoring/criteria.csv"
+    assert result["self_scores_file"] == "scoring/self-scores.csv"
+    html = render_score_html(result)
+    shown = Shown(html).text
+    assert _names_of_the_data(shown) == []
+    assert shown.count(EXAMPLE_NOTICE) == 1 and "Tự chấm" in shown  # the data's own texts are there
+    assert EXAMPLE_NOTICE == ("Bộ tiêu chí dùng ở đây là bộ ví dụ, chưa phải bộ tiêu chí Chỉ số cải cách hành chính "
+                              "do Ủy ban nhân dân tỉnh ban hành: kết quả tự chấm chỉ để tham khảo.")
+    texts = [v for row in build_score_workbook(result).active.iter_rows(values_only=True) for v in row
+             if isinstance(v, str)]
+    assert [(t, _names_of_the_data(t)) for t in texts if _names_of_the_data(t)] == []
+    assert texts.count(EXAMPLE_NOTICE) == 1
+    criteria = (tmp_path / "xa" / "scoring" / "criteria.csv")
+    criteria.write_text(criteria.read_text(encoding="utf-8").replace("# VÍ DỤ: bộ tiêu chí minh họa\n", ""),
+                        encoding="utf-8")
+    own = _score(tmp_path / "xa", "2023-Y")
+    assert own["example"] is False and EXAMPLE_NOTICE not in render_score_html(own)
+    assert EXAMPLE_NOTICE not in [v for row in build_score_workbook(own).active.iter_rows(values_only=True)
+                                  for v in row]
+
+
+def test_the_command_line_names_the_example_file(tmp_path):
+    lines: list[str] = []
+    data = _example_folder(tmp_path)
+    build_score("2023", data_dir=data, out_dir=tmp_path / "out", formats="json", progress=lines.append)
+    assert lines[1:] == ["  scoring/criteria.csv is an example set of criteria (VÍ DỤ): replace it with the province's "
+                         "criteria of the reform index before the self-assessment is sent"]
+    saved = json.loads((tmp_path / "out" / "2023-chi-so-cchc.json").read_text(encoding="utf-8"))
+    assert saved["criteria_file"] == "scoring/criteria.csv" and saved["example"] is True
+    assert "author" not in saved
+
+
+def test_the_page_is_a_document_of_the_commune(tmp_path):
+    """The header block, the title and the ending of the period report (Nghị định 30/2020); the
+    time in Vietnam's time; the signer of unit.yaml, or a place for the name."""
+    result = _score(_folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,Tự chấm,100,manual,,,,,"],
+                            ["1.1,80,Biên bản số 3,,"]), "2023-Y")
+    result["generated_at"] = "2023-12-20T01:05:00+00:00"
+    page = Cells(render_score_html(result))
+    assert page.blocks[:11] == [
+        "ỦY BAN NHÂN DÂN", "XÃ THỬ NGHIỆM", "", "Số: /BC-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Thử Nghiệm, ngày tháng năm 2023",
+        "BÁO CÁO Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023", "",
+        "(Số liệu từ ngày 15/12/2022 đến ngày 14/12/2023, chốt theo NĐ 09/2019/NĐ-CP)",
+        "UBND xã Thử Nghiệm báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 như sau:"]
+    assert page.blocks[-10:] == [
+        "Tạo lúc 08:05 ngày 20/12/2023 từ bộ tiêu chí, bảng điểm tự chấm, kế hoạch cải cách hành chính và số liệu hồ "
+        "sơ thủ tục hành chính của đơn vị.",
+        "Trên đây là báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 của UBND xã Thử "
+        "Nghiệm./.",
+        "Nơi nhận:", "- UBND cấp trên;", "- Phòng Nội vụ;", "- Lưu: VT, VP.",
+        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "(Họ và tên)"]
+    author = DocumentInfo(signer="Lê Văn An", signer_title="Phó Chủ tịch", signer_on_behalf="KT. Chủ tịch",
+                          place="Hoằng Thử", report_number="12/BC-UBND", recipients=("Phòng Nội vụ huyện;",))
+    signed = Cells(render_score_html(result, author))
+    assert signed.blocks[3] == "Số: /BC-UBND"  # unit.yaml's number is the period report's, not this document's
+    assert signed.blocks[6] == "Hoằng Thử, ngày tháng năm 2023"
+    assert signed.blocks[-6:] == ["Nơi nhận:", "- Phòng Nội vụ huyện;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "",
+                                  "Lê Văn An"]
+
+
+def test_the_author_comes_from_unit_yaml_and_the_year_so_far_is_provisional(tmp_path):
+    data = _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,Tự chấm,100,manual,,,,,"], ["1.1,80,Biên bản,,"])
+    (data / "unit.yaml").write_text("name: Xã Thử Nghiệm\ndistrict: Huyện Hoằng Hóa\nsigner: Lê Văn An\n",
+                                    encoding="utf-8")
+    result = compute_score("2023-Q2", data_dir=data)
+    assert result.author.signer == "Lê Văn An"
+    page = Cells(render_score_html(result))
+    subject = "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 (tạm tính đến hết quý II năm 2023)"
+    assert f"BÁO CÁO {subject}" in page.blocks
+    assert "UBND xã Thử Nghiệm báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 (tạm tính " \
+           "đến hết quý II năm 2023) (điểm đã có, điểm có nguy cơ mất và điểm chưa đến hạn trong năm) như sau:" \
+           in page.blocks
+    assert page.blocks[-8:-5] == ["Nơi nhận:", "- UBND huyện Hoằng Hóa;", "- Phòng Nội vụ huyện Hoằng Hóa;"]
+    assert page.blocks[-1] == "Lê Văn An"
+
+
+def test_page_numbers_are_plain_top_centre_from_page_two(tmp_path):
+    html = render_score_html(_score(_folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,Tự chấm,100,manual,,,,,"]),
+                                    "2023-Y"))
+    assert "@top-center { content: counter(page);" in html
+    assert "@page :first { @top-center { content: none; } }" in html
+    assert "counter(pages)" not in html and "@bottom-center" not in html
 
 
 def test_printed_rows_stay_whole_and_the_header_repeats(tmp_path):
@@ -249,6 +383,20 @@ def test_printed_rows_stay_whole_and_the_header_repeats(tmp_path):
     assert {k: starts for k, (starts, ends) in where.items() if len(starts) != 1 or starts != ends} == {}
     assert len({starts[0] for starts, _ in where.values()}) >= 3  # the table does run over pages
     assert all("Lĩnh vực / tiêu chí" in pages[i] for starts, _ in where.values() for i in starts)
+    # the first table starts on page 1 with its first rows, nothing forcing it to page 2
+    assert where[1][0] == [0]
+    # page numbers: none on page 1, then the number alone, above everything else on the page
+    tops = [_top_line(p) for p in PdfReader(out / "2023-chi-so-cchc.pdf").pages]
+    assert tops == ["ỦY BAN NHÂN DÂN", *(str(n) for n in range(2, len(pages) + 1))]
+    assert not any(re.search(r"^\s*\d+ / \d+\s*$", t, re.MULTILINE) for t in pages)  # no "1 / 9" foot
+
+
+def _top_line(page) -> str:
+    """The text drawn highest on a PDF page."""
+    parts = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: parts.append((tm[5] * cm[3] + cm[5], text.strip()))
+                      if text.strip() else None)
+    return max(parts)[1]
 
 
 def _plant(data, criterion: str) -> None:
