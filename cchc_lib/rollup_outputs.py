@@ -29,9 +29,9 @@ from .dossiers import COUNT_KEYS, KPI_NAMES_VI
 from .periods import CUTOFF_NAMES_VI, CUTOFF_SHORT_VI
 from .rollup_analysis import BAND_LABELS_VI, change_text, gap_text
 from .xlsx_report import (
-    _FORM_HEADER,
     FORM_CODE,
     FORM_COLUMNS,
+    FORM_HEADER,
     FORM_NOTE,
     FORM_SOURCE,
     FORM_TITLE,
@@ -98,8 +98,8 @@ def _title_block(ws, f: _Formats, summary: dict, second_column: str) -> None:
 
 
 def _form_header(ws, f: _Formats, second_column: str) -> None:
-    """The form's merged header (:data:`cchc_lib.xlsx_report._FORM_HEADER`) and the column numbers."""
-    for top, left, bottom, right, text in _FORM_HEADER:
+    """The form's merged header (:data:`cchc_lib.xlsx_report.FORM_HEADER`) and the column numbers."""
+    for top, left, bottom, right, text in FORM_HEADER:
         text = second_column if (left, right) == (2, 2) else text
         r0, c0, r1, c1 = HEADER_ROW + top, left - 1, HEADER_ROW + bottom, right - 1
         if (r0, c0) == (r1, c1):

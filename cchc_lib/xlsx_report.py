@@ -102,7 +102,7 @@ _CENTER_TOP = Alignment(horizontal="center", vertical="top")
 
 # the form's header: (first row, first column, last row, last column, text), rows counted from
 # the header's first row, columns from 1 (as in tthc.html.j2)
-_FORM_HEADER: tuple[tuple[int, int, int, int, str], ...] = (
+FORM_HEADER: tuple[tuple[int, int, int, int, str], ...] = (
     (0, 1, 2, 1, "STT"), (0, 2, 2, 2, "Lĩnh vực"),
     (0, 3, 0, 6, "Số hồ sơ nhận giải quyết"), (0, 7, 0, 10, "Số hồ sơ đã giải quyết"),
     (0, 11, 0, 13, "Số hồ sơ đang giải quyết"),
@@ -385,7 +385,7 @@ def _form_header(ws: Worksheet) -> int:
         for column in range(1, FORM_COLUMNS + 1):
             cell = ws.cell(row=row, column=column)
             cell.font, cell.alignment, cell.border = _BOLD, _HEADER_ALIGN, _BORDER
-    for top, left, bottom, right, text in _FORM_HEADER:
+    for top, left, bottom, right, text in FORM_HEADER:
         _put(ws, first + top, left, text)
         if (top, left) != (bottom, right):
             ws.merge_cells(start_row=first + top, start_column=left, end_row=first + bottom, end_column=right)
