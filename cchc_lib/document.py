@@ -250,7 +250,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
     info = info or DocumentInfo()
     narrative = narrative or {}
     summary = clipped(summary)  # a text of the data is cut where it is long; the office's own words are not
-    who = _Who(summary, info)
+    who = Who(summary, info)
     plan = summary.get("plan") or {}
     areas = [(int(a), name) for a, name in (plan.get("areas") or {}).items()] if plan.get("available") else []
     direction = [a for a in areas if _has(a[1], DIRECTION_WORDS)]
@@ -308,7 +308,7 @@ def short_task(text: str | None, limit: int = 140) -> str:
     return vi.clip(first, limit)
 
 
-class _Who:
+class Who:
     """How the document names its author: "UBND xã", "Ủy ban nhân dân xã Hoằng Giang"."""
 
     def __init__(self, summary: dict, info: DocumentInfo):
@@ -340,7 +340,7 @@ class _Who:
         return [f"{above};", f"Phòng Nội vụ {short};".replace(" ;", ";"), "Lưu: VT, VP."]
 
 
-def _intro(summary: dict, who: _Who) -> str:
+def _intro(summary: dict, who: Who) -> str:
     plan = summary.get("plan") or {}
     available = plan.get("available")
     return say("intro", plan_title=plan.get("title") if available else "",
@@ -465,7 +465,7 @@ def _no_plan(summary: dict) -> str:
     return say("no_plan", year=(summary.get("plan") or {}).get("left_out_year"))
 
 
-def _area_part(summary: dict, area: int, name: str, index: int, narrative: dict, who: _Who) -> dict:
+def _area_part(summary: dict, area: int, name: str, index: int, narrative: dict, who: Who) -> dict:
     paragraphs, bullets = milestone_sentences(summary, area)
     placed = {t["kpi"] for t in summary.get("targets", []) if t.get("area") is not None}
     own = [t for t in summary.get("targets", []) if t.get("area") == area and t["kpi"] not in KPI_NAMES_VI]
@@ -481,7 +481,7 @@ def _area_part(summary: dict, area: int, name: str, index: int, narrative: dict,
 
 
 # --------------------------------------------------------------------------- dossiers
-def dossier_sentences(summary: dict, who: _Who) -> list[str]:
+def dossier_sentences(summary: dict, who: Who) -> list[str]:
     """Biểu II.06a in sentences, and the mean processing time over the dossiers it counts."""
     t = summary["dossiers"]["total"]
     resolved = t["resolved_total"] or 0

@@ -162,10 +162,10 @@ def document_context(result: dict, author: DocumentInfo | None = None) -> dict:
     >>> d["signature"], d["recipients"][0]
     ({'on_behalf': 'TM. ỦY BAN NHÂN DÂN', 'title': 'CHỦ TỊCH', 'name': ''}, 'UBND huyện Hoằng Hóa;')
     """
-    from .document import _Who
+    from .document import Who
 
     info = dataclasses.replace(author or DocumentInfo(), report_number="")
-    who = _Who(result, info)
+    who = Who(result, info)
     subject = score_subject(result)
     scope = "" if result.get("year_end") else (
         " (điểm đã có, điểm có nguy cơ mất và điểm chưa đến hạn trong năm)")
