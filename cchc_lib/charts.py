@@ -12,10 +12,16 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-FONT = "DejaVu Sans"  # matplotlib's bundled font covers every Vietnamese letter
+from .paths import TEMPLATES_DIR  # noqa: E402
+
+# the document's own face, shipped with the package (templates/fonts/): a chart reads like the text
+# around it; named by its file, so that no face of the machine with the same name is taken
+FONT_FILES = {False: TEMPLATES_DIR / "fonts" / "LiberationSerif-Regular.ttf",
+              True: TEMPLATES_DIR / "fonts" / "LiberationSerif-Italic.ttf"}
 TEXT_COLOR = "#1a1a1a"
 BAR_COLOR = "#1f5f99"  # the report's blue (headings)
 # dossiers received in a whole month: a mid tone
@@ -32,6 +38,10 @@ LABELS_VI = {
     "none": "Không có hồ sơ nào trong kỳ",
 }
 FONT_SIZE = 8  # value labels, ticks and legend; the title is 10 pt
+
+
+def _font(size: float, italic: bool = False) -> FontProperties:
+    return FontProperties(fname=FONT_FILES[italic], size=size)
 
 
 def _vi_int(n: int) -> str:
@@ -62,33 +72,31 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
     online_bars = ax.bar([x + width / 2 for x in positions], online, width, label="online", **ONLINE_STYLE)
     for container, values in ((bars, received), (online_bars, online)):
         ax.bar_label(container, labels=[_vi_int(v) for v in values], padding=1.5,
-                     fontsize=FONT_SIZE, fontfamily=FONT, color=TEXT_COLOR)
+                     fontproperties=_font(FONT_SIZE), color=TEXT_COLOR)
 
     ax.set_xticks(positions, [str(m["label"]) for m in by_month])
     ax.tick_params(axis="x", labelrotation=45 if len(positions) > 7 else 0, labelsize=FONT_SIZE, length=0)
     ax.tick_params(axis="y", labelsize=FONT_SIZE)
     for tick, is_partial in zip(ax.get_xticklabels(), partial, strict=True):
-        tick.set_fontfamily(FONT)
+        tick.set_fontproperties(_font(FONT_SIZE, italic=is_partial))
         if len(positions) > 7:
             tick.set_horizontalalignment("right")
             tick.set_rotation_mode("anchor")
-        if is_partial:
-            tick.set_fontstyle("italic")
     for tick in ax.get_yticklabels():
-        tick.set_fontfamily(FONT)
+        tick.set_fontproperties(_font(FONT_SIZE))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(lambda value, _pos: _vi_int(int(value)))
-    ax.set_title(title, fontsize=10, fontfamily=FONT, loc="left", color=TEXT_COLOR, pad=22)  # legend below it
-    ax.set_ylabel(LABELS_VI["y"], fontsize=FONT_SIZE + 1, fontfamily=FONT, color=TEXT_COLOR)
+    ax.set_title(title, fontproperties=_font(10), loc="left", color=TEXT_COLOR, pad=22)  # legend below it
+    ax.set_ylabel(LABELS_VI["y"], fontproperties=_font(FONT_SIZE + 1), color=TEXT_COLOR)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(0, max([*received, *online, 1]) * 1.18)
     if not any(received):
         ax.text(0.5, 0.5, LABELS_VI["none"], transform=ax.transAxes, ha="center", va="center",
-                fontsize=FONT_SIZE + 1, fontfamily=FONT, color=TEXT_COLOR)
+                fontproperties=_font(FONT_SIZE + 1), color=TEXT_COLOR)
 
     handles = [Patch(label=LABELS_VI["received"], **RECEIVED_STYLE), Patch(label=LABELS_VI["online"], **ONLINE_STYLE)]
     if any(partial):
         handles.append(Patch(label=LABELS_VI["partial"], **PARTIAL_STYLE))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles), frameon=False,
-              prop={"family": FONT, "size": FONT_SIZE}, handlelength=1.6, borderaxespad=0.2, columnspacing=1.2)
+              prop=_font(FONT_SIZE), handlelength=1.6, borderaxespad=0.2, columnspacing=1.2)
     return fig

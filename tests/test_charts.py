@@ -1,6 +1,7 @@
 """The months of a report window (whole and partial) and the chart of dossiers received by month."""
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from cchc_lib import charts
 from cchc_lib import schema as S
 from cchc_lib.charts import FONT_SIZE, LABELS_VI, ONLINE_STYLE, PARTIAL_STYLE, RECEIVED_STYLE, plot_received_by_month
 from cchc_lib.dossiers import classify_dossiers, received_by_month
@@ -156,12 +158,18 @@ def test_the_three_fills_differ_in_grey_and_online_is_the_darkest():
     assert _luminance(ONLINE_STYLE["hatchcolor"]) - online >= 0.4
 
 
-def test_text_is_legible_when_printed_and_in_dejavu_sans(figure):
+def test_text_is_legible_when_printed_and_in_the_documents_shipped_face(figure):
     ax = figure.axes[0]
     texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), *ax.get_legend().get_texts(),
              ax.title, ax.yaxis.label]
     assert all(t.get_fontsize() >= FONT_SIZE >= 8 for t in texts if t.get_text())
-    assert all(t.get_fontfamily() == ["DejaVu Sans"] for t in texts if t.get_text())
+    files = {Path(t.get_fontproperties().get_file()).name for t in texts if t.get_text()}
+    assert files <= {"LiberationSerif-Regular.ttf", "LiberationSerif-Italic.ttf"} and files
+    # the face has every letter the chart writes: no glyph is missing from the drawing
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(charts.FONT_FILES[False]).getBestCmap()
+    assert [c for t in texts for c in t.get_text() if not c.isspace() and ord(c) not in cmap] == []
     assert tuple(figure.get_size_inches()) == (7.5, 3.0)
 
 
