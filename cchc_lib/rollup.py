@@ -301,7 +301,9 @@ def _task_counts(tasks: dict | None) -> dict | None:
 
 
 def _unit_targets(summary: dict) -> list[dict]:
-    return [t for t in summary.get("targets") or [] if isinstance(t, dict)]
+    """A unit's targets the roll-up judges by: each KPI's binding one (the first of the plan's, as
+    the unit's own report judges it); the plan's conflicting values are the unit's data problem."""
+    return [t for t in summary.get("targets") or [] if isinstance(t, dict) and t.get("binding", True)]
 
 
 def rank_units(units: list[dict], kpi: str) -> list[dict]:

@@ -8,7 +8,9 @@ roll-up's own ``units`` and ``ranking``; :func:`cchc_lib.rollup.build_rollup_sum
 **The gap to a target** is the unit's rate minus the target, in percentage points ("điểm %"):
 ``+1,0 điểm %`` above it, ``−0,8 điểm %`` below (for a target "≤ x" the sign is turned, so a
 negative gap is always a shortfall). Where the plan gives a KPI several targets (95 % and
-100 % satisfaction), the gap is to the one the unit is furthest from. **The bands** (of the
+100 % satisfaction), the gap is to the binding one, the first in the plan's order, by which the
+unit's own report judges it (the others are a problem of the unit's plan, for its checks);
+:func:`worst_gap` takes the furthest of the targets it is given. **The bands** (of the
 shortfall, rounded to 0,1 point as shown):
 
 ======== ================= ==========================================
@@ -130,7 +132,7 @@ def worst_gap(value: float | None, targets: list[dict]) -> dict | None:
 
 def unit_gaps(summary: dict, kpi_keys: tuple[str, ...]) -> dict[str, dict | None]:
     """Per KPI, the unit's gap to its own plan's targets (:func:`worst_gap`)."""
-    targets = [t for t in summary.get("targets") or [] if isinstance(t, dict)]
+    targets = [t for t in summary.get("targets") or [] if isinstance(t, dict) and t.get("binding", True)]
     kpis = summary.get("kpis") or {}
     return {key: worst_gap(kpis.get(key), [t for t in targets if t.get("kpi") == key]) for key in kpi_keys}
 

@@ -602,3 +602,18 @@ def test_the_page_of_units_gives_each_units_main_figures(units, tmp_path):
                      r'<td class="num">0</td>\s*<td>Không</td>', rows["xa-b"])
     assert re.search(r'<td class="num">10</td><td class="num">80%</td><td class="num">—</td>'
                      r'<td class="num">1</td>\s*<td>1 <span class="band band-short">Còn thấp</span></td>', rows["xa-c"])
+
+
+def test_the_gap_and_the_targets_missed_follow_the_target_the_unit_is_judged_by():
+    from cchc_lib.rollup_analysis import unit_gaps
+
+    summary = {"kpis": {"satisfaction_rate": 0.947}, "targets": [
+        {"target_id": "T4", "kpi": "satisfaction_rate", "comparison": ">=", "value": 0.95, "met": False,
+         "binding": True},
+        {"target_id": "T6", "kpi": "satisfaction_rate", "comparison": ">=", "value": 1.0, "met": False,
+         "binding": False}]}
+    gap = unit_gaps(summary, ("satisfaction_rate",))["satisfaction_rate"]
+    assert (gap["target_id"], gap["points"], gap["band"]) == ("T4", -0.3, "near")
+    from cchc_lib.rollup import _unit_targets
+
+    assert [t["target_id"] for t in _unit_targets(summary)] == ["T4"]
