@@ -363,6 +363,7 @@ def _section(section_id: str, part: dict, narrative: dict) -> dict:
 # --------------------------------------------------------------------------- plan areas
 JUDGED_STATES = ("done_on_time", "done_late", "overdue")
 MILESTONES_NAMED = 3  # a task's milestones of the window named one by one; more are counted
+FALL_NOTED = 0.01  # a main KPI's fall since the previous period worth noting: one percentage point
 
 
 def _area_milestones(summary: dict, area: int) -> list[dict]:
@@ -377,37 +378,44 @@ def _area_milestones(summary: dict, area: int) -> list[dict]:
     return found
 
 
-def task_lines(milestones: list[dict]) -> tuple[dict, list[str]]:
+def task_lines(milestones: list[dict], end: str | None = None) -> tuple[dict, list[str]]:
     """One line per task of the window, whatever its number of milestones (a plan's report of the
-    quarter and of the 6 months fall due together), with one state: overdue when any of them is,
-    else done (late when any was done late); the counts of those lines."""
+    quarter and of the 6 months fall due together), with one state: overdue when any of them is;
+    else due on the window's last day (``end``) when one of those is not yet done: neither done nor
+    late, and said so; else done (late when any was done late). Returns the counts of those lines
+    (``due``, ``done``, ``late``, ``overdue``, ``at_end``) and the lines."""
     by_task: dict[str, list[dict]] = {}
     for m in milestones:
-        if m["state"] in JUDGED_STATES:
+        if m["state"] in JUDGED_STATES or (m["state"] == "not_yet_due" and end and m.get("due") == end):
             by_task.setdefault(m["task_id"], []).append(m)
-    counts = {"due": len(by_task), "done": 0, "late": 0, "overdue": 0}
-    lines = []
-    for group in by_task.values():
-        task = short_task(group[0].get("task")) or group[0]["label"]
-        overdue = [m for m in group if m["state"] == "overdue"]
-        done = [m for m in group if m["state"] != "overdue"]
-        if overdue:
-            counts["overdue"] += 1
-            lines.append(say("task_overdue", task=task, names=_names(overdue), due=min(m["due"] for m in overdue),
-                             days=max(int(m.get("days_overdue") or 0) for m in overdue),
-                             owner=overdue[0].get("owner"), done_names=_names(done, with_due=False)))
-            continue
-        late = [m for m in done if m["state"] == "done_late"]
-        counts["done"] += 1
-        counts["late"] += bool(late)
-        proofs = list(dict.fromkeys(m["evidence"] for m in done if m.get("evidence")))
-        days = {m.get("done_at") for m in done}
-        lines.append(say("task_done", task=task, names=_names(done, with_due=len(done) == 1),
-                         done_at=days.pop() if len(days) == 1 else None, late_dues=[m["due"] for m in late],
-                         proofs=proofs[-1:] if len(proofs) > MILESTONES_NAMED else proofs,
-                         earlier=len(proofs) - 1 if len(proofs) > MILESTONES_NAMED else 0,
-                         unproven=len(done) - len(proofs) if proofs and len(proofs) < len(done) else 0))
-    return counts, lines
+    counts = {"due": len(by_task), "done": 0, "late": 0, "overdue": 0, "at_end": 0}
+    return counts, [_task_line(group, counts) for group in by_task.values()]
+
+
+def _task_line(group: list[dict], counts: dict) -> str:
+    task = short_task(group[0].get("task")) or group[0]["label"]
+    overdue = [m for m in group if m["state"] == "overdue"]
+    waiting = [m for m in group if m["state"] == "not_yet_due"]
+    done = [m for m in group if m["state"] in ("done_on_time", "done_late")]
+    if overdue:
+        counts["overdue"] += 1
+        return say("task_overdue", task=task, names=_names(overdue), due=min(m["due"] for m in overdue),
+                   days=max(int(m.get("days_overdue") or 0) for m in overdue), owner=overdue[0].get("owner"),
+                   done_names=_names(done, with_due=False))
+    if waiting:
+        counts["at_end"] += 1
+        return say("task_at_end", task=task, names=_names(waiting, with_due=False), due=waiting[0]["due"],
+                   done_names=_names(done, with_due=False))
+    late = [m for m in done if m["state"] == "done_late"]
+    counts["done"] += 1
+    counts["late"] += bool(late)
+    proofs = list(dict.fromkeys(m["evidence"] for m in done if m.get("evidence")))
+    days = {m.get("done_at") for m in done}
+    many = len(proofs) > MILESTONES_NAMED  # the latest document, and how many came before it
+    return say("task_done", task=task, names=_names(done, with_due=len(done) == 1),
+               done_at=days.pop() if len(days) == 1 else None, late_dues=[m["due"] for m in late],
+               proofs=proofs[-1:] if many else proofs, earlier=len(proofs) - 1 if many else 0,
+               unproven=len(done) - len(proofs) if proofs and len(proofs) < len(done) else 0)
 
 
 def _names(milestones: list[dict], with_due: bool = True) -> str:
@@ -429,7 +437,7 @@ def milestone_sentences(summary: dict, area: int) -> tuple[list[str], list[str]]
     """The area's tasks of the window: how many fell due and how they stand, then one line per
     task (done, with its evidence; overdue, with its owner), then the continuous ones."""
     milestones = _area_milestones(summary, area)
-    counts, bullets = task_lines(milestones)
+    counts, bullets = task_lines(milestones, summary.get("end"))
     paragraphs = [say("task_counts", **counts)]
     for m in milestones:
         if m["state"] in ("continuous", "no_fixed_date") and m.get("latest_status"):
@@ -497,6 +505,9 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
     if days.get("count"):
         sentences.append(say("processing_time", mean=str(days["mean"]).replace(".", ","), count=days["count"],
                              resolved=resolved))
+    previous = summary.get("previous") or {}
+    if previous and not previous.get("covered", True):
+        sentences.append(say("no_comparison", previous=_lower_first(_period_name(previous["period"]))))
     return sentences
 
 
@@ -626,11 +637,11 @@ def _comparison_points(summary: dict) -> list[str]:
         return []
     name = _lower_first(_period_name(previous["period"]))
     if not previous.get("covered", True):
-        return [say("no_comparison", previous=name)]
+        return []  # said with the dossiers' figures (section II)
     points = []
     for key in MAIN_KPIS:
         now, before = summary["kpis"].get(key), (previous.get("kpis") or {}).get(key)
-        if now is not None and before is not None and now < before - 0.0005:
+        if now is not None and before is not None and now <= before - FALL_NOTED:
             base = ((previous.get("kpi_parts") or {}).get(key) or {}).get("denominator")
             points.append(say("kpi_fell", name=KPI_NAMES_VI[key], before=before, before_base=base, previous=name,
                               now=now))
@@ -662,7 +673,7 @@ def next_period(summary: dict) -> dict:
                     owner=g[0].get("owner")) for g in overdue.values()]
     name = following["name"]
     when = name if name.casefold().startswith("từ ") else f"trong {_lower_first(name)}"
-    return {"paragraphs": [say("next_lead", when=when, count=len(by_task))], "bullets": bullets}
+    return {"paragraphs": [say("next_lead", when=when, count=len(by_task), overdue=len(overdue))], "bullets": bullets}
 
 
 # --------------------------------------------------------------------------- appendices
@@ -740,7 +751,8 @@ def kpi_appendix(summary: dict) -> dict:
 def late_appendix(summary: dict) -> dict:
     late = summary.get("late_dossiers", [])
     note = "Không có hồ sơ trễ hạn." if not late else f"{number(len(late))} hồ sơ" + (
-        f" ({LATE_ROWS} hồ sơ trễ nhiều ngày nhất; danh sách đầy đủ trong tệp Excel)" if len(late) > LATE_ROWS else "")
+        f" ({LATE_ROWS} hồ sơ trễ nhiều ngày nhất; danh sách đầy đủ tại bảng tính Excel gửi kèm báo cáo)"
+        if len(late) > LATE_ROWS else "")
     return {"heading": "Hồ sơ trễ hạn", "note": note, "image": None,
             "table": {"header": [[_cell(t) for t in ("Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Hạn giải quyết",
                                                       "Số ngày trễ", "Xin lỗi")]],

@@ -69,12 +69,12 @@ def test_a_tasks_milestones_of_the_window_read_as_one_line_with_one_state():
     done = _m("A", "2023-H1", "2023-06-14", "done_on_time", "6 tháng đầu năm 2023", "2023-06-13", "Báo cáo số 20/BC")
     late = _m("A", "2023-Q2", "2023-06-10", "overdue", "Quý II năm 2023", days=4)
     counts, lines = task_lines([done, late])
-    assert counts == {"due": 1, "done": 0, "late": 0, "overdue": 1}
+    assert counts == {"due": 1, "done": 0, "late": 0, "overdue": 1, "at_end": 0}
     assert lines == ["Báo cáo kết quả thực hiện (quý II năm 2023, hạn 10/06/2023): chưa hoàn thành, quá hạn 4 ngày so "
                      "với hạn 10/06/2023 (6 tháng đầu năm 2023 đã hoàn thành); người thực hiện: Công chức tư pháp."]
     both = _m("A", "2023-Q2", "2023-06-14", "done_on_time", "Quý II năm 2023", "2023-06-13", "Báo cáo số 19/BC")
     counts, lines = task_lines([both, done])
-    assert counts == {"due": 1, "done": 1, "late": 0, "overdue": 0}
+    assert counts == {"due": 1, "done": 1, "late": 0, "overdue": 0, "at_end": 0}
     assert lines == ["Báo cáo kết quả thực hiện (quý II năm 2023 và 6 tháng đầu năm 2023): đã hoàn thành ngày "
                      "13/06/2023; văn bản: Báo cáo số 19/BC; Báo cáo số 20/BC."]
 
@@ -149,3 +149,15 @@ def test_page_numbers_stand_top_centre_from_the_second_page(documents, tmp_path)
     tops = _numbers_at_the_top(target)
     assert len(tops) >= 3 and tops[0] == []
     assert [t for t in tops[1:]] == [[str(n)] for n in range(2, len(tops) + 1)]
+
+
+def test_a_task_due_on_the_windows_last_day_and_not_done_is_neither_done_nor_overdue():
+    done = _m("A", "2023-H1", "2023-06-14", "done_on_time", "6 tháng đầu năm 2023", "2023-06-13", "Báo cáo số 33/BC")
+    waiting = _m("A", "2023-Q2", "2023-06-14", "not_yet_due", "Quý II năm 2023")
+    later = _m("B", "2023-Q3", "2023-09-14", "not_yet_due", "Quý III năm 2023")
+    counts, lines = task_lines([done, waiting, later], "2023-06-14")
+    assert counts == {"due": 1, "done": 0, "late": 0, "overdue": 0, "at_end": 1}
+    assert lines == ["Báo cáo kết quả thực hiện (quý II năm 2023): đến hạn ngày 14/06/2023, ngày cuối kỳ báo cáo, "
+                     "chưa cập nhật kết quả (6 tháng đầu năm 2023 đã hoàn thành)."]
+    assert say("task_counts", **counts) == ("Trong kỳ có 01 nhiệm vụ đến hạn theo kế hoạch; 01 nhiệm vụ đến hạn vào "
+                                            "ngày cuối kỳ, chưa cập nhật kết quả.")
