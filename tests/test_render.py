@@ -48,6 +48,7 @@ def test_every_format_and_the_index_are_published(out_dir):
     names = sorted(p.name for p in out_dir.iterdir() if p.name != ".lock")  # the folder's lock stays, empty
     assert (out_dir / ".lock").stat().st_size == 0
     assert names == sorted([f"{p}.{kind}" for p in PERIODS for kind in ("html", "pdf", "docx", "xlsx", "json")]
+                           + [f"{p}-noi-bo.html" for p in PERIODS]  # each period's internal companion
                            + [f"2023-chi-so-cchc.{kind}" for kind in ("html", "pdf", "xlsx", "json")]  # the year's
                            + ["index.html"])
 
@@ -184,9 +185,12 @@ def test_html_shows_the_official_table_the_kpis_and_the_plan(out_dir):
     html = (out_dir / "2023-Q1.html").read_text(encoding="utf-8")
     assert "Số hồ sơ nhận giải quyết" in html and ">(13)<" in html
     assert "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn" in html
-    assert "III. ĐÁNH GIÁ CHUNG" in html and ". Tiến độ công việc của kế hoạch" in html
-    assert "kế hoạch ghi nhiều chỉ tiêu khác nhau (95%, 96%, 100%" in html
-    assert "01/2032" in html  # the correction notes are listed
+    assert "III. ĐÁNH GIÁ CHUNG" in html and "Nhiệm vụ của kế hoạch hoàn thành chậm hoặc quá hạn" in html
+    # the full list of milestones, the conflicting targets and the correction notes stay in the office
+    companion = (out_dir / "2023-Q1-noi-bo.html").read_text(encoding="utf-8")
+    assert ". Tiến độ các nhiệm vụ của kế hoạch" in companion
+    assert "kế hoạch ghi nhiều chỉ tiêu khác nhau (95%, 96%, 100%" in companion
+    assert "01/2032" in companion and "01/2032" not in html
 
 
 def test_csv_and_xlsx_forms_of_the_sample_give_identical_json(out_dir, tmp_path):
@@ -218,7 +222,8 @@ def test_skip_invalid_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
                                          "problem_vi": "Ngày không đọc được (dùng dd/mm/yyyy)",
                                          "problem_en": "date not understood (use dd/mm/yyyy)"}]
     html = (out / "2023-Q1.html").read_text(encoding="utf-8")
-    assert "Dòng bị loại" in html and "Ngày không đọc được" in html
+    companion = (out / "2023-Q1-noi-bo.html").read_text(encoding="utf-8")  # the rows left out, for the office
+    assert "Dòng bị loại" in companion and "Ngày không đọc được" in companion and "Dòng bị loại" not in html
     # this data folder has no plan: the report says so
     assert summary["plan"] == {"available": False} and summary["tasks"] is None and summary["targets"] == []
     assert "Chưa có dữ liệu kế hoạch cải cách hành chính" in html
