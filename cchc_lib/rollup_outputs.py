@@ -363,11 +363,14 @@ def _late_part(summary: dict) -> dict:
         return {"paragraphs": ["Các đơn vị không có hồ sơ trễ hạn trong kỳ."], "bullets": []}
     lead = (f"Các đơn vị có {count_vi(total['total'])} trễ hạn ({count_vi(total['resolved_late'])} đã giải quyết "
             f"quá hạn, {count_vi(total['pending_overdue'])} đang giải quyết đã quá hạn).")
-    bullets = [f"Lĩnh vực {field}: {count_vi(n)}." for field, n in list(total["by_field"].items())[:5]]
+    fields = list(total["by_field"].items())
+    bullets = [f"Lĩnh vực {field}: {count_vi(n)}." for field, n in fields[:5]]
+    if len(fields) > 5:  # the rest named as one, so the lines add up to the total
+        bullets.append(f"Các lĩnh vực khác ({len(fields) - 5}): {count_vi(sum(n for _, n in fields[5:]))}.")
     worst = [u for u in late["units"] if u["total"]][:5]
     if worst:
-        bullets.append("Đơn vị có nhiều hồ sơ trễ hạn nhất: "
-                       + "; ".join(f"{u['unit']} ({count_vi(u['total'])})" for u in worst) + ".")
+        lead_unit = "Đơn vị có nhiều hồ sơ trễ hạn nhất" if len(worst) == 1 else "Các đơn vị có hồ sơ trễ hạn"
+        bullets.append(f"{lead_unit}: " + "; ".join(f"{u['unit']} ({count_vi(u['total'])})" for u in worst) + ".")
     return {"paragraphs": [lead], "bullets": bullets}
 
 

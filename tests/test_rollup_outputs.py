@@ -142,3 +142,14 @@ def test_names_from_the_units_stay_text_in_the_word_document(tmp_path):
     assert f"{name}: tỷ lệ hài lòng 90%" in text
     cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
     assert name in cells
+
+
+def test_the_late_dossiers_by_field_add_up_to_the_total_they_follow():
+    fields = {f"Lĩnh vực {i}": n for i, n in enumerate((33, 11, 5, 3, 2, 1, 1, 1), start=1)}
+    summary = {"late_by_unit": {"total": {"total": 57, "resolved_late": 56, "pending_overdue": 1, "by_field": fields},
+                                "units": [{"unit": "Xã A", "total": 40}, {"unit": "Xã B", "total": 17}]}}
+    part = rollup_outputs._late_part(summary)
+    counts = [int(m) for b in part["bullets"] if b.startswith(("Lĩnh vực", "Các lĩnh vực"))
+              for m in re.findall(r": (\d+) hồ sơ", b)]
+    assert sum(counts) == 57 and part["bullets"][5] == "Các lĩnh vực khác (3): 03 hồ sơ."
+    assert part["bullets"][-1] == "Các đơn vị có hồ sơ trễ hạn: Xã A (40 hồ sơ); Xã B (17 hồ sơ)."
