@@ -33,7 +33,7 @@ CUTOFF_NAMES_VI: dict[str, str] = {
     "decree09": "chốt số liệu theo Nghị định 09/2019/NĐ-CP: từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ",
     "calendar": "chốt số liệu theo tháng dương lịch",
 }
-CUTOFF_SHORT_VI: dict[str, str] = {"decree09": "theo NĐ 09/2019/NĐ-CP", "calendar": "theo tháng dương lịch"}
+CUTOFF_SHORT_VI: dict[str, str] = {"decree09": "theo Nghị định số 09/2019/NĐ-CP", "calendar": "theo tháng dương lịch"}
 
 # kind -> (first month, last month) of the calendar window
 _KINDS: dict[str, tuple[int, int]] = {

@@ -318,7 +318,7 @@ def test_the_page_is_a_document_of_the_commune(tmp_path):
         "ỦY BAN NHÂN DÂN", "XÃ THỬ NGHIỆM", "", "Số: /BC-UBND",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Thử Nghiệm, ngày tháng năm 2023",
         "BÁO CÁO Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023", "",
-        "(Số liệu từ ngày 15/12/2022 đến ngày 14/12/2023, chốt theo NĐ 09/2019/NĐ-CP)",
+        "(Số liệu từ ngày 15/12/2022 đến ngày 14/12/2023, chốt theo Nghị định số 09/2019/NĐ-CP)",
         "UBND xã Thử Nghiệm báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 như sau:"]
     assert page.blocks[-10:] == [
         "Tạo lúc 08:05 ngày 20/12/2023 từ bộ tiêu chí, bảng điểm tự chấm, kế hoạch cải cách hành chính và số liệu hồ "
