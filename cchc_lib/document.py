@@ -401,7 +401,8 @@ def _task_line(group: list[dict], counts: dict) -> str:
         counts["overdue"] += 1
         return say("task_overdue", task=task, names=_names(overdue), due=min(m["due"] for m in overdue),
                    days=max(int(m.get("days_overdue") or 0) for m in overdue), owner=overdue[0].get("owner"),
-                   done_names=_names(done, with_due=False))
+                   done_names=_names(done, with_due=False), waiting_names=_names(waiting, with_due=False),
+                   waiting_due=waiting[0]["due"] if waiting else None)
     if waiting:
         counts["at_end"] += 1
         return say("task_at_end", task=task, names=_names(waiting, with_due=False), due=waiting[0]["due"],
@@ -572,15 +573,15 @@ def service_index_appendix(summary: dict, index: int) -> dict | None:
             rows.append([ind["indicator"], ind["name"],
                          percent(ind["ratio"]) if ind["computable"] else "—", percent(ind["target"]),
                          _points(ind["max"]), _points(ind["points"]) if ind["computable"] else "Chưa tính"])
-    rows.append(["", "Các nhóm tính được", "", "", _points(data["max_computable"]), _points(data["points"])])
+    rows.append(["", "Các chỉ số tính được", "", "", _points(data["max_computable"]), _points(data["points"])])
     return {"heading": f"Phụ lục {index}. Ước tính Chỉ số chất lượng phục vụ người dân, doanh nghiệp "
                        f"({data['source']})",
             "note": f"Đơn vị tự ước tính từ số liệu hồ sơ của kỳ; không phải kết quả đánh giá chính thức. Điểm mỗi "
                     f"chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). \"Chưa tính\": chỉ số "
                     "cần số liệu ngoài hồ sơ thủ tục hành chính, không tính là 0 điểm.",
             "image": None,
-            "table": {"header": [[_cell(t) for t in ("Mã", "Nhóm / chỉ số", "Tỷ lệ", "Chỉ tiêu", "Điểm tối đa",
-                                                      "Điểm")]],
+            "table": {"header": [[_cell(t) for t in ("Mã", "Nhóm / chỉ số", "Tỷ lệ", "Chỉ tiêu theo QĐ 766",
+                                                      "Điểm tối đa", "Điểm")]],
                       "rows": rows, "total_rows": 1, "align": ["left", "left", "right", "right", "right", "right"],
                       "widths": [7, 45, 10, 10, 11, 17]}}
 
@@ -642,9 +643,9 @@ def _comparison_points(summary: dict) -> list[str]:
     for key in MAIN_KPIS:
         now, before = summary["kpis"].get(key), (previous.get("kpis") or {}).get(key)
         if now is not None and before is not None and now <= before - FALL_NOTED:
-            base = ((previous.get("kpi_parts") or {}).get(key) or {}).get("denominator")
-            points.append(say("kpi_fell", name=KPI_NAMES_VI[key], before=before, before_base=base, previous=name,
-                              now=now))
+            base = (previous.get("kpi_parts") or {}).get(key) or {}
+            points.append(say("kpi_fell", name=KPI_NAMES_VI[key], before=before, previous=name, now=now,
+                              before_numerator=base.get("numerator"), before_base=base.get("denominator")))
     return points
 
 

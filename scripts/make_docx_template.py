@@ -311,7 +311,7 @@ def _sections(doc) -> None:
     _tag(doc, "{%p endfor %}")
     _loop(doc, "s.narrative", "{{ t }}", "t")
     _tag(doc, "{%p if s.to_fill %}")
-    par = _para(doc, "(Văn phòng bổ sung nội dung)", italic=True)
+    par = _para(doc, "(Văn phòng bổ sung đề xuất, kiến nghị của đơn vị)", italic=True)
     par.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
     par.paragraph_format.keep_with_next = True  # the place to write stays whole, with the closing
     for _ in range(3):

@@ -109,7 +109,8 @@ def test_assessment_names_the_worst_field_overdue_work_and_falling_kpis(sample):
     assert fell, "the sample's Q2 has KPIs below Q1's (guards the check below)"
     for key in fell:
         before, now = percent(previous[key]), percent(summary["kpis"][key])
-        base = number(summary["previous"]["kpi_parts"][key]["denominator"])
+        parts = summary["previous"]["kpi_parts"][key]
+        base = f"{number(parts['numerator'])}/{number(parts['denominator'])}"
         assert f"giảm từ {before} ({base} hồ sơ, quý I năm 2023) xuống {now}" in points
     # a KPI that rose is not named
     risen = copy.deepcopy(summary)

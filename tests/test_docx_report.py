@@ -94,7 +94,7 @@ def test_every_text_of_the_context_is_in_the_document(rendered):
         for bullet in section["bullets"]:
             assert f"- {bullet}" in texts
     assert "- Lưu: VT." in texts
-    assert "(Văn phòng bổ sung nội dung)" in texts  # section V has no text: a place to write in
+    assert "(Văn phòng bổ sung đề xuất, kiến nghị của đơn vị)" in texts  # section V has no text: a place to write in
     assert "Nơi nhận:" in texts
 
 
@@ -447,8 +447,8 @@ def test_section_v_to_fill_the_closing_and_the_signature_stay_together(rendered)
     assert doc.styles["Closing"].paragraph_format.keep_with_next is True
     # V's heading (Heading 1), its marked place and the three dotted lines, the closing: each kept with the next
     tail = paragraphs[closing - 5:closing + 1]
-    assert [p.text.strip() for p in tail] == ["V. ĐỀ XUẤT, KIẾN NGHỊ", "(Văn phòng bổ sung nội dung)", "", "", "",
-                                              context["closing"]]
+    place = "(Văn phòng bổ sung đề xuất, kiến nghị của đơn vị)"
+    assert [p.text.strip() for p in tail] == ["V. ĐỀ XUẤT, KIẾN NGHỊ", place, "", "", "", context["closing"]]
     assert [_keeps_with_next(p) for p in tail] == [True] * 6
     assert _keeps_with_next(paragraphs[closing - 6]) is False  # section IV's last line is free
     # the closing is followed at once by the signature table, one row that cannot split
@@ -473,7 +473,7 @@ def test_the_last_lines_of_the_office_text_stay_with_the_closing(tmp_path):
     assert [p.text for p in tail] == section["narrative"]
     # the two paragraphs before the closing carry keep-with-next themselves; the one before them not
     assert [p.paragraph_format.keep_with_next for p in tail] == [None, True, True]
-    assert "(Văn phòng bổ sung nội dung)" not in [p.text for p in paragraphs]
+    assert "(Văn phòng bổ sung đề xuất, kiến nghị của đơn vị)" not in [p.text for p in paragraphs]
 
 
 def test_recipients_and_signer_as_the_decree_writes_them(rendered):
@@ -511,7 +511,7 @@ def test_a_draft_has_no_stamp_in_word(tmp_path):
     target = tmp_path / "r.docx"
     write_period_docx(context, target)
     texts = _paragraph_texts(Document(str(target)))
-    assert "(Văn phòng bổ sung nội dung)" in texts
+    assert "(Văn phòng bổ sung đề xuất, kiến nghị của đơn vị)" in texts
     assert not any("DỰ THẢO" in t.upper() for t in texts)
 
 

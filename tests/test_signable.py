@@ -159,5 +159,11 @@ def test_a_task_due_on_the_windows_last_day_and_not_done_is_neither_done_nor_ove
     assert counts == {"due": 1, "done": 0, "late": 0, "overdue": 0, "at_end": 1}
     assert lines == ["Báo cáo kết quả thực hiện (quý II năm 2023): đến hạn ngày 14/06/2023, ngày cuối kỳ báo cáo, "
                      "chưa cập nhật kết quả (6 tháng đầu năm 2023 đã hoàn thành)."]
-    assert say("task_counts", **counts) == ("Trong kỳ có 01 nhiệm vụ đến hạn theo kế hoạch; 01 nhiệm vụ đến hạn vào "
-                                            "ngày cuối kỳ, chưa cập nhật kết quả.")
+    assert say("task_counts", **counts) == ("Trong kỳ có 01 nhiệm vụ đến hạn theo kế hoạch, đến hạn đúng ngày cuối "
+                                            "kỳ, chưa cập nhật kết quả.")
+    # an overdue task names its milestones due on the last day too
+    overdue = _m("A", "2023-Q1", "2023-03-14", "overdue", "Quý I năm 2023", days=92)
+    counts, lines = task_lines([overdue, waiting], "2023-06-14")
+    assert lines == ["Báo cáo kết quả thực hiện (quý I năm 2023, hạn 14/03/2023): chưa hoàn thành, quá hạn 92 ngày so "
+                     "với hạn 14/03/2023; quý II năm 2023 đến hạn ngày 14/06/2023, ngày cuối kỳ báo cáo, chưa cập nhật "
+                     "kết quả; người thực hiện: Công chức tư pháp."]
