@@ -1,7 +1,7 @@
 """Build the shipped Word template of the period report, ``cchc_lib/templates/docx/bao-cao.docx``.
 
 The template is a styled document in the format of Nghị định 30/2020/NĐ-CP (A4; margins 20 / 20 /
-30 / 15 mm; Times New Roman 14 pt, line spacing 1.15, first-line indent 1 cm, justified) whose
+30 / 15 mm; Times New Roman 13.5 pt, line spacing 1.15, first-line indent 1 cm, justified) whose
 text holds docxtpl (Jinja) tags; :mod:`cchc_lib.docx_report` fills it from the document context.
 Section headings use Word's "Heading 1" and subsection headings "Heading 2" (restyled black
 Times New Roman), so Word's navigation pane shows the report's outline. The closing sentence
@@ -28,9 +28,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 FONT = "Times New Roman"
-BODY_PT = 14
-# Nghị định 30/2020, Phụ lục I, Mục V: one set of sizes throughout (Quốc hiệu 13, Tiêu ngữ and
-# the date line 14), the issuing body 13, the number 13, the trích yếu and the body 14
+BODY_PT = 13.5  # the body as in the PDF; Phụ lục I allows 13 to 14 pt
+# Nghị định 30/2020, Phụ lục I: one set of sizes throughout (Quốc hiệu 13, Tiêu ngữ and the date
+# line 14), the issuing body 13, the number 13, the trích yếu 14, the body and the signature 13.5
 NATION_PT, MOTTO_PT, ISSUER_PT, NUMBER_PT, DATE_PT = 13, 14, 13, 13, 14
 ISSUER_RULE_MM = 20  # 1/3 to 1/2 of the issuing body's line ("XÃ HOẰNG GIANG" in 13 pt bold: 42 mm)
 SUBTITLE_RULE_MM = 55  # 1/3 to 1/2 of the trích yếu's line (110 to 165 mm in 14 pt bold)
@@ -75,7 +75,7 @@ def _body_format(fmt, before: float):
 
 
 def _style_defaults(doc) -> None:
-    """Document defaults: Times New Roman 14 pt, Vietnamese; Normal is the body paragraph."""
+    """Document defaults: Times New Roman 13.5 pt, Vietnamese; Normal is the body paragraph."""
     rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr_default)
     _set_lang(rpr_default)
@@ -86,7 +86,7 @@ def _style_defaults(doc) -> None:
 
 
 def _style_heading(doc, name: str, italic: bool) -> None:
-    """A built-in heading restyled as the decree's heading: Times New Roman 14 pt bold black."""
+    """A built-in heading restyled as the decree's heading: Times New Roman 13.5 pt bold black."""
     style = doc.styles[name]
     rpr = style.element.get_or_add_rPr()
     _set_fonts(rpr)
