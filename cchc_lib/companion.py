@@ -14,7 +14,6 @@ import jinja2
 from . import vi
 from .document import companion
 from .paths import TEMPLATES_DIR
-from .publish import COMPANION_SUFFIX  # noqa: F401 - the file's name, where the index page finds it
 
 TEMPLATE = "document/companion.html.j2"
 
@@ -28,11 +27,15 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@functools.cache
+def _css() -> str:
+    return (TEMPLATES_DIR / "cchc" / "report.css").read_text(encoding="utf-8")
+
+
 def render_companion(summary: dict) -> str:
     """The companion page of one period's summary, as one offline HTML file."""
-    css = (TEMPLATES_DIR / "cchc" / "report.css").read_text(encoding="utf-8")
     return _environment().get_template(TEMPLATE).render(
-        css=css, unit=summary["unit"], period_name=summary["period_name"], items=companion(summary), images={},
+        css=_css(), unit=summary["unit"], period_name=summary["period_name"], items=companion(summary), images={},
         generated=vi.local_time(summary["generated_at"]))
 
 

@@ -273,28 +273,17 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
         "draft": sections[-1]["to_fill"],  # the office has not yet written its proposals: a draft
         "header": who.header(summary),
         "title": "BÁO CÁO",
-        "subtitle": f"Kết quả thực hiện công tác cải cách hành chính {_lower_first(summary['period_name'])}",
+        "subtitle": f"Kết quả thực hiện công tác cải cách hành chính {vi.lower_first(summary['period_name'])}",
         "window_line": (f"(Số liệu từ ngày {date(summary['start'])} đến ngày {date(summary['end'])}, "
                         f"chốt {CUTOFF_SHORT_VI.get(summary['cutoff'], summary['cutoff'])})"),
         "intro": [_intro(summary, who), *narrative.get("intro", [])],
         "sections": sections,
-        "closing": say("closing", period=_lower_first(summary["period_name"]), body=who.body),
+        "closing": say("closing", period=vi.lower_first(summary["period_name"]), body=who.body),
         "recipients": list(info.recipients) or who.default_recipients(summary),
         "signature": {"on_behalf": (info.signer_on_behalf or f"TM. {who.authority}").upper(),
                       "title": (info.signer_title or "Chủ tịch").upper(), "name": info.signer},
         "appendices": [{**a, "attached": attached} for a in appendices(summary)],
     }
-
-
-def _lower_first(text: str) -> str:
-    """A name or phrase as it reads inside a sentence: its first letter in lower case, unless
-    its first word is written in capitals (an abbreviation: "UBND", "TTHC").
-
-    >>> _lower_first("Quý II năm 2023"), _lower_first("UBND xã"), _lower_first("6 tháng đầu năm 2023")
-    ('quý II năm 2023', 'UBND xã', '6 tháng đầu năm 2023')
-    """
-    first = text.split(" ", 1)[0]
-    return text if first.isupper() and len(first) > 1 else text[:1].lower() + text[1:]
 
 
 def short_task(text: str | None, limit: int = 140) -> str:
@@ -344,8 +333,8 @@ def _intro(summary: dict, who: Who) -> str:
     plan = summary.get("plan") or {}
     available = plan.get("available")
     return say("intro", plan_title=plan.get("title") if available else "",
-               plan_document=_lower_first(plan["document"]) if available and plan.get("document") else "",
-               body=who.body, period=_lower_first(summary["period_name"]))
+               plan_document=vi.lower_first(plan["document"]) if available and plan.get("document") else "",
+               body=who.body, period=vi.lower_first(summary["period_name"]))
 
 
 def _section(section_id: str, part: dict, narrative: dict) -> dict:
@@ -453,7 +442,7 @@ def _milestone_name(m: dict, with_due: bool = True) -> str:
     inner = re.search(r"\(([^()]*)\)\s*$", label)
     named = inner.group(1) if inner and m.get("kind") == "period" else ""
     due = f"hạn {date(m['due'])}" if m.get("due") and (with_due or not named) else ""
-    return ", ".join(p for p in (_lower_first(named) if named else "", due) if p) or label
+    return ", ".join(p for p in (vi.lower_first(named) if named else "", due) if p) or label
 
 
 def direction_part(summary: dict, direction: list[tuple[int, str]]) -> dict:
@@ -508,7 +497,7 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
                              resolved=resolved))
     previous = summary.get("previous") or {}
     if previous and not previous.get("covered", True):
-        sentences.append(say("no_comparison", previous=_lower_first(_period_name(previous["period"]))))
+        sentences.append(say("no_comparison", previous=vi.lower_first(_period_name(previous["period"]))))
     return sentences
 
 
@@ -636,7 +625,7 @@ def _comparison_points(summary: dict) -> list[str]:
     previous = summary.get("previous") or {}
     if not previous:
         return []
-    name = _lower_first(_period_name(previous["period"]))
+    name = vi.lower_first(_period_name(previous["period"]))
     if not previous.get("covered", True):
         return []  # said with the dossiers' figures (section II)
     points = []
@@ -673,7 +662,7 @@ def next_period(summary: dict) -> dict:
     bullets += [say("finish_overdue", task=short_task(g[0].get("task")) or g[0]["label"], names=_names(g),
                     owner=g[0].get("owner")) for g in overdue.values()]
     name = following["name"]
-    when = name if name.casefold().startswith("từ ") else f"trong {_lower_first(name)}"
+    when = name if name.casefold().startswith("từ ") else f"trong {vi.lower_first(name)}"
     return {"paragraphs": [say("next_lead", when=when, count=len(by_task), overdue=len(overdue))], "bullets": bullets}
 
 

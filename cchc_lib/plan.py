@@ -31,6 +31,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema as S
+from . import vi
 from .columns import fold_key, map_values, parse_dates
 from .ingest import read_with_aliases
 from .periods import Period, PeriodError, parse_period
@@ -590,10 +591,6 @@ def owner_label(text: str) -> str:
     return "; ".join(p for p in parts if p) or "(không ghi)"
 
 
-def _lower_first_word(name: str) -> str:
-    return name[:1].lower() + name[1:] if not name.split(" ", 1)[0].isupper() else name
-
-
 def milestone_status(plan: Plan, start: dt.date, end: dt.date, cutoff: str) -> pd.DataFrame:
     """Every milestone's state at the end of the window, with its task, owner and latest update.
 
@@ -680,7 +677,7 @@ def evaluate_targets(plan: Plan, kpis: dict[str, float | None], period: Period, 
             if chosen is not None:
                 actual, source = float(chosen["share"]), chosen["source"]
                 if chosen["period"] != period.id:  # an earlier period's figure: named in words
-                    source += f", số liệu {_lower_first_word(parse_period(chosen['period']).name_vi)}"
+                    source += f", số liệu {vi.lower_first(parse_period(chosen['period']).name_vi)}"
         met = None
         if actual is not None:
             met = {">=": actual >= row.target - 1e-12, "<=": actual <= row.target + 1e-12,

@@ -481,7 +481,8 @@ def build_period(job: PeriodJob) -> PeriodResult:
                 html_file.unlink()
             else:
                 step = "companion"
-                from .companion import COMPANION_SUFFIX, write_companion
+                from .companion import write_companion
+                from .publish import COMPANION_SUFFIX
 
                 write_companion(summary, staging / f"{job.period}{COMPANION_SUFFIX}.html")
                 files.append(f"{job.period}{COMPANION_SUFFIX}.html")

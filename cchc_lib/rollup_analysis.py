@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 
+from . import vi
 from .dossiers import KPI_NAMES_VI
 from .periods import parse_period
 
@@ -198,14 +199,14 @@ def unit_change(current: dict, previous: dict | None, reason: str = "") -> dict:
     result = {"period": period.id, "period_name": period.name_vi, "comparable": False, "reason": reason,
               "kpis": None, "received_total": None}
     if previous is None:
-        result["reason"] = reason or f"chưa có báo cáo {_lower_first(period.name_vi)} của đơn vị"
+        result["reason"] = reason or f"chưa có báo cáo {vi.lower_first(period.name_vi)} của đơn vị"
         return result
     gaps = uncovered_months(previous)
     if gaps is None:
         result["reason"] = "báo cáo kỳ trước không cho biết số liệu có đủ cả kỳ hay không"
         return result
     if gaps:
-        result["reason"] = (f"số liệu {_lower_first(period.name_vi)} không đủ cả kỳ (không có hồ sơ tiếp nhận "
+        result["reason"] = (f"số liệu {vi.lower_first(period.name_vi)} không đủ cả kỳ (không có hồ sơ tiếp nhận "
                             f"trong {', '.join(gaps)})")
         return result
     before, now = previous.get("kpis") or {}, current.get("kpis") or {}
@@ -256,10 +257,6 @@ def total_change(units: list[dict], parts_now: dict[str, dict], parts_before: di
 
     return {"unit_count": len(chosen),
             "kpis": {key: change_of(rate(parts_before, key), rate(parts_now, key)) for key in CHANGE_KPIS}}
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 # ---------------------------------------------------------------------------------------------

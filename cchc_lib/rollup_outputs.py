@@ -255,11 +255,6 @@ def _short_name(name: str) -> tuple[str, str]:
     return "", name
 
 
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    return text if first.isupper() and len(first) > 1 else text[:1].lower() + text[1:]
-
-
 def count_vi(value: int | None, noun: str = "hồ sơ") -> str:
     """A count as an office writes it: "không có hồ sơ", "05 hồ sơ", "1.234 hồ sơ".
 
@@ -325,7 +320,7 @@ def _sign(comparison: str) -> str:
 def _attention_bullets(summary: dict) -> list[str]:
     bullets = []
     for unit in summary["attention"]["units"]:
-        items = [f"{_lower_first(i['name'])} {vi.percent(i['value'])}, {gap_text(i['points'])} so với chỉ tiêu "
+        items = [f"{vi.lower_first(i['name'])} {vi.percent(i['value'])}, {gap_text(i['points'])} so với chỉ tiêu "
                  f"{_sign(i['comparison'])} {vi.percent(i['target'])}, {BAND_LABELS_VI[i['band']].lower()}"
                  for i in unit["items"]]
         bullets.append(f"{unit['unit']}: {'; '.join(items)}.")
@@ -334,17 +329,17 @@ def _attention_bullets(summary: dict) -> list[str]:
 
 def _change_part(summary: dict) -> dict:
     change = summary["change"]
-    name = _lower_first(change["period_name"] or "kỳ trước")
+    name = vi.lower_first(change["period_name"] or "kỳ trước")
     paragraphs, bullets = [], []
     if change["unit_count"]:
-        moves = [f"{_lower_first(KPI_NAMES_VI[k])} {change_text(c['points'])} ({vi.percent(c['previous'])} → "
+        moves = [f"{vi.lower_first(KPI_NAMES_VI[k])} {change_text(c['points'])} ({vi.percent(c['previous'])} → "
                  f"{vi.percent(c['current'])})" for k, c in change["kpis"].items() if c["points"] is not None]
         paragraphs.append(f"So với {name}, trên {vi.number(change['unit_count'])} đơn vị có số liệu so sánh: "
                           f"{'; '.join(moves)}.")
     for unit in summary["units"]:
         c = unit["change"]
         if c["comparable"]:
-            falls = [f"{_lower_first(KPI_NAMES_VI[k])} giảm từ {vi.percent(v['previous'])} xuống "
+            falls = [f"{vi.lower_first(KPI_NAMES_VI[k])} giảm từ {vi.percent(v['previous'])} xuống "
                      f"{vi.percent(v['current'])}" for k, v in c["kpis"].items()
                      if v["points"] is not None and v["points"] <= -0.05]
             if falls:
@@ -386,7 +381,7 @@ def build_rollup_document(summary: dict) -> dict:
     district = place[0] if place else ""
     kind, name = _short_name(district) if district else ("", "")
     where = f"{kind} {name}".strip() or "địa bàn"
-    period = _lower_first(summary["period_name"])
+    period = vi.lower_first(summary["period_name"])
     names = ", ".join(u["unit"] for u in summary["units"])
     intro = [f"Ủy ban nhân dân {where} tổng hợp kết quả cải cách hành chính {period} của "
              f"{count_vi(summary['unit_count'], 'đơn vị')} cấp xã trên địa bàn"
@@ -409,7 +404,7 @@ def build_rollup_document(summary: dict) -> dict:
         _section("VI", "Đề xuất, kiến nghị", {}, to_fill=True),
     ]
     province = place[-1] if place else ""
-    recipients = ([f"UBND {_lower_first(province)};", f"Sở Nội vụ {_lower_first(province)};"] if province
+    recipients = ([f"UBND {vi.lower_first(province)};", f"Sở Nội vụ {vi.lower_first(province)};"] if province
                   and province != district else []) + ["Lưu: VT."]
     return {
         "header": _header(summary), "title": "BÁO CÁO", "draft": True,

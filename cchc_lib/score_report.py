@@ -145,7 +145,7 @@ def score_subject(result: dict) -> str:
     if result.get("year_end"):
         return subject
     name = result["period_name"]
-    return f"{subject} (tạm tính đến hết {name[:1].lower() + name[1:]})"
+    return f"{subject} (tạm tính đến hết {vi.lower_first(name)})"
 
 
 def document_context(result: dict, author: DocumentInfo | None = None) -> dict:

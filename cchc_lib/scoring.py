@@ -693,7 +693,7 @@ def _ratio(c: Criterion, ctx: _Context) -> tuple[float | None, str, list[str]]:
     value, period, source = _indicator_value(key, ctx)
     name = INDICATOR_NAMES_VI.get(key, key)
     if value is None:
-        return None, f"Chưa có số liệu {name[:1].lower() + name[1:]} đến {ctx.end:%d/%m/%Y}", []
+        return None, f"Chưa có số liệu {vi.lower_first(name)} đến {ctx.end:%d/%m/%Y}", []
     return value, f" ({parse_period(period).name_vi})", [s for s in (source,) if s]
 
 

@@ -30,6 +30,17 @@ def number(value: int | float | None) -> str:
     return f"{int(value or 0):,}".replace(",", ".")
 
 
+def lower_first(text: str) -> str:
+    """A name or phrase as it reads inside a sentence: its first letter in lower case, unless
+    its first word is written in capitals (an abbreviation: "UBND", "TTHC").
+
+    >>> lower_first("Quý II năm 2023"), lower_first("UBND xã"), lower_first("6 tháng đầu năm 2023")
+    ('quý II năm 2023', 'UBND xã', '6 tháng đầu năm 2023')
+    """
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() and len(first) > 1 else text[:1].lower() + text[1:]
+
+
 def count(value: int | None) -> str:
     """A count as an office writes it in a sentence: two digits under ten (02, 05), else as
     :func:`number`.

@@ -57,6 +57,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from . import vi
 from .document import UNIT_KINDS, build_document
 from .dossiers import COUNT_KEYS, KPI_NAMES_VI, TOTAL_LABEL
 from .periods import CUTOFF_NAMES_VI, parse_period
@@ -494,7 +495,7 @@ def source_text(source: object) -> object:
 
     def words(match: re.Match) -> str:
         name = parse_period(match.group(1)).name_vi
-        return f"(số liệu {name[:1].lower() + name[1:]})"
+        return f"(số liệu {vi.lower_first(name)})"
 
     return _PERIOD_ID.sub(words, source)
 
