@@ -432,7 +432,8 @@ def milestone_sentences(summary: dict, area: int) -> tuple[list[str], list[str]]
     for m in milestones:
         if m["state"] in ("continuous", "no_fixed_date") and m.get("latest_status"):
             bullets.append(say("task_continuous", task=short_task(m.get("task")) or m["label"],
-                               on=m.get("latest_date"), evidence=m.get("evidence")))
+                               on=m.get("latest_date"), evidence=m.get("evidence"),
+                               on_notice=m["state"] == "no_fixed_date"))
     return paragraphs, bullets
 
 

@@ -167,3 +167,11 @@ def test_a_task_due_on_the_windows_last_day_and_not_done_is_neither_done_nor_ove
     assert lines == ["Báo cáo kết quả thực hiện (quý I năm 2023, hạn 14/03/2023): chưa hoàn thành, quá hạn 92 ngày so "
                      "với hạn 14/03/2023; quý II năm 2023 đến hạn ngày 14/06/2023, ngày cuối kỳ báo cáo, chưa cập nhật "
                      "kết quả; người thực hiện: Công chức tư pháp."]
+
+
+def test_work_on_notice_is_not_called_continuous_and_an_update_without_a_document_says_so():
+    assert say("task_continuous", task="Đánh giá phân loại công chức", on="2023-12-05", evidence="",
+               on_notice=True) == ("Đánh giá phân loại công chức: thực hiện khi có hướng dẫn, không định thời hạn; "
+                                   "cập nhật ngày 05/12/2023, chưa có văn bản kiểm chứng.")
+    assert say("task_continuous", task="Niêm yết TTHC", on="2023-03-31", evidence="Niêm yết 124 TTHC",
+               on_notice=False) == "Niêm yết TTHC: thực hiện thường xuyên; cập nhật ngày 31/03/2023: Niêm yết 124 TTHC."
