@@ -19,6 +19,7 @@ import jinja2
 
 from . import paths, vi
 from .errors import ReportError
+from .limits import StepTimeout, run_limited
 from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 
 INDEX_FILE = "index.html"
@@ -445,7 +446,7 @@ def write_index(out_dir: Path, title: str | None = None, parent_link: bool = Fal
     read is left out, with a note on the page and a line on stderr.
     """
     target = out_dir / INDEX_FILE
-    write_atomic(target, render_index(out_dir, title, parent_link))
+    write_atomic(target, run_limited("index", render_index, out_dir, title, parent_link))
     return target
 
 
@@ -456,7 +457,10 @@ def publish_staged(staging: Path, out: Path, names: list[str], title: str | None
     The index is written into ``staging`` first, describing the folder as it will be: an
     error in making it (or in anything before the first move) leaves ``out`` unchanged."""
     staged = {name: staging / name for name in names}
-    page = render_index(out, title, parent_link, staged)
+    try:  # README, "Time limits"
+        page = run_limited("index", render_index, out, title, parent_link, staged)
+    except StepTimeout as exc:
+        raise ReportError(f"index page of {out}: {exc}; no report was changed") from None
     index = staging / INDEX_FILE
     index.write_text(page, encoding="utf-8")
     os.chmod(index, 0o644)

@@ -17,9 +17,13 @@ failure nothing already published is touched; the executed notebook of the faili
 period is kept as ``_failed/<PERIOD>.ipynb``. The index page is made in the staging folder
 too, before the first file moves.
 
-Every step has a time limit: a notebook cell (``CCHC_CELL_TIMEOUT``, 900 s), the HTML export
-(``CCHC_HTML_TIMEOUT``, 300 s) and the PDF (``CCHC_PDF_TIMEOUT``, 600 s), the last two run in a
-forked child process that is killed at its limit. A run takes ``OUT/.lock`` (a second run into
+Every step has a time limit (README, "Time limits"): a notebook cell (``CCHC_CELL_TIMEOUT``,
+900 s) and the wait for a cell's output after it ended (``CCHC_OUTPUT_TIMEOUT``, 120 s); the HTML
+export, the PDF, the Word and Excel files, the self-assessment and the index page
+(``CCHC_HTML_TIMEOUT``, ``CCHC_PDF_TIMEOUT``, ``CCHC_DOCX_TIMEOUT``, ``CCHC_XLSX_TIMEOUT``,
+``CCHC_SCORE_TIMEOUT``, ``CCHC_INDEX_TIMEOUT``) each run in a forked child process that is
+killed at its limit. The notebook hands its summary and document to the runner as files
+(``views.HANDOVER_ENV``), not as megabytes of cell output. A run takes ``OUT/.lock`` (a second run into
 the same folder is refused at once) and clears the staging folders that killed runs left.
 The worker processes and their kernels stop with the process that started them, however it
 ends (SIGKILL included): each worker asks the kernel to send it SIGTERM when its parent dies
@@ -33,8 +37,6 @@ import functools
 import gc
 import json
 import os
-import pickle
-import select
 import shutil
 import signal
 import sys
@@ -51,13 +53,24 @@ from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import CchcError, ReportError
+from .limits import (
+    TIME_LIMITS,
+    StepTimeout,
+    children,
+    die_with_parent,
+    first_line,
+    kill_child,
+    limit_text,
+    run_limited,
+    time_limit,
+)
 from .params import FORMATS, check_cutoff_name, check_formats, check_jobs, check_parameters, check_periods
 from .pdf_resources import FONT_CSS, check_pdf_fonts, project_url_fetcher
 from .periods import Period, parse_period
 from .plan import load_plan
 from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
 from .validate import CHECKED_DATA_ENV, hand_over_dossiers, load_dossiers, release_dossiers
-from .views import SUMMARY_MIME
+from .views import HANDOVER_ENV, HANDOVER_KEY, SUMMARY_MIME
 
 if TYPE_CHECKING:
     import nbformat
@@ -138,14 +151,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
 # The kernel process's own log (start-up notices) says nothing to the analyst; errors in
 # cells reach the executed notebook and the command line.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
-CELL_TIMEOUT = 900  # seconds: a cell still running after this is stopped and the period fails
-HTML_TIMEOUT = 300  # seconds for the HTML export of one period
-PDF_TIMEOUT = 600  # seconds for the PDF of one period
-TIME_LIMITS = {"notebook": ("CCHC_CELL_TIMEOUT", CELL_TIMEOUT), "html": ("CCHC_HTML_TIMEOUT", HTML_TIMEOUT),
-               "pdf": ("CCHC_PDF_TIMEOUT", PDF_TIMEOUT)}
 TITLE_LIMIT = 120  # characters of the unit's name in a page's title
 _CLEAR_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
 _kernel: AsyncKernelManager | None = None
+_kernel_sockets: dict[int, str] = {}  # a kernel's folder of sockets, by id of its manager
 
 
 def reusable_kernel(cwd: Path) -> AsyncKernelManager:
@@ -175,7 +184,12 @@ def reusable_kernel(cwd: Path) -> AsyncKernelManager:
         if reply["content"]["status"] == "ok":
             return _kernel
         kill_kernel()
-    _kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    # the kernel's channels are Unix sockets in a folder of its own: TCP ports, chosen by binding
+    # port 0 and letting it go, can be taken by another kernel starting at the same moment
+    # (several workers do), and the kernel then fails to start with "Address already in use"
+    sockets = tempfile.mkdtemp(prefix="cchc-kernel-")
+    _kernel = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(sockets, "k"))
+    _kernel_sockets[id(_kernel)] = sockets
     run_sync(_kernel.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
     # a pool worker ends through multiprocessing's exit path, which runs finalizers, not atexit
     Finalize(None, shutdown_kernel, exitpriority=10)
@@ -183,23 +197,33 @@ def reusable_kernel(cwd: Path) -> AsyncKernelManager:
 
 
 def _environment_update() -> str:
-    """Code giving a reused kernel this process's current hand-over of checked dossiers (a
-    kernel started for an earlier batch would otherwise look for that batch's)."""
-    value = os.environ.get(CHECKED_DATA_ENV)
-    if value is None:
-        return f"\nimport os as _os\n_os.environ.pop({CHECKED_DATA_ENV!r}, None)\ndel _os"
-    return f"\nimport os as _os\n_os.environ[{CHECKED_DATA_ENV!r}] = {value!r}\ndel _os"
+    """Code giving a reused kernel this process's current hand-overs: the checked dossiers and
+    the folder the notebook writes its summary into (a kernel started for an earlier batch
+    would otherwise use that batch's)."""
+    lines = ["", "import os as _os"]
+    for name in (CHECKED_DATA_ENV, HANDOVER_ENV):
+        value = os.environ.get(name)
+        lines.append(f"_os.environ.pop({name!r}, None)" if value is None else f"_os.environ[{name!r}] = {value!r}")
+    return "\n".join([*lines, "del _os"])
 
 
 def shutdown_kernel() -> None:
     """Stop this process's reusable kernel, if one runs."""
     global _kernel
     if _kernel is not None:
+        manager = _kernel
         try:
             run_sync(_kernel.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that cannot be asked is killed
             kill_kernel()
         _kernel = None
+        _remove_sockets(manager)
+
+
+def _remove_sockets(manager: object) -> None:
+    folder = _kernel_sockets.pop(id(manager), None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kernel_pid() -> int | None:
@@ -212,9 +236,10 @@ def kill_kernel() -> None:
     session of its own), without asking it: after a time limit, or when this process stops."""
     global _kernel
     pid = _kernel_pid()
-    _kernel = None
+    manager, _kernel = _kernel, None
     if pid:
         _kill_group(pid)
+    _remove_sockets(manager)
 
 
 def _kill_group(pid: int) -> None:
@@ -224,27 +249,6 @@ def _kill_group(pid: int) -> None:
             return
         except (ProcessLookupError, PermissionError, OSError):
             continue
-
-
-def time_limit(step: str) -> float | int:
-    """The time limit of ``step`` (``notebook``: of each cell; ``html``, ``pdf``), in seconds:
-    its environment variable if set to a positive number, else the default."""
-    name, default = TIME_LIMITS[step]
-    try:
-        value = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
-    if value <= 0:
-        return default
-    return max(1, round(value)) if step == "notebook" else value  # a cell's limit is whole seconds
-
-
-class StepTimeout(ReportError):
-    """A step of a report ran past its time limit and was stopped."""
-
-
-def _limit_text(step: str, limit: float) -> str:
-    return f"stopped after its time limit of {limit:g} s ({TIME_LIMITS[step][0]})"
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
@@ -260,6 +264,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> nbformat
         log_output=False,
         request_save_on_cell_execute=False,  # written once at the end (or on failure), not after every cell
         execution_timeout=time_limit("notebook"),
+        iopub_timeout=time_limit("output"),
         km=reusable_kernel(notebook.parent),
     )
 
@@ -298,98 +303,6 @@ def html_to_pdf(html: str, target: Path) -> None:
     target.write_bytes(pdf)
 
 
-# --- a step in a child process, killed at its time limit ------------------------------------------
-# The child is forked: it shares what this process imported (WeasyPrint, nbconvert), so it
-# starts in a few milliseconds; it asks to be killed when this process dies, and this process
-# kills it when the limit is reached or when it is itself stopped.
-
-_children: set[int] = set()
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(sig: int = signal.SIGKILL) -> bool:
-    """Ask Linux to send ``sig`` to this process when the thread that started it ends (the
-    process of its parent, here: each is started from its parent's main thread). False where
-    it cannot (not Linux)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def run_limited(step: str, function: Callable, *args: object, limit: float | None = None) -> object:
-    """``function(*args)`` run in a forked child process and its result returned; the child is
-    killed and :class:`StepTimeout` raised when it runs past ``limit`` seconds (default: the
-    step's :func:`time_limit`). An exception in the child is raised here as a ``ReportError``
-    with its type and first line."""
-    limit = time_limit(step) if limit is None else limit
-    if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): run here, without a limit
-        return function(*args)
-    parent = os.getpid()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        status = 1
-        try:
-            os.close(read_end)
-            die_with_parent(signal.SIGKILL)
-            if os.getppid() != parent:
-                os._exit(1)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            try:
-                answer = ("ok", function(*args))
-            except BaseException as exc:  # noqa: BLE001 - sent to the parent
-                answer = ("error", f"{type(exc).__name__}: {_first_line(exc)}")
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    _children.add(pid)
-    os.close(write_end)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + limit
-    try:
-        with os.fdopen(read_end, "rb", buffering=0) as pipe:
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise StepTimeout(_limit_text(step, limit))
-                ready, _, _ = select.select([pipe], [], [], min(left, 1.0))
-                if ready:
-                    chunk = pipe.read(1 << 20)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-        _, status = os.waitpid(pid, 0)
-        _children.discard(pid)
-    finally:
-        if pid in _children:  # stopped, timed out or interrupted: the child goes too
-            _kill_child(pid)
-    if not chunks:
-        raise ReportError(f"the {step} step's process ended without an answer (exit status {status})")
-    kind, value = pickle.loads(b"".join(chunks))
-    if kind != "ok":
-        raise ReportError(value)
-    return value
-
-
-def _kill_child(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError, OSError):
-        pass
-    _children.discard(pid)
-
-
 def _html_file(nb: nbformat.NotebookNode, title: str, target: str) -> int:
     html = notebook_to_html(nb, title)
     Path(target).write_text(html, encoding="utf-8")
@@ -419,27 +332,55 @@ def page_title(kind: str, period_name: str, who: object) -> str:
     return f"{kind} {period_name} - {who}"
 
 
-def summary_from_notebook(nb: nbformat.NotebookNode, tag: str = "summary-json") -> dict:
+def summary_from_notebook(nb: nbformat.NotebookNode, tag: str = "summary-json",
+                          handover: Path | None = None) -> dict:
     """The JSON the notebook displays in its cell tagged ``tag``: the summary (``summary-json``)
-    or the document's context (``document-json``)."""
+    or the document's context (``document-json``); read from the file of the ``handover`` folder
+    the cell names when it wrote it there (:func:`views.show_summary`)."""
+    what = "summary" if tag == "summary-json" else "document"
     for cell in nb.cells:
         if tag in cell.get("metadata", {}).get("tags", []):
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 if SUMMARY_MIME in data:
-                    return dict(data[SUMMARY_MIME])
-    what = "summary" if tag == "summary-json" else "document"
+                    shown = dict(data[SUMMARY_MIME])
+                    if set(shown) != {HANDOVER_KEY}:
+                        return shown
+                    name = Path(str(shown[HANDOVER_KEY])).name
+                    if handover is None or not (handover / name).is_file():
+                        raise ReportError(f"the notebook's {what} was written to a file that is not there ({name})")
+                    return json.loads((handover / name).read_text(encoding="utf-8"))
     raise ReportError(f"the notebook shows no {what} (a cell tagged {tag!r} with a JSON output)")
 
 
-def write_docx(nb: nbformat.NotebookNode, summary: dict, job: PeriodJob, target: Path) -> None:
+class handed_over:
+    """Within the block, a notebook run in this process's kernel writes its summary and document
+    into ``folder`` (made here) instead of sending them as output (:data:`views.HANDOVER_ENV`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __enter__(self) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.before = os.environ.get(HANDOVER_ENV)
+        os.environ[HANDOVER_ENV] = str(self.folder)
+        return self.folder
+
+    def __exit__(self, *exc: object) -> None:
+        if self.before is None:
+            os.environ.pop(HANDOVER_ENV, None)
+        else:
+            os.environ[HANDOVER_ENV] = self.before
+
+
+def write_docx(document: dict, job: PeriodJob, target: Path) -> None:
     """The Word file: the document the notebook showed, with the images it showed (PNG
     ``data:`` URIs), written into the unit's template (the shipped one, or ``report_template:``
     of unit.yaml)."""
     from .docx_report import write_period_docx
     from .ingest import read_unit
 
-    document = summary_from_notebook(nb, "document-json")
+    document = dict(document)
     images = {}
     for key, uri in (document.pop("images", None) or {}).items():
         head, _, payload = str(uri).partition(",")
@@ -452,69 +393,90 @@ def write_docx(nb: nbformat.NotebookNode, summary: dict, job: PeriodJob, target:
 def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
     load_renderers()
-    from nbclient.exceptions import CellTimeoutError
-
     started = time.perf_counter()
     staging = Path(job.staging)
-    executed = staging / f"{job.period}.ipynb"
     parameters = {
         "period": job.period, "cutoff": job.cutoff, "data_dir": job.data_dir, "unit": job.unit,
         "skip_invalid": job.skip_invalid,
     }
-    step = "notebook"
+    step = ["notebook"]  # the step running, named in the result when it fails
     try:
-        nb = execute_notebook(Path(job.notebook), executed, parameters)
-        step = "summary"
-        summary = summary_from_notebook(nb)
-        files = []
-        if "html" in job.formats or "pdf" in job.formats:
-            step = "html"
-            html_file = staging / f"{job.period}.html"
-            export_html(nb, page_title("Báo cáo CCHC", summary["period_name"], summary["unit"]), html_file)
-            if "html" in job.formats:
-                files.append(html_file.name)
-            if "pdf" in job.formats:
-                step = "pdf"
-                export_pdf(html_file, staging / f"{job.period}.pdf")
-                files.append(f"{job.period}.pdf")
-            if "html" not in job.formats:
-                html_file.unlink()
-            else:
-                step = "companion"
-                from .companion import write_companion
-                from .publish import COMPANION_SUFFIX
-
-                write_companion(summary, staging / f"{job.period}{COMPANION_SUFFIX}.html")
-                files.append(f"{job.period}{COMPANION_SUFFIX}.html")
-        if "docx" in job.formats:
-            step = "docx"
-            write_docx(nb, summary, job, staging / f"{job.period}.docx")
-            files.append(f"{job.period}.docx")
-        if "xlsx" in job.formats:
-            step = "xlsx"
-            from .xlsx_report import write_period_xlsx
-
-            write_period_xlsx(summary, staging / f"{job.period}.xlsx",
-                              document=summary_from_notebook(nb, "document-json"))
-            files.append(f"{job.period}.xlsx")
-        if "json" in job.formats:
-            step = "json"
-            text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
-            (staging / f"{job.period}.json").write_text(text, encoding="utf-8")
-            files.append(f"{job.period}.json")
-    except PapermillExecutionError as exc:
-        return PeriodResult(job.period, failed_step=f"notebook cell In [{exc.exec_count}]",
-                            error=f"{exc.ename}: {_first_line(exc.evalue)}", seconds=time.perf_counter() - started)
-    except CellTimeoutError:
-        kill_kernel()  # it may still be running the cell: the next period starts a fresh one
-        return PeriodResult(job.period, failed_step="notebook", error=_limit_text("notebook", time_limit("notebook")),
-                            seconds=time.perf_counter() - started)
+        with handed_over(staging / f".handover-{job.period}") as handover:
+            nb = execute_notebook(Path(job.notebook), staging / f"{job.period}.ipynb", parameters)
+            step[0] = "summary"
+            summary = summary_from_notebook(nb, handover=handover)
+            document = summary_from_notebook(nb, "document-json", handover) if {"docx", "xlsx"} & set(
+                job.formats) else None
+        files = _period_files(nb, summary, document, job, staging, step)
     except Exception as exc:  # noqa: BLE001 - any failure is reported with its step
-        error = str(exc) if isinstance(exc, StepTimeout) else f"{type(exc).__name__}: {_first_line(exc)}"
-        if isinstance(exc, ReportError) and not isinstance(exc, StepTimeout):
-            error = _first_line(exc)
-        return PeriodResult(job.period, failed_step=step, error=error, seconds=time.perf_counter() - started)
+        failed_step, error = step_failure(exc, step[0])
+        return PeriodResult(job.period, failed_step=failed_step, error=error, seconds=time.perf_counter() - started)
+    finally:
+        shutil.rmtree(staging / f".handover-{job.period}", ignore_errors=True)
     return PeriodResult(job.period, files=tuple(files), seconds=time.perf_counter() - started)
+
+
+def _period_files(nb: nbformat.NotebookNode, summary: dict, document: dict | None, job: PeriodJob,
+                  staging: Path, step: list[str]) -> list[str]:
+    """The period's files of ``job.formats`` written into ``staging``, each step within its time
+    limit; ``step[0]`` names the step running."""
+    files = []
+    if "html" in job.formats or "pdf" in job.formats:
+        step[0] = "html"
+        html_file = staging / f"{job.period}.html"
+        export_html(nb, page_title("Báo cáo CCHC", summary["period_name"], summary["unit"]), html_file)
+        if "html" in job.formats:
+            files.append(html_file.name)
+        if "pdf" in job.formats:
+            step[0] = "pdf"
+            export_pdf(html_file, staging / f"{job.period}.pdf")
+            files.append(f"{job.period}.pdf")
+        if "html" not in job.formats:
+            html_file.unlink()
+        else:
+            step[0] = "companion"
+            from .companion import write_companion
+            from .publish import COMPANION_SUFFIX
+
+            write_companion(summary, staging / f"{job.period}{COMPANION_SUFFIX}.html")
+            files.append(f"{job.period}{COMPANION_SUFFIX}.html")
+    if "docx" in job.formats:
+        step[0] = "docx"
+        run_limited("docx", write_docx, document, job, staging / f"{job.period}.docx")
+        files.append(f"{job.period}.docx")
+    if "xlsx" in job.formats:
+        step[0] = "xlsx"
+        from .xlsx_report import write_period_xlsx
+
+        run_limited("xlsx", write_period_xlsx, summary, staging / f"{job.period}.xlsx", document)
+        files.append(f"{job.period}.xlsx")
+    if "json" in job.formats:
+        step[0] = "json"
+        text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+        (staging / f"{job.period}.json").write_text(text, encoding="utf-8")
+        files.append(f"{job.period}.json")
+    return files
+
+
+def step_failure(exc: BaseException, step: str) -> tuple[str, str]:
+    """The failed step and the error, as a run reports them, for ``exc`` raised in ``step``: a
+    failing cell by its number, a cell past its time limit, a cell's output that came too late
+    (not a time limit of the cell: the cell ended), another step's limit, else the error's
+    first line."""
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {first_line(exc.evalue)}"
+    if isinstance(exc, CellTimeoutError):
+        kill_kernel()  # it may still be running the cell: the next period starts a fresh one
+        if "IOPub" in str(exc):
+            limit = time_limit("output")
+            return "notebook", (f"a cell ended but its output did not arrive within {limit:g} s "
+                                f"({TIME_LIMITS['output'][0]}; the machine may be overloaded)")
+        return "notebook", limit_text("notebook", time_limit("notebook"))
+    if isinstance(exc, ReportError):
+        return step, (str(exc) if isinstance(exc, StepTimeout) else first_line(exc))
+    return step, f"{type(exc).__name__}: {first_line(exc)}"
 
 
 def score_job(staging: str, data_dir: str, year: int, cutoff: str, unit: str, skip_invalid: bool,
@@ -522,13 +484,18 @@ def score_job(staging: str, data_dir: str, year: int, cutoff: str, unit: str, sk
     """The year's reform index self-assessment (README, "The reform index self-assessment")
     written into the staging folder beside the reports: its file names, or the error that fails
     the run. It runs in the pool with the periods, so it takes a core a period leaves free."""
+    try:  # in a child process, within the step's time limit (README, "Time limits")
+        return run_limited("score", _score_files, staging, data_dir, year, cutoff, unit, skip_invalid, formats), ""
+    except (CchcError, ReportError) as exc:
+        return [], f"{year} self-assessment (scoring/), no report was changed: {exc}"
+
+
+def _score_files(staging: str, data_dir: str, year: int, cutoff: str, unit: str, skip_invalid: bool,
+                 formats: tuple[str, ...]) -> list[str]:
     from .score_report import compute_score, score_formats, write_score_files
 
-    try:
-        result = compute_score(str(year), data_dir=data_dir, cutoff=cutoff, unit=unit, skip_invalid=skip_invalid)
-        return (write_score_files(result, Path(staging), score_formats(formats)) if result else []), ""
-    except CchcError as exc:
-        return [], f"{year} self-assessment (scoring/), no report was changed: {exc}"
+    result = compute_score(str(year), data_dir=data_dir, cutoff=cutoff, unit=unit, skip_invalid=skip_invalid)
+    return write_score_files(result, Path(staging), score_formats(formats)) if result else []
 
 
 def check_office_texts(contexts: list, plan: object) -> None:
@@ -553,11 +520,6 @@ def _scored_year(contexts: list, formats: tuple[str, ...], plan: object) -> obje
     if plan is not None and plan.year != year.period.year:
         return None
     return year
-
-
-def _first_line(message: object) -> str:
-    lines = str(message).strip().splitlines()
-    return lines[0] if lines else ""
 
 
 def build_reports(
@@ -783,7 +745,8 @@ def worker_started(parent: int) -> None:
     # a forked worker starts its own kernel: one the parent kept (a unit's worker building
     # one unit after another) is the parent's, and its sockets cannot be shared
     _kernel = None
-    _children.clear()
+    _kernel_sockets.clear()
+    children.clear()
     _fresh_event_loop()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
@@ -820,8 +783,8 @@ def _stop_worker(*_: object) -> None:
     """End this worker now: its kernel and child processes killed, its own staging folder (a
     unit's run in this process) removed."""
     kill_kernel()
-    for pid in list(_children):
-        _kill_child(pid)
+    for pid in list(children):
+        kill_child(pid)
     for staging in list(_staging_now):
         shutil.rmtree(staging, ignore_errors=True)
     os._exit(143)

@@ -558,16 +558,17 @@ def _build_rollup_period(parameters: dict, staging: Path, target: Path, formats:
     ``formats`` asked for there; the names of the files to publish. When a step fails, the
     executed notebook is kept in ``_tong-hop/_failed/`` and a :class:`ReportError` names the
     period and the step."""
-    from .render import execute_notebook, export_html, export_pdf, page_title, summary_from_notebook
+    from .render import execute_notebook, export_html, export_pdf, handed_over, page_title, summary_from_notebook
 
     period_id = parameters["period"]
     executed = staging / f"{period_id}.ipynb"
     built: list[str] = []
     step = "notebook"
     try:
-        nb = execute_notebook(Path(notebook), executed, parameters)
-        step = "summary"
-        summary = summary_from_notebook(nb)
+        with handed_over(staging / f".handover-{period_id}") as handover:
+            nb = execute_notebook(Path(notebook), executed, parameters)
+            step = "summary"
+            summary = summary_from_notebook(nb, handover=handover)
         if summary.get("kind") != KIND or summary.get("period") != period_id:
             raise ReportError(f"the notebook's summary is not the roll-up of {period_id}")
         if "html" in formats or "pdf" in formats:
@@ -595,21 +596,26 @@ def _build_rollup_period(parameters: dict, staging: Path, target: Path, formats:
         where = f"executed notebook kept at {kept}" if kept else "the notebook did not start"
         raise ReportError(f"roll-up {period_id}: {step} failed: {error}; {where}; "
                           "no report was changed") from None
+    finally:
+        shutil.rmtree(staging / f".handover-{period_id}", ignore_errors=True)
     return built
 
 
 def _write_outputs(summary: dict, staging: Path, formats: tuple[str, ...]) -> list[str]:
     """The roll-up's Word document and workbook (those of ``formats``) written into ``staging``;
     a failure names its step (``docx`` / ``xlsx``)."""
+    from .render import StepTimeout, run_limited
     from .rollup_outputs import write_rollup_docx, write_rollup_xlsx
 
     written = []
     for kind, write in (("docx", write_rollup_docx), ("xlsx", write_rollup_xlsx)):
         if kind in formats:
-            try:
-                write(summary, staging / f"{summary['period']}.{kind}")
+            try:  # in a child process, within the step's time limit (README, "Time limits")
+                run_limited(kind, write, summary, staging / f"{summary['period']}.{kind}")
+            except StepTimeout as exc:
+                raise _StepError(kind, str(exc)) from exc
             except Exception as exc:  # noqa: BLE001 - reported with its step
-                raise _StepError(kind, f"{type(exc).__name__}: {_first_line(exc)}") from exc
+                raise _StepError(kind, _first_line(exc)) from exc
             written.append(f"{summary['period']}.{kind}")
     return written
 
@@ -623,18 +629,13 @@ class _StepError(Exception):
 
 
 def _step_failure(exc: Exception, step: str) -> tuple[str, str]:
-    """The step that failed and what went wrong: a notebook cell's error names its cell."""
-    from papermill.exceptions import PapermillExecutionError
+    """The step that failed and what went wrong, as a period's report says it
+    (:func:`render.step_failure`: a notebook cell's error names its cell)."""
+    from .render import step_failure
 
-    from .render import StepTimeout
-
-    if isinstance(exc, PapermillExecutionError):
-        return f"notebook cell In [{exc.exec_count}]", f"{exc.ename}: {_first_line(exc.evalue)}"
-    if isinstance(exc, StepTimeout):
-        return step, str(exc)
     if isinstance(exc, _StepError):
         return exc.step, exc.error
-    return step, f"{type(exc).__name__}: {_first_line(exc)}"
+    return step_failure(exc, step)
 
 
 def _clear_failed(target: Path, period_ids: list[str]) -> None:

@@ -294,12 +294,44 @@ def show_document_data(document: dict, images: dict | None = None) -> JSON:
     the Word file, so that it says and shows exactly what the page does): the document's keys,
     and ``images``, each image's ``data:`` URI."""
     uris = {key: str(uri) for key, uri in (images or {}).items()}
-    return JSON({**document, "images": uris}, expanded=False, root="document")
+    return _hand_over({**document, "images": uris}, "document")
 
 
 def show_summary(summary: dict) -> JSON:
     """The period's JSON summary (the cell is left out of the HTML and PDF, and read back to publish)."""
-    return JSON(summary, expanded=False, root="summary")
+    return _hand_over(summary, "summary")
+
+
+HANDOVER_ENV = "CCHC_HANDOVER"  # set by ``cchc report`` for each notebook it runs: a folder
+HANDOVER_KEY = "cchc_handover"  # the one key of what is shown instead, naming the file
+
+
+def _hand_over(data: dict, root: str) -> JSON:
+    """``data`` shown as JSON in JupyterLab; under ``cchc report`` (:data:`HANDOVER_ENV` names a
+    folder) written to ``<folder>/<root>.json`` instead, and only that file's name shown.
+
+    At a province's volume the summary and the document are megabytes: sent as a cell's output
+    they would ride on the kernel's output channel and into the executed notebook, and a busy
+    machine could deliver them late. The file is written as the kernel would serialise the
+    output (same JSON conversions), so what the report reads back is the same either way."""
+    import json
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get(HANDOVER_ENV, "")
+    if not folder or not Path(folder).is_dir():
+        return JSON(data, expanded=False, root=root)
+    from jupyter_client.jsonutil import json_clean, json_default
+
+    try:  # as jupyter_client.session.json_packer does with an output
+        text = json.dumps(data, default=json_default, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        text = json.dumps(json_clean(data), default=json_default, ensure_ascii=False, allow_nan=False)
+    target = Path(folder) / f"{root}.json"
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+    return JSON({HANDOVER_KEY: target.name}, expanded=False, root=root)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,19 @@ def _processes_of(marker: str) -> list[int]:
     return found
 
 
+def _described(pids: list[int]) -> list[str]:
+    """Each process as ``pid state ppid: command line``: which one outlived the run, and under whom."""
+    lines = []
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            lines.append(f"{pid} {stat[0]} ppid {stat[1]}: {command.strip()[:160]}")
+        except OSError:
+            continue
+    return lines
+
+
 def _wait_gone(marker: str, seconds: float) -> list[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -73,7 +86,7 @@ def test_sigkill_leaves_earlier_reports_and_no_process_alive(data, tmp_path, aft
         run.kill()
         run.communicate(timeout=30)
         alive = _wait_gone(marker, 8)
-        assert not alive, f"processes of the killed run still alive: {alive}"
+        assert not alive, f"processes of the killed run still alive: {_described(alive)}"
     finally:
         for pid in _processes_of(marker):
             os.kill(pid, signal.SIGKILL)
