@@ -276,3 +276,18 @@ def test_a_report_reads_the_links_that_stay_inside(data, tmp_path):
     assert _external_relationships(docx) == []
     assert not any(link in _all_xml(docx) for link in LINKS)
     assert_no_personal(run, out)
+
+
+@pytest.mark.parametrize("name", ["procedures.csv", "plan/tasks.csv"])
+def test_split_copies_nothing_from_outside_a_template_folder(data, tmp_path, name):
+    from tests.test_split import canonical_export
+
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    _outside_copy(data, name, outside)
+    source = canonical_export(tmp_path / "in")
+    root = tmp_path / "units"
+    run = cchc("split", source, "--by", "unit", "--out", root, "--template", data)
+    assert_refused(run, file=name, says=("a link leading out of the data folder",))
+    assert not root.exists() or not any(root.iterdir())
+    _assert_nothing_from_outside(run.text)
