@@ -92,7 +92,9 @@ def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
         why = refusal(data_dir, data_dir / template)
         if why is not None and why != MISSING:
             hint = ": put the Word template in the data folder and name it from there" if why == OUTSIDE else ""
-            raise DataError(f"{where}: 'report_template: {template}': {why[1]}{hint}")
+            found = problem(UNIT_FILE, None, "report_template", template, f"Mẫu Word {template} {why[0]}", why[1])
+            raise ProblemError(problem_table([found]), UNIT_FILE,
+                               headline=f"{where}: 'report_template: {template}': {why[1]}{hint}")
         path = (data_dir / template).resolve()  # links followed: where the file really is
         if Path(template).suffix.lower() != ".docx" or path.suffix.lower() != ".docx":
             raise DataError(f"{where}: 'report_template: {template}' must be a Word file (.docx)")
