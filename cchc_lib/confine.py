@@ -11,6 +11,7 @@ reaches a report and no read blocks on a pipe.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -70,8 +71,12 @@ def refusal(data_dir: Path, path: Path) -> tuple[str, str] | None:
         if path.is_symlink():
             return ("là liên kết tới tệp không tồn tại", "a link to a file that does not exist")
         return MISSING
-    except (OSError, RuntimeError) as exc:  # a loop of links, a folder that cannot be entered
-        return ("không đọc được", f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    except RuntimeError:  # a loop of links (Python 3.11; later versions raise OSError ELOOP)
+        return ("là vòng liên kết trỏ vào nhau", "a loop of links, not a file")
+    except OSError as exc:  # a loop of links, a folder that cannot be entered
+        if exc.errno == errno.ELOOP:
+            return ("là vòng liên kết trỏ vào nhau", "a loop of links, not a file")
+        return ("không đọc được", f"cannot be read ({exc.strerror or type(exc).__name__})")
     if not real.is_relative_to(folder):
         return _LINK_OUT if _through_link(data_dir, path) else OUTSIDE
     mode = real.stat().st_mode

@@ -294,3 +294,27 @@ def test_split_copies_nothing_from_outside_a_template_folder(data, tmp_path, nam
     assert_refused(run, file=name, says=("a link leading out of the data folder",))
     assert not root.exists() or not any(root.iterdir())
     _assert_nothing_from_outside(run.text)
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda p: os.symlink("khong-co.md", p), "a link to a file that does not exist"),
+    (lambda p: os.symlink(p.name, p), "a loop of links"),  # a link to itself: a loop
+    (lambda p: os.symlink("/dev/null", p), "a link leading out of the data folder"),
+    (lambda p: os.symlink("../../ngoai/2023-Q1.md", p), "a link leading out of the data folder"),
+])
+def test_each_way_a_file_can_fail_to_be_one_is_named(tmp_path, make, says):
+    from cchc_lib.confine import data_file
+    from cchc_lib.errors import DataError
+
+    data = tmp_path / "du-lieu"
+    (data / "narrative").mkdir(parents=True)
+    (tmp_path / "ngoai").mkdir()
+    (tmp_path / "ngoai" / "2023-Q1.md").write_text(PLANTED, encoding="utf-8")
+    path = data / "narrative" / "2023-Q1.md"
+    make(path)
+    with pytest.raises(DataError) as caught:
+        data_file(data, path)
+    message = str(caught.value)
+    assert message.startswith("narrative/2023-Q1.md: ") and says in message, message
+    assert PLANTED not in message and "/dev/null" not in message
+    assert caught.value.problems.iloc[0]["file"] == "narrative/2023-Q1.md"
