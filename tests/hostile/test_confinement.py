@@ -225,6 +225,14 @@ def test_validate_opens_the_template_as_a_report_would(data, lines, says):
     _assert_nothing_from_outside(run.text)
 
 
+def test_the_shipped_template_and_every_key_of_a_document_pass_the_check():
+    from cchc_lib.docx_report import CONTEXT_KEYS, DEFAULT_TEMPLATE, check_template
+
+    check_template(DEFAULT_TEMPLATE)  # uses every key (README, "The official report")
+    context = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
+    assert set(context) | {"draft"} == CONTEXT_KEYS
+
+
 def test_a_template_that_is_no_word_file_is_named_by_validate(data):
     (data / "mau.docx").write_text("{{ subtitle }}", encoding="utf-8")
     with (data / "unit.yaml").open("a", encoding="utf-8") as f:
