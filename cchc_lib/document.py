@@ -30,6 +30,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import vi
+from .confine import data_file, present
 from .dossiers import KPI_NAMES_VI
 from .errors import DataError
 from .ingest import DocumentInfo
@@ -115,8 +116,9 @@ def read_narrative(data_dir: Path | str, period: str) -> dict[str, list[str]]:
     starting with ``-`` or ``*`` is one bullet. No file: an empty dict.
     """
     path = Path(data_dir) / NARRATIVE_DIR / f"{period}.md"
-    if not path.is_file():
+    if not present(path):
         return {}
+    data_file(Path(data_dir), path)  # a regular file of the data folder (README, "The data folder")
     if path.stat().st_size > NARRATIVE_LIMIT:
         raise DataError(f"{path}: larger than {NARRATIVE_LIMIT // 1024} KiB; the office's text of a period is "
                         "a few pages")
@@ -132,7 +134,7 @@ def check_narratives(data_dir: Path | str, plan: object = None) -> list[dict]:
     a file named after no period (warning), one that cannot be read or whose heading names no
     section, or an area of section II the plan does not have (errors, naming file and line)."""
     from .periods import PeriodError, parse_period
-    from .problems import WARNING, problem
+    from .problems import WARNING, ProblemError, problem
 
     folder = Path(data_dir) / NARRATIVE_DIR
     if not folder.is_dir():
@@ -151,6 +153,8 @@ def check_narratives(data_dir: Path | str, plan: object = None) -> list[dict]:
         try:
             check_narrative_places(read_narrative(data_dir, path.stem),
                                    section_two_areas(plan, parse_period(path.stem).year))
+        except ProblemError as exc:  # no regular file of the data folder
+            found += exc.problems.to_dict(orient="records")
         except DataError as exc:
             message = str(exc).removeprefix(str(path)).removeprefix(where).lstrip(":, ")
             line = re.match(r"line (\d+): ", message)

@@ -26,8 +26,10 @@ about 160 mm wide: ``{{ a.image_inline }}``); either is empty when the appendix 
 
 Text from the data stays text: it is XML-escaped on rendering (``autoescape``), characters XML
 cannot hold are dropped, and nothing here makes fields or hyperlinks from it. The template runs
-in Jinja's sandbox. The file is written beside the target and renamed over it, so an earlier
-report survives any failure.
+in Jinja's sandbox, and what it links to outside the file (an external relationship, a field that
+includes a file or an address) is dropped from the report (README, "The official report").
+The file is written beside the target and renamed over it, so an earlier report survives any
+failure.
 """
 
 from __future__ import annotations
@@ -370,6 +372,98 @@ def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> N
         raise ReportError(f"Word template {template.name}: {type(exc).__name__}: {_one_line(exc)}") from exc
 
 
+# the names a template may use: the document context's keys (cchc_lib/document.py, build_document)
+CONTEXT_KEYS = frozenset({"draft", "header", "title", "subtitle", "window_line", "intro", "sections", "closing",
+                          "recipients", "signature", "appendices"})
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# field codes that make Word open or fetch a file or an address (a link, a picture, a text)
+_FETCHING_FIELD = re.compile(r"^\s*(HYPERLINK|INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|RD)\b",
+                             re.IGNORECASE)
+
+
+def check_template(template: Path) -> None:
+    """``template`` checked as a report uses it, without a period's figures: a Word document
+    whose tags are sound Jinja and name only what the document has (:data:`CONTEXT_KEYS`).
+    Raises :class:`ReportError` naming the file."""
+    tpl = _load(template)
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    try:
+        names = tpl.get_undeclared_template_variables(jinja_env=env)
+    except TemplateError as exc:
+        where = f" (line {exc.lineno} of its XML)" if getattr(exc, "lineno", None) else ""
+        raise ReportError(f"Word template {template.name}: {_one_line(exc)}{where}") from exc
+    except Exception as exc:  # XML the tags break, a part python-docx cannot read
+        raise ReportError(f"Word template {template.name}: {type(exc).__name__}: {_one_line(exc)}") from exc
+    unknown = sorted(set(names) - CONTEXT_KEYS - set(env.globals))
+    if unknown:
+        raise ReportError(f"Word template {template.name}: {unknown[0]!r} is undefined (a name the document "
+                          f"does not have; it has {', '.join(sorted(CONTEXT_KEYS))})")
+
+
+def _drop_external_links(doc) -> None:
+    """No part of the file points outside it: every relationship with ``TargetMode="External"``
+    (a hyperlink, a linked picture, an attached template, an OLE link, to ``http://`` or
+    ``file://`` alike) is dropped with what refers to it (a hyperlink keeps its text), and a
+    field that opens or includes an address (``HYPERLINK``, ``INCLUDEPICTURE``, ``INCLUDETEXT`` …)
+    keeps only its shown result. An office template may carry them; the report never does."""
+    package = doc.part.package
+    for rid in [r for r, rel in package.rels.items() if rel.is_external]:
+        package.rels.pop(rid)
+    for part in list(package.iter_parts()):
+        dropped = {r for r, rel in part.rels.items() if rel.is_external}
+        for rid in dropped:
+            part.rels.pop(rid)
+        root = getattr(part, "_element", None)
+        if root is not None:
+            _unlink(root, dropped)
+        elif part.content_type.endswith("+xml") and (dropped or b"instr" in part.blob):
+            root = etree.fromstring(part.blob)
+            _unlink(root, dropped)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _unlink(root, dropped: set[str]) -> None:
+    """The elements of one part's XML that refer to a ``dropped`` relationship, or are fetching fields, undone."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        refers = any(a.startswith(_R) and v in dropped for a, v in el.attrib.items())
+        fetching = el.tag == qn("w:fldSimple") and _FETCHING_FIELD.match(el.get(qn("w:instr")) or "")
+        if el.tag in (qn("w:hyperlink"), qn("w:fldSimple")) and (refers or fetching):
+            parent = el.getparent()
+            at = parent.index(el)
+            for offset, child in enumerate(list(el)):  # its text stays, as plain runs
+                parent.insert(at + offset, child)
+            parent.remove(el)
+        elif refers and el.tag == qn("a:blip"):  # a picture linked, not embedded: left empty
+            for name in [a for a, v in el.attrib.items() if a.startswith(_R) and v in dropped]:
+                del el.attrib[name]
+        elif refers and el.getparent() is not None:
+            el.getparent().remove(el)
+    _blank_fetching_fields(root)
+
+
+def _blank_fetching_fields(root) -> None:
+    """A complex field (``w:fldChar`` begin … separate … end) whose instruction fetches an address:
+    its instruction emptied, its shown result kept."""
+    stack: list[list] = []
+    for el in root.iter(qn("w:fldChar"), qn("w:instrText")):
+        if el.tag == qn("w:instrText"):
+            if stack:
+                stack[-1].append(el)
+            continue
+        kind = el.get(qn("w:fldCharType"))
+        if kind == "begin":
+            stack.append([])
+        elif kind in ("separate", "end") and stack:
+            parts = stack[-1] if kind == "separate" else stack.pop()
+            if _FETCHING_FIELD.match("".join(t.text or "" for t in parts)):
+                for text in parts:
+                    text.text = ""
+            if kind == "separate":
+                stack[-1] = []
+
+
 def _describe(doc, context: dict) -> None:
     """The file's own properties (what Word shows under File > Info): the document's title, the
     issuing unit as author, made now; not the template's."""
@@ -400,6 +494,7 @@ def write_period_docx(document: dict, target: Path, template: Path | None = None
     scratch = Document() if any(a.get("table") for a in appendices) else None
     context["appendices"] = [_appendix(tpl, scratch, a, images, target.name) for a in appendices]
     _render(tpl, context, template, target)
+    _drop_external_links(tpl.docx)
     _keep_the_ending(tpl.docx)
     _describe(tpl.docx, context)
     target.parent.mkdir(parents=True, exist_ok=True)

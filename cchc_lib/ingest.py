@@ -27,6 +27,7 @@ import pandera.pandas as pa
 
 from . import schema as S
 from .columns import fold_key
+from .confine import MISSING, OUTSIDE, confinement_problems, data_file, present, refusal
 from .errors import DataError
 from .exports import ExportMapping, ExportReading, read_export, read_table
 
@@ -87,14 +88,17 @@ def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
         values["recipients"] = tuple(unicodedata.normalize("NFC", str(r).strip()) for r in recipients)
     template = values.get("report_template")
     if template:
-        folder = data_dir.resolve()
-        path = (folder / template).resolve()  # links followed: where the file really is
-        if not path.is_relative_to(folder):
-            raise DataError(f"{where}: 'report_template: {template}' lies outside the data folder {data_dir}: "
-                            "put the Word template in the data folder and name it from there")
+        # a regular file inside the data folder, links followed (README, "The data folder")
+        why = refusal(data_dir, data_dir / template)
+        if why is not None and why != MISSING:
+            hint = ": put the Word template in the data folder and name it from there" if why == OUTSIDE else ""
+            found = problem(UNIT_FILE, None, "report_template", template, f"Mẫu Word {template} {why[0]}", why[1])
+            raise ProblemError(problem_table([found]), UNIT_FILE,
+                               headline=f"{where}: 'report_template: {template}': {why[1]}{hint}")
+        path = (data_dir / template).resolve()  # links followed: where the file really is
         if Path(template).suffix.lower() != ".docx" or path.suffix.lower() != ".docx":
             raise DataError(f"{where}: 'report_template: {template}' must be a Word file (.docx)")
-        if not path.is_file():
+        if why is not None:
             raise DataError(f"{where}: 'report_template: {template}': no such file in {data_dir}")
         values["template_path"] = path
     return DocumentInfo(**values)
@@ -133,9 +137,9 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
     """
     info: dict = {}
     path = data_dir / UNIT_FILE
-    if path.exists():
+    if present(path):
         # the one safe YAML reader (README, "The data folder"): small, no anchors or aliases
-        info = load_yaml(path, UNIT_FILE)
+        info = load_yaml(data_file(data_dir, path), UNIT_FILE)
     display = unicodedata.normalize("NFC", str(name or info.get("name") or data_dir.resolve().name))
     return Unit(
         name=display,
@@ -151,7 +155,7 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
 def find_dossier_files(data_dir: Path) -> list[Path]:
     """The dossier exports of a data folder, in a stable order."""
     files = [data_dir / f"dossiers{suffix}" for suffix in _DOSSIER_SUFFIXES]
-    files = [f for f in files if f.is_file()]
+    files = [f for f in files if present(f)]  # a link or a pipe is refused when read, never passed over
     folder = data_dir / "dossiers"
     if folder.is_dir():
         files += sorted(
@@ -222,6 +226,9 @@ def read_raw_dossiers(
         )
     # rows and problems name a file by its path in the data folder: dossiers.csv and
     # dossiers/dossiers.csv are two files
+    refused = confinement_problems(data_dir, files)  # README, "The data folder"
+    problems += refused
+    files = [f for f in files if f.relative_to(data_dir).as_posix() not in {p["file"] for p in refused}]
     readings = [read_export(path, mapping, sheet, path.relative_to(data_dir).as_posix()) for path in files]
     for reading in readings:
         header_row = reading.header_rows[0]
@@ -247,7 +254,7 @@ CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")
 
 def find_catalogue(data_dir: Path) -> Path | None:
     """The procedure catalogue of a data folder, if there is one."""
-    return next((data_dir / name for name in CATALOGUE_NAMES if (data_dir / name).is_file()), None)
+    return next((data_dir / name for name in CATALOGUE_NAMES if present(data_dir / name)), None)
 
 
 CATALOGUE_MESSAGES = {
@@ -277,6 +284,9 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = [*S.CATALOGUE_COLUMNS, "key", S.SOURCE_FILE, S.SOURCE_ROW]
     if path is None:
         return pd.DataFrame(columns=columns), problem_table()
+    refused = confinement_problems(data_dir, [path])  # README, "The data folder"
+    if refused:
+        return pd.DataFrame(columns=columns), problem_table(refused)
 
     def alias(header: str) -> str | None:
         key = S.normalize_header(header)

@@ -33,6 +33,7 @@ import pandera.pandas as pa
 from . import schema as S
 from . import vi
 from .columns import fold_key, map_values, parse_dates
+from .confine import confinement_problems
 from .ingest import read_with_aliases
 from .periods import Period, PeriodError, parse_period
 from .problems import (
@@ -435,6 +436,11 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     folder = Path(data_dir) / PLAN_DIR
     if not folder.is_dir():
         return None, problem_table()
+    # a plan file that is no regular file of the data folder (README, "The data folder"): no plan read
+    refused = confinement_problems(Path(data_dir), [folder / "plan.yaml", *(
+        folder / f"{stem}{suffix}" for stem in PLAN_FILES for suffix in (".csv", ".xlsx"))])
+    if refused:
+        return None, problem_table(refused)
     shape = _folder_problems(folder)
     if any(p["file"] == f"{PLAN_DIR}/" and "tasks" in p["problem_en"] for p in shape):
         return None, problem_table(shape)

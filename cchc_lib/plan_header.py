@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .confine import refusal
 from .problems import WARNING, ProblemError, load_yaml, problem, problem_table
 
 HEADER_FILE = "plan/plan.yaml"  # as named in the data folder
@@ -144,16 +145,18 @@ def check_plan_header(data_dir: Path) -> pd.DataFrame:
     """The warnings of ``data_dir/plan/plan.yaml``'s header against ``data_dir/unit.yaml``'s ``name``
     (:func:`header_problems`); none without a ``plan.yaml`` that can be read."""
     data_dir = Path(data_dir)
-    meta = _yaml_or_empty(data_dir / HEADER_FILE, "plan.yaml")
+    meta = _yaml_or_empty(data_dir, HEADER_FILE, "plan.yaml")
     if not meta:
         return problem_table()
-    unit = _yaml_or_empty(data_dir / "unit.yaml", "unit.yaml").get("name")
+    unit = _yaml_or_empty(data_dir, "unit.yaml", "unit.yaml").get("name")
     return header_problems(meta, unicodedata.normalize("NFC", unit) if isinstance(unit, str) else "")
 
 
-def _yaml_or_empty(path: Path, label: str) -> dict:
-    """A YAML file's keys; empty when it is missing or cannot be read (its own reader says why)."""
-    if not path.is_file():
+def _yaml_or_empty(data_dir: Path, name: str, label: str) -> dict:
+    """A YAML file's keys; empty when it is missing, no regular file of the data folder or cannot
+    be read (its own reader says why)."""
+    path = data_dir / name
+    if refusal(data_dir, path) is not None:
         return {}
     try:
         return load_yaml(path, label)

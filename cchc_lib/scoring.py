@@ -31,6 +31,7 @@ import pandera.pandas as pa
 
 from . import schema as S
 from . import vi
+from .confine import confinement_problems
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
 from .exports import read_table
 from .periods import Period, PeriodError, check_cutoff, parse_period
@@ -494,6 +495,11 @@ def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.
     folder = Path(data_dir) / SCORING_DIR
     if not folder.is_dir():
         return None, problem_table()
+    # a scoring file that is no regular file of the data folder (README, "The data folder"): none read
+    refused = confinement_problems(Path(data_dir), [
+        folder / f"{stem}{suffix}" for stem in (CRITERIA_FILE, SELF_SCORES_FILE) for suffix in (".csv", ".xlsx")])
+    if refused:
+        return None, problem_table(refused)
     path = _find_file(folder, CRITERIA_FILE)
     if path is None:
         return None, problem_table([problem(

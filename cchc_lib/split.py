@@ -50,9 +50,11 @@ import yaml
 
 from . import schema as S
 from .columns import normalize_text, pa_text
+from .confine import confinement_problems
 from .errors import DataError
 from .exports import ExportMapping, ExportReading, find_header, read_export, read_table
 from .ingest import UNIT_FILE, find_catalogue, read_unit, slugify
+from .problems import problem_table, raise_errors
 
 DOSSIER_FILE = "dossiers.csv"
 PLAN_DIR = "plan"
@@ -200,6 +202,10 @@ def split_export(
         catalogue = find_catalogue(template)
         plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
         criteria = next((f for f in (template / SCORING_DIR / n for n in CRITERIA_NAMES) if f.is_file()), None)
+        # what is copied is a regular file of the template folder (README, "The data folder")
+        planned = sorted(plan.rglob("*")) if plan is not None else []
+        to_copy = [catalogue, criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
+        raise_errors(problem_table(confinement_problems(template, to_copy)), f"the template {template}")
 
     reading, header, units = read_export_with_column(source, by, mapping, sheet)
     frame = reading.frame

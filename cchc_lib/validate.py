@@ -35,6 +35,7 @@ import pandera.pandas as pa
 
 from . import schema as S
 from .columns import fold_key, map_values, one_spelling, parse_dates
+from .errors import DataError, ReportError
 from .exports import ExportMapping, ExportReading
 from .ingest import (
     ERROR,
@@ -49,7 +50,15 @@ from .ingest import (
 )
 from .plan import read_plan
 from .plan_header import HEADER_FILE, check_plan_header
-from .problems import ProblemError, concat_problems, problem_table, raise_errors, row_check, schema_problems
+from .problems import (
+    ProblemError,
+    concat_problems,
+    problem,
+    problem_table,
+    raise_errors,
+    row_check,
+    schema_problems,
+)
 from .scoring import check_scoring
 from .workdays import due_dates, working_days_between_days
 
@@ -432,6 +441,22 @@ def _export_summary(reading: ExportReading) -> dict:
             "rows": int(len(reading.frame)), "dropped": dropped, "lacking": list(reading.lacking)}
 
 
+def template_problems(unit: Unit) -> pd.DataFrame:
+    """The unit's Word template (``report_template:``) opened and checked as a report uses it
+    (:func:`cchc_lib.docx_report.check_template`): a template that cannot be used, named."""
+    if unit.document.template_path is None:
+        return problem_table()
+    from .docx_report import check_template
+
+    try:
+        check_template(unit.document.template_path)
+    except ReportError as exc:
+        name = unit.document.report_template
+        return problem_table([problem(name, None, "report_template", "", f"Mẫu Word {name} không dùng được",
+                                      str(exc))])
+    return problem_table()
+
+
 def validate_data(data_dir: Path) -> pd.DataFrame:
     """Every problem of a data folder's inputs (unit.yaml, files, catalogue, dossier rows, plan files,
     the plan's header against the unit, the reform index criteria and self-scores, the office's texts of
@@ -439,9 +464,12 @@ def validate_data(data_dir: Path) -> pd.DataFrame:
     data_dir = Path(data_dir)
     try:
         unit = read_unit(data_dir)
-        unit_problems = problem_table()
-    except ProblemError as exc:  # the exports are still read, as an export the project knows
-        unit, unit_problems = Unit(name=data_dir.name, slug=data_dir.name, mapping=ExportMapping()), exc.problems
+        unit_problems = template_problems(unit)
+    except DataError as exc:  # the exports are still read, as an export the project knows
+        found = exc.problems if isinstance(exc, ProblemError) else problem_table([problem(
+            UNIT_FILE, None, "", "", "unit.yaml không dùng được", str(exc).removeprefix(str(data_dir / UNIT_FILE))
+            .lstrip(": "))])
+        unit, unit_problems = Unit(name=data_dir.name, slug=data_dir.name, mapping=ExportMapping()), found
     raw, read_problems, readings = read_raw_dossiers(data_dir, unit.dossier_sheet, unit.mapping)
     catalogue, catalogue_problems = read_catalogue(data_dir)
     readable = not (read_problems["severity"] == ERROR).any()
