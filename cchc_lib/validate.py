@@ -104,6 +104,8 @@ class DossierData:
     excluded: pd.DataFrame
     duplicates_dropped: int
     exports: list[dict] = field(default_factory=list)  # how each export was read
+    # column -> the exports (with rows) that do not give it (README, "What an export without a column cannot tell")
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -416,11 +418,26 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
         column=("column", ", ".join), problem_vi=("problem_vi", "; ".join), problem_en=("problem_en", "; ".join)
     )
     return DossierData(finalize_dossiers(typed.loc[keep]), problems, excluded, repeated,
-                       [_export_summary(r) for r in readings])
+                       [_export_summary(r) for r in readings], _lacking_columns(readings))
 
 
 def _lacking_channel(readings: list[ExportReading]) -> set[str]:
     return {r.frame[S.SOURCE_FILE].iloc[0] for r in readings if S.CHANNEL in r.lacking and len(r.frame)}
+
+
+def _lacking_columns(readings: list[ExportReading]) -> dict[str, tuple[str, ...]]:
+    """Per dossier column, the exports with rows that do not give it (a status gives the outcome,
+    a true/false "Trực tuyến" column the channel)."""
+    lacking: dict[str, list[str]] = {}
+    for reading in readings:
+        if not len(reading.frame):
+            continue
+        given = {what for _, what in reading.columns}
+        given |= ({S.OUTCOME} if S.STATUS in given else set()) | ({S.CHANNEL} if S.ONLINE_FLAG in given else set())
+        for column in S.DOSSIER_COLUMNS:
+            if column not in given:
+                lacking.setdefault(column, []).append(str(reading.frame[S.SOURCE_FILE].iloc[0]))
+    return {column: tuple(files) for column, files in lacking.items()}
 
 
 def _export_summary(reading: ExportReading) -> dict:
