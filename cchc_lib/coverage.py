@@ -147,8 +147,11 @@ def notices(missing: dict[str, list[str]]) -> list[dict]:
 
 
 def missing_columns(summary: dict) -> list[str]:
-    """The columns a summary says are missing (an older summary, without the key: none)."""
-    return list((summary.get("data_quality") or {}).get("missing_columns") or [])
+    """The columns a summary says are missing (an older summary, without the key, or a JSON of
+    another shape: none)."""
+    quality = summary.get("data_quality") if isinstance(summary, dict) else None
+    found = quality.get("missing_columns") if isinstance(quality, dict) else None
+    return [c for c in found if isinstance(c, str)] if isinstance(found, list) else []
 
 
 def not_told(summary: dict, needs: tuple[str, ...]) -> str:
