@@ -30,7 +30,9 @@ Stable keys (province tools read them):
 - ``data_quality``: ``errors``, ``warnings`` (counts), ``excluded_rows``, ``duplicates_dropped``,
   ``due_dates_computed``, ``warning_list`` (``file, row, column, value, problem_vi, problem_en``),
   ``notices`` (the same form: what the report leaves out or cannot show for this period, e.g. a
-  plan of another year, a window without any dossier received; also in ``warning_list``);
+  plan of another year, a window without any dossier received, a column a figure needs; also in
+  ``warning_list``), ``missing_columns`` (columns an export of the window lacks: the figures that
+  need them are null, :mod:`cchc_lib.coverage`);
 - ``tasks``: ``total`` (number of tasks), ``by_area.<area number>`` and ``by_owner.<owner>``
   with milestone counts ``due, done_on_time, done_late, overdue, not_yet_due`` (and
   ``continuous``, ``no_fixed_date``); null without a plan;
