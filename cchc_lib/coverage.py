@@ -62,9 +62,11 @@ LEFT_OUT: dict[str, tuple[str, str]] = {
                     "the dossiers carried over, resolved, pending and overdue, the late list, the processing "
                     "time and every rate over resolved dossiers"),
     S.OUTCOME: ("số hồ sơ từ kỳ trước chuyển sang, đã giải quyết, đang giải quyết, quá hạn, danh sách hồ sơ trễ hạn, "
-                "thời gian giải quyết và các tỷ lệ tính trên hồ sơ đã giải quyết",
+                "thời gian giải quyết và các tỷ lệ tính trên hồ sơ đã giải quyết; hồ sơ từ chối tiếp nhận không "
+                "phân biệt được nên được tính vào số hồ sơ tiếp nhận",
                 "the dossiers carried over, resolved, pending and overdue, the late list, the processing time "
-                "and every rate over resolved dossiers"),
+                "and every rate over resolved dossiers; refused dossiers cannot be told apart and are counted "
+                "as received"),
     S.CHANNEL: ("số hồ sơ trực tuyến, trực tiếp và các tỷ lệ hồ sơ trực tuyến",
                 "the online and direct counts and the online rates"),
     S.ONLINE_LEVEL: ("tỷ lệ hồ sơ trực tuyến toàn trình", "the full-online rate"),
