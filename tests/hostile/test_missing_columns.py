@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
 from cchc_lib.coverage import KPI_NEEDS
@@ -22,7 +23,7 @@ from cchc_lib.rollup import build_rollup_summary
 from cchc_lib.rollup_outputs import build_rollup_document
 from cchc_lib.xlsx_report import build_workbook
 
-from .support import EARLIER, PERSONAL_HEADERS, Page, assert_no_personal, assert_unchanged, cchc, file_text, snapshot
+from .support import EARLIER, PERSONAL_HEADERS, Page, assert_no_personal, cchc, file_text, snapshot
 
 PERIOD = "2023-Q1"  # the window of the first 400 dossiers of the sample (make_data)
 BARE = ("dossier_id", "procedure", "received_at")  # the export of the hostile review
@@ -225,7 +226,8 @@ def test_a_report_of_the_bare_export_publishes_nulls_and_says_there_is_no_figure
                "--jobs", "1")
     assert run.status == 0, run.text
     assert "Traceback" not in run.text
-    assert_unchanged(kept, earlier)  # the earlier report of another period is untouched
+    after = snapshot(earlier)  # the earlier report of another period is untouched
+    assert kept and all(after.get(name) == digest for name, digest in kept.items())
     summary = json.loads((earlier / "2023-Q2.json").read_text(encoding="utf-8"))
     assert all(summary["dossiers"]["total"][k] is None for k in COUNT_KEYS)
     assert all(v is None for v in summary["kpis"].values()) and summary["late_dossiers"] is None
@@ -236,7 +238,8 @@ def test_a_report_of_the_bare_export_publishes_nulls_and_says_there_is_no_figure
         assert "không có số liệu" in text
         assert "không có thông tin ngày trả kết quả và kết quả xử lý" in text
         assert not OVERDUE_FIGURE.search(text), OVERDUE_FIGURE.search(text).group(0)
-    assert "Không có số liệu" in file_text(earlier / "2023-Q2.xlsx")
+    workbook = load_workbook(earlier / "2023-Q2.xlsx")  # its XML writes letters as character references
+    assert "Không có số liệu" in {c.value for ws in workbook for row in ws.iter_rows() for c in row}
     companion = _shown(earlier / "2023-Q2-noi-bo.html")
     assert "resolved_at" in companion and "apology_at" in companion  # the internal page names the columns
     assert "không có số liệu" in _shown(earlier / "index.html")
