@@ -34,7 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema as S
-from .columns import fold_key, map_values, one_spelling, parse_dates
+from .columns import fold_key, map_values, normalize_text, one_spelling, parse_dates
 from .exports import ExportMapping, ExportReading
 from .ingest import (
     ERROR,
@@ -427,17 +427,29 @@ def _lacking_channel(readings: list[ExportReading]) -> set[str]:
 
 def _lacking_columns(readings: list[ExportReading]) -> dict[str, tuple[str, ...]]:
     """Per dossier column, the exports with rows that do not give it (a status gives the outcome,
-    a true/false "Trực tuyến" column the channel)."""
-    lacking: dict[str, list[str]] = {}
+    a true/false "Trực tuyến" column the channel), less those whose every dossier another export
+    that gives the column also holds (the rows are merged by code: one export may give the field,
+    another the channel)."""
+    gives: dict[str, list[pd.Series]] = {}
+    lacks: dict[str, list[tuple[str, pd.Series]]] = {}
     for reading in readings:
         if not len(reading.frame):
             continue
         given = {what for _, what in reading.columns}
         given |= ({S.OUTCOME} if S.STATUS in given else set()) | ({S.CHANNEL} if S.ONLINE_FLAG in given else set())
+        ids = normalize_text(reading.frame[S.DOSSIER_ID])
         for column in S.DOSSIER_COLUMNS:
-            if column not in given:
-                lacking.setdefault(column, []).append(str(reading.frame[S.SOURCE_FILE].iloc[0]))
-    return {column: tuple(files) for column, files in lacking.items()}
+            if column in given:
+                gives.setdefault(column, []).append(ids)
+            else:
+                lacks.setdefault(column, []).append((str(reading.frame[S.SOURCE_FILE].iloc[0]), ids))
+    lacking = {}
+    for column, exports in lacks.items():
+        others = pd.concat(gives[column], ignore_index=True) if column in gives else None
+        files = tuple(file for file, ids in exports if others is None or not ids.dropna().isin(others).all())
+        if files:
+            lacking[column] = files
+    return lacking
 
 
 def _export_summary(reading: ExportReading) -> dict:

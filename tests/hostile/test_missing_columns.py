@@ -165,6 +165,38 @@ def test_late_dossiers_without_an_apology_column_are_not_said_to_lack_a_letter(d
     assert "Tỷ lệ hồ sơ trễ hạn có thư xin lỗi: 0%" not in text
 
 
+def _split_export(data: Path, second_drops: tuple[str, ...], same_dossiers: bool) -> None:
+    """The export as two files of ``dossiers/``: the first whole, the second without
+    ``second_drops``; each with every dossier (``same_dossiers``) or each with half of them."""
+    with (data / "dossiers.csv").open(encoding="utf-8", newline="") as f:
+        header, *body = list(csv.reader(f))
+    (data / "dossiers.csv").unlink()
+    (data / "dossiers").mkdir()
+    half = len(body) // 2
+    kept = [i for i, h in enumerate(header) if h not in second_drops]
+    for name, rows, columns in (("a.csv", body if same_dossiers else body[:half], range(len(header))),
+                                ("b.csv", body if same_dossiers else body[half:], kept)):
+        with (data / "dossiers" / name).open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([[row[i] for i in columns] for row in [header, *rows]])
+
+
+def test_a_column_another_export_gives_for_the_same_dossiers_is_not_missing(data, full):
+    _split_export(data, ("apology_at", "satisfaction"), same_dossiers=True)
+    summary = _summary(data)
+    assert summary["data_quality"]["missing_columns"] == []
+    assert summary["kpis"] == full["kpis"] and summary["late_dossiers"] == full["late_dossiers"]
+
+
+def test_an_export_of_other_dossiers_without_the_column_makes_the_figure_unknown(data, full):
+    _split_export(data, ("apology_at",), same_dossiers=False)
+    summary = _summary(data)
+    assert summary["data_quality"]["missing_columns"] == ["apology_at"]
+    notice = next(n for n in summary["data_quality"]["notices"] if n["column"] == "apology_at")
+    assert notice["file"] == "dossiers/b.csv"
+    assert summary["kpis"]["apology_coverage"] is None
+    assert summary["kpis"]["on_time_rate"] == full["kpis"]["on_time_rate"]
+
+
 def test_an_apology_column_left_empty_is_a_measured_share(data, full):
     """A column the export gives, every cell empty, says no letter was sent: 0 % is then a figure."""
     path = data / "dossiers.csv"
