@@ -276,3 +276,19 @@ def test_a_report_of_the_bare_export_publishes_nulls_and_says_there_is_no_figure
     assert "resolved_at" in companion and "apology_at" in companion  # the internal page names the columns
     assert "không có số liệu" in _shown(earlier / "index.html")
     assert_no_personal(earlier, run)
+
+
+# ---- the reform index self-assessment -------------------------------------------------------------
+
+def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tell(data):
+    from cchc_lib.ingest import read_unit
+    from cchc_lib.scoring import load_scoring, score
+
+    _keep_columns(data, drop=("apology_at",))
+    plan = load_plan(data)
+    result = score(load_scoring(data, plan), unit=read_unit(data), period="2023-Q4", cutoff="decree09",
+                   data=load_dossiers(data), plan=plan)
+    rows = {c["source"]: c for a in result["areas"] for c in a["criteria"]
+            if c["method"] == "kpi"}
+    assert rows["apology_coverage"]["score"] is None and "data_missing" in rows["apology_coverage"]["flags"]
+    assert rows["on_time_rate"]["score"] is not None  # a rate the export tells is scored as before
