@@ -756,7 +756,7 @@ def kpi_appendix(summary: dict) -> dict:
         parts = summary["kpi_parts"][key]
         lacking = coverage.not_told(summary, coverage.KPI_NEEDS.get(key, ()))
         if lacking:
-            rows.append([KPI_NAMES_VI[key], NO_DATA, f"dữ liệu hồ sơ không có thông tin {lacking}",
+            rows.append([KPI_NAMES_VI[key], NO_DATA_MARK, f"{NO_DATA} (dữ liệu hồ sơ không có thông tin {lacking})",
                          _target_text(_binding(summary, key)) or "—"])
             continue
         rows.append([KPI_NAMES_VI[key], percent(value),
