@@ -33,6 +33,7 @@ COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "resolved_on_time": FINISHING, "resolved_late": FINISHING, "pending_total": FINISHING,
     "pending_in_term": FINISHING, "pending_overdue": FINISHING,
 }
+COUNTS_NEED: tuple[str, ...] = (*FINISHING, S.CHANNEL)  # the columns of any count of Biểu II.06a
 KPI_NEEDS: dict[str, tuple[str, ...]] = {
     "on_time_rate": FINISHING,
     "online_rate": (S.CHANNEL,),

@@ -735,7 +735,7 @@ def tthc_appendix(summary: dict) -> dict:
     rows = [[str(i), field, *(number(v) if v is not None else "" for v in counts.values())]
             for i, (field, counts) in enumerate(by_field.items(), start=1)]
     rows.append(["", "Tổng số", *(number(v) if v is not None else "" for v in summary["dossiers"]["total"].values())])
-    lacking = coverage.not_told(summary, (*coverage.FINISHING, S.CHANNEL))
+    lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
     note = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11). Hồ sơ "
             "công dân rút và hồ sơ trả lại tính vào cột đúng hạn (9).")
     if lacking:  # a count the export cannot tell is marked, never left blank or 0

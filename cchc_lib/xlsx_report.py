@@ -89,6 +89,7 @@ STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang g
 COMPARISON_VI = {">=": "≥", "<=": "≤", "=": "="}
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
 NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "What an export without a column cannot tell")
+NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -442,7 +443,7 @@ def _form_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     untold = {key for key, needs in coverage.COUNT_NEEDS.items() if coverage.unknown(needs, missing)}
 
     def told(counts: dict) -> dict:  # a count the export cannot tell says so, never left blank
-        return {key: NO_DATA if key in untold and value is None else value for key, value in counts.items()}
+        return {key: NO_DATA_MARK if key in untold and value is None else value for key, value in counts.items()}
 
     rows = []
     for number, (field, counts) in enumerate((dossiers.get("by_field") or {}).items(), start=1):
@@ -452,6 +453,11 @@ def _form_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     _total_row(ws, row, first, rows, told(dossiers.get("total") or {}))
     _put(ws, row + 2, 1, FORM_NOTE).font = Font(italic=True)
     _put(ws, row + 3, 1, FORM_SOURCE).font = Font(italic=True)
+    lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
+    if untold and lacking:
+        _put(ws, row + 4, 1, f"{NO_DATA_MARK}: {NO_DATA.lower()} (dữ liệu hồ sơ không có thông tin "
+                             f"{lacking}).").font = Font(italic=True)
+        row += 1
     _signature_block(ws, row + 5, author)
     ws.freeze_panes = ws.cell(row=FORM_HEADER_ROW + 4, column=3)
     _print_setup(ws)

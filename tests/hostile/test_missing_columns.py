@@ -118,7 +118,10 @@ def test_the_workbook_writes_no_count_the_export_cannot_tell(data):
     workbook = build_workbook(summary)
     form = workbook.worksheets[0]
     cells = [c.value for row in form.iter_rows() for c in row]
-    assert "Không có số liệu" in cells
+    counts = [row[2:13] for row in form.iter_rows(values_only=True) if row[1] == "Tổng số"]
+    assert counts and all(v == "—" for v in counts[0]), counts  # no count, and never 0 or blank
+    assert "—: không có số liệu (dữ liệu hồ sơ không có thông tin ngày trả kết quả, kết quả xử lý và hình thức nộp " \
+           "hồ sơ)." in cells
     kpis = [row for row in workbook.worksheets[1].iter_rows(values_only=True)]
     assert all(row[2] == "Không có số liệu" for row in kpis if row[1] in ("Tỷ lệ hồ sơ trễ hạn có thư xin lỗi",
                                                                          "Chỉ số tiến độ giải quyết (QĐ 766, 2.1)"))
