@@ -456,13 +456,16 @@ def _appendices(summary: dict) -> list[dict]:
     total = ["", "Tổng số", *_counts_text(summary["dossiers"]["total"])]
     kpis = ("on_time_rate", "online_rate", "satisfaction_rate", "apology_coverage")
     rates = [[str(i), u["unit"], *(_rate_with_gap(u, k) for k in kpis)] for i, u in enumerate(summary["units"], 1)]
+    lacking = _units_without_resolution(summary)
     return [
         {"heading": "Phụ lục 1. Tình hình, kết quả giải quyết thủ tục hành chính của các đơn vị (Biểu II.06a, "
                     "tổng hợp theo lĩnh vực)",
          "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).",
          "image": None, "table": {**form, "header": TTHC_HEADER, "rows": [*fields, total]}},
         {"heading": "Phụ lục 2. Tình hình, kết quả giải quyết thủ tục hành chính theo đơn vị (Biểu II.06a)",
-         "note": "Mỗi dòng là số liệu tổng số của một đơn vị; đơn vị chưa có báo cáo không được tính.",
+         "note": "Mỗi dòng là số liệu tổng số của một đơn vị; đơn vị chưa có báo cáo không được tính."
+                 + (f" Ô \"không rõ\": dữ liệu hồ sơ của {lacking} không có thông tin ngày trả kết quả, kết "
+                    "quả xử lý (không có số liệu), nên tổng số cũng không rõ." if lacking else ""),
          "image": None, "table": {**form, "header": by_unit, "rows": [*units, total]}},
         {"heading": "Phụ lục 3. Các chỉ số của từng đơn vị so với chỉ tiêu",
          "note": "Kết quả; trong ngoặc: khoảng cách tới chỉ tiêu của kế hoạch (điểm %) và mức độ.",

@@ -244,6 +244,8 @@ def test_the_rollup_of_a_unit_without_resolution_sums_nothing_it_cannot_tell(dat
     text = json.dumps(build_rollup_document(rollup), ensure_ascii=False)
     assert "Dữ liệu hồ sơ của 01/02 đơn vị không có thông tin ngày trả kết quả" in text
     assert "Các đơn vị không có hồ sơ trễ hạn" not in text
+    assert "Chưa tổng hợp được hồ sơ trễ hạn của toàn địa bàn: dữ liệu hồ sơ của 01/02 đơn vị" in text
+    assert 'Ô \\"không rõ\\": dữ liệu hồ sơ của 01/02 đơn vị' in text  # the form by unit, in the JSON's escaping
     assert not re.search(r"đang giải quyết (chưa rõ số hồ sơ|\d)", text)
 
 
