@@ -79,9 +79,11 @@ LEFT_OUT: dict[str, tuple[str, str]] = {
 UNKNOWN_PART = {"value": None, "numerator": None, "denominator": None}
 
 
-def missing_here(lacking: dict[str, tuple[str, ...]], classified: pd.DataFrame) -> dict[str, list[str]]:
+def missing_here(data: object, classified: pd.DataFrame) -> dict[str, list[str]]:
     """The columns of :data:`TOLD_BY` that an export with dossiers in ``classified`` (the window's)
-    does not give, each with those exports (``lacking``: column -> exports without it)."""
+    does not give, each with those exports (from ``data.lacking``, the checked dossiers' column ->
+    exports without it; none when ``data`` has no such record)."""
+    lacking = getattr(data, "lacking", None) or {}
     files = set(classified[S.SOURCE_FILE].astype(str).unique().tolist()) if len(classified) else set()
     found = {column: sorted(files.intersection(lacking.get(column, ()))) for column in TOLD_BY}
     return {column: names for column, names in found.items() if names}

@@ -494,7 +494,7 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
             new=summary["dossiers"]["received_in_period"], online=t["received_online"],
             direct=t["received_direct_postal"], carried=t["carried_over"]),
     ]
-    lacking = coverage.not_told(summary, coverage.FINISHING)  # README, "What an export without a column cannot tell"
+    lacking = coverage.not_told(summary, coverage.FINISHING)  # README, "The figures"
     if lacking:
         sentences.append(say("dossiers_not_told", what=lacking))
     else:

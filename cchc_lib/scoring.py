@@ -588,7 +588,7 @@ def _context(scoring: Scoring, period: Period, cutoff: str, data: object, plan: 
     if isinstance(dossiers, pd.DataFrame):
         classified = classify_dossiers(dossiers, start, end)
         # a rate whose column an export lacks is unknown, not 0 (README, "The figures")
-        missing = coverage.missing_here(getattr(data, "lacking", None) or {}, classified)
+        missing = coverage.missing_here(data, classified)
         ctx.kpis = coverage.blank_kpis(compute_kpis(classified), missing)
     return ctx
 

@@ -194,7 +194,7 @@ def previous_summary(ctx: ReportContext, data: DossierData) -> dict:
     previous = ctx.period.previous()
     start, end = previous.window(ctx.cutoff)
     classified = classify_dossiers(data.dossiers, start, end)
-    kpis = coverage.blank_kpis(compute_kpis(classified), coverage.missing_here(data.lacking, classified))
+    kpis = coverage.blank_kpis(compute_kpis(classified), coverage.missing_here(data, classified))
     received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())
     first = data.dossiers[S.RECEIVED_AT].min()
     return {"period": previous.id, "start": start.isoformat(), "end": end.isoformat(),
@@ -208,9 +208,8 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
     """The JSON summary of one period report."""
     classified = classify_dossiers(data.dossiers, ctx.start, ctx.end)
     table = tthc_table(classified)
-    # a figure whose columns an export of the window lacks is unknown (README, "What an export
-    # without a column cannot tell")
-    missing = coverage.missing_here(data.lacking, classified)
+    # a figure whose columns an export of the window lacks is unknown (README, "The figures")
+    missing = coverage.missing_here(data, classified)
     kpis = coverage.blank_kpis(compute_kpis(classified), missing)
     total = coverage.blank_counts(_counts(table.loc[TOTAL_LABEL]), missing)
     received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())

@@ -104,7 +104,7 @@ class DossierData:
     excluded: pd.DataFrame
     duplicates_dropped: int
     exports: list[dict] = field(default_factory=list)  # how each export was read
-    # column -> the exports (with rows) that do not give it (README, "What an export without a column cannot tell")
+    # column -> the exports (with rows) that do not give it (README, "The figures")
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property

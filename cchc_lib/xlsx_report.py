@@ -88,7 +88,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
 COMPARISON_VI = {">=": "≥", "<=": "≤", "=": "="}
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
-NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "What an export without a column cannot tell")
+NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "The figures")
 NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
