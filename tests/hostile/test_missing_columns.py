@@ -297,3 +297,13 @@ def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tel
             if c["method"] == "kpi"}
     assert rows["apology_coverage"]["score"] is None and "data_missing" in rows["apology_coverage"]["flags"]
     assert rows["on_time_rate"]["score"] is not None  # a rate the export tells is scored as before
+
+
+def test_the_reports_own_sections_say_there_is_no_figure(data):
+    from cchc_lib import views
+
+    summary = _summary(_keep_columns(data, keep=BARE))
+    late = Page(views.show_late_and_backlog(summary).data).text
+    assert "Không có số liệu" in late and "Không có hồ sơ trễ hạn" not in late
+    kpis = Page(views.show_kpis(summary).data).text
+    assert "Thời gian giải quyết: không có số liệu" in kpis and "Không có hồ sơ giải quyết xong" not in kpis
