@@ -307,3 +307,19 @@ def test_the_reports_own_sections_say_there_is_no_figure(data):
     assert "Không có số liệu" in late and "Không có hồ sơ trễ hạn" not in late
     kpis = Page(views.show_kpis(summary).data).text
     assert "Thời gian giải quyết: không có số liệu" in kpis and "Không có hồ sơ giải quyết xong" not in kpis
+
+
+@pytest.mark.notebook
+def test_a_report_of_an_export_without_apologies_states_no_apology_figure(data, tmp_path):
+    _keep_columns(data, drop=("apology_at",))
+    out = tmp_path / "reports"
+    run = cchc("report", PERIOD, "--data", data, "--out", out, "--format", "json,html", "--jobs", "1")
+    assert run.status == 0 and "Traceback" not in run.text, run.text
+    summary = json.loads((out / f"{PERIOD}.json").read_text(encoding="utf-8"))
+    assert summary["kpis"]["apology_coverage"] is None and summary["kpis"]["on_time_rate"] is not None
+    assert summary["late_dossiers"] and all(r["apology"] is None for r in summary["late_dossiers"])
+    report = _shown(out / f"{PERIOD}.html")
+    assert "Tỷ lệ hồ sơ trễ hạn có thư xin lỗi: không có số liệu" in report
+    assert "chưa có thư xin lỗi" not in report
+    assert "Cột Xin lỗi: không có số liệu" in report
+    assert_no_personal(out, run)
