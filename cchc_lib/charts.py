@@ -54,7 +54,9 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
     ``by_month`` is :func:`cchc_lib.dossiers.received_by_month` (the summary's
     ``dossiers.by_month``): per month ``label``, ``partial``, ``received`` and ``online``. Each
     month has two bars side by side, received then online, each with its value; a month the
-    window covers only in part is drawn lighter and labelled with its days (``15–31/03``)."""
+    window covers only in part is drawn lighter and labelled with its days (``15–31/03``). Where
+    the export has no channel column (``online`` null), no online bar is drawn and the legend says
+    there is no figure (README, "The figures")."""
     if ax is None:
         fig = Figure(figsize=(7.5, 3.0), layout="constrained")
         ax = fig.add_subplot()
@@ -62,15 +64,19 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
         fig = ax.figure
     positions = list(range(len(by_month)))
     received = [int(m["received"]) for m in by_month]
-    online = [int(m["online"]) for m in by_month]
+    told = all(m["online"] is not None for m in by_month)
+    online = [int(m["online"]) if told else 0 for m in by_month]
     partial = [bool(m["partial"]) for m in by_month]
     width = 0.4
     bars = ax.bar([x - width / 2 for x in positions], received, width, label="received", **RECEIVED_STYLE)
     for bar, is_partial in zip(bars, partial, strict=True):
         if is_partial:
             bar.set(**PARTIAL_STYLE)
-    online_bars = ax.bar([x + width / 2 for x in positions], online, width, label="online", **ONLINE_STYLE)
-    for container, values in ((bars, received), (online_bars, online)):
+    containers = [(bars, received)]
+    if told:
+        containers.append((ax.bar([x + width / 2 for x in positions], online, width, label="online", **ONLINE_STYLE),
+                           online))
+    for container, values in containers:
         ax.bar_label(container, labels=[_vi_int(v) for v in values], padding=1.5,
                      fontproperties=_font(FONT_SIZE), color=TEXT_COLOR)
 
@@ -94,7 +100,8 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
         ax.text(0.5, 0.5, LABELS_VI["none"], transform=ax.transAxes, ha="center", va="center",
                 fontproperties=_font(FONT_SIZE + 1), color=TEXT_COLOR)
 
-    handles = [Patch(label=LABELS_VI["received"], **RECEIVED_STYLE), Patch(label=LABELS_VI["online"], **ONLINE_STYLE)]
+    handles = [Patch(label=LABELS_VI["received"], **RECEIVED_STYLE),
+               Patch(label=LABELS_VI["online"] + ("" if told else " (không có số liệu)"), **ONLINE_STYLE)]
     if any(partial):
         handles.append(Patch(label=LABELS_VI["partial"], **PARTIAL_STYLE))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles), frameon=False,

@@ -29,7 +29,8 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import vi
+from . import coverage, vi
+from . import schema as S
 from .confine import data_file, present
 from .dossiers import KPI_NAMES_VI
 from .errors import DataError
@@ -64,6 +65,9 @@ EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 percent, number, date, _points = vi.percent, vi.number, vi.date, vi.points
 
 
+NO_DATA = "Không có số liệu"  # a figure the data cannot tell, in a table (never 0, never blank)
+NO_DATA_MARK = "—"  # the same in a narrow cell, explained in the table's note
+APOLOGY_VI = {True: "Có", False: "Chưa", None: NO_DATA_MARK}
 TEXT_LIMIT = 300  # characters of one text of the data inside the document (the JSON keeps it whole)
 PHRASES = "document/phrases.j2"  # the sentences, as Jinja macros (an office changes the wording there)
 
@@ -493,9 +497,14 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
         say("dossiers_received", actor=who.actor, total=t["received_total"],
             new=summary["dossiers"]["received_in_period"], online=t["received_online"],
             direct=t["received_direct_postal"], carried=t["carried_over"]),
-        say("dossiers_resolved", resolved=resolved, in_time=in_time, rate=in_time / resolved if resolved else None,
-            late=t["resolved_late"], pending=t["pending_total"], pending_overdue=t["pending_overdue"]),
     ]
+    lacking = coverage.not_told(summary, coverage.FINISHING)  # README, "The figures"
+    if lacking:
+        sentences.append(say("dossiers_not_told", what=lacking))
+    else:
+        sentences.append(say("dossiers_resolved", resolved=resolved, in_time=in_time,
+                             rate=in_time / resolved if resolved else None, late=t["resolved_late"],
+                             pending=t["pending_total"], pending_overdue=t["pending_overdue"]))
     days = summary.get("processing_days") or {}
     if days.get("count"):
         sentences.append(say("processing_time", mean=str(days["mean"]).replace(".", ","), count=days["count"],
@@ -541,6 +550,11 @@ def kpi_sentences(summary: dict, keys) -> list[str]:
     sentences = []
     for key in keys:
         parts = summary["kpi_parts"].get(key, {})
+        lacking = coverage.not_told(summary, coverage.KPI_NEEDS.get(key, ()))
+        if lacking:
+            sentences.append(say("kpi_not_told", name=KPI_NAMES_VI[key], what=lacking,
+                                 target=_target_text(_binding(summary, key), True)))
+            continue
         sentences.append(say("kpi", name=KPI_NAMES_VI[key], value=summary["kpis"].get(key),
                              numerator=parts.get("numerator"), denominator=parts.get("denominator"),
                              over=KPI_OVER.get(key, "hồ sơ"), target=_target_text(_binding(summary, key), True)))
@@ -572,7 +586,9 @@ def service_index_appendix(summary: dict, index: int) -> dict | None:
                        f"({data['source']})",
             "note": f"Đơn vị tự ước tính từ số liệu hồ sơ của kỳ; không phải kết quả đánh giá chính thức. Điểm mỗi "
                     f"chỉ số: {data['rule']} (R: tỷ lệ, T: chỉ tiêu, P: điểm tối đa). \"Chưa tính\": chỉ số "
-                    "cần số liệu ngoài hồ sơ thủ tục hành chính, không tính là 0 điểm.",
+                    "cần số liệu ngoài hồ sơ thủ tục hành chính"
+                    + (", hoặc dữ liệu hồ sơ của kỳ không có thông tin để tính (không có số liệu);"
+                       if coverage.missing_columns(summary) else ",") + " không tính là 0 điểm.",
             "image": None,
             "table": {"header": [[_cell(t) for t in ("Mã", "Nhóm / chỉ số", "Tỷ lệ", "Chỉ tiêu theo QĐ 766",
                                                       "Điểm tối đa", "Điểm")]],
@@ -611,12 +627,16 @@ def attention_points(summary: dict) -> list[str]:
     since the previous period (both values and the base), when the data covers that period."""
     points = []
     late = summary.get("late_dossiers", [])
-    fields = Counter(r["field"] or "(không rõ lĩnh vực)" for r in late)
+    if late is None:  # the export does not tell which dossiers are late
+        points.append(say("late_not_told", what=coverage.not_told(summary, coverage.FINISHING)))
+    fields = Counter(r["field"] or "(không rõ lĩnh vực)" for r in late or [])
     if fields:
         field, count = max(fields.items(), key=lambda kv: (kv[1], kv[0]))
         points.append(say("most_late_field", field=field, count=count, total=len(late)))
-        no_apology = sum(1 for r in late if not r["apology"])
-        if no_apology:
+        no_apology = sum(1 for r in late if r["apology"] is False)
+        if any(r["apology"] is None for r in late):
+            points.append(say("apology_not_told", count=len(late), what=coverage.not_told(summary, (S.APOLOGY_AT,))))
+        elif no_apology:
             points.append(say("no_apology", count=no_apology))
     overdue = {m["task_id"]: m for m in (summary.get("plan") or {}).get("overdue", [])}
     if overdue:
@@ -719,10 +739,15 @@ def tthc_appendix(summary: dict) -> dict:
     rows = [[str(i), field, *(number(v) if v is not None else "" for v in counts.values())]
             for i, (field, counts) in enumerate(by_field.items(), start=1)]
     rows.append(["", "Tổng số", *(number(v) if v is not None else "" for v in summary["dossiers"]["total"].values())])
+    lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
+    note = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11). Hồ sơ "
+            "công dân rút và hồ sơ trả lại tính vào cột đúng hạn (9).")
+    if lacking:  # a count the export cannot tell is marked, never left blank or 0
+        rows = [[*row[:2], *(cell or NO_DATA_MARK for cell in row[2:])] for row in rows]
+        note += f" Dấu {NO_DATA_MARK}: không có số liệu (dữ liệu hồ sơ không có thông tin {lacking})."
     return {
         "heading": "Tình hình, kết quả giải quyết thủ tục hành chính (Biểu II.06a)",
-        "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11). Hồ sơ "
-                "công dân rút và hồ sơ trả lại tính vào cột đúng hạn (9).",
+        "note": note,
         "image": None,
         "table": {"header": TTHC_HEADER, "rows": rows, "total_rows": 1,
                   "align": ["center", "left", *["right"] * 11], "widths": [6, 17, *[77 / 11] * 11]},
@@ -733,6 +758,11 @@ def kpi_appendix(summary: dict) -> dict:
     rows = []
     for key, value in summary["kpis"].items():
         parts = summary["kpi_parts"][key]
+        lacking = coverage.not_told(summary, coverage.KPI_NEEDS.get(key, ()))
+        if lacking:
+            rows.append([KPI_NAMES_VI[key], NO_DATA_MARK, f"{NO_DATA} (dữ liệu hồ sơ không có thông tin {lacking})",
+                         _target_text(_binding(summary, key)) or "—"])
+            continue
         rows.append([KPI_NAMES_VI[key], percent(value),
                      f"{number(parts['numerator'])}/{number(parts['denominator'])} {KPI_OVER.get(key, 'hồ sơ')}"
                      if value is not None else "—", _target_text(_binding(summary, key)) or "—"])
@@ -748,11 +778,16 @@ def late_appendix(summary: dict) -> dict:
     note = "Không có hồ sơ trễ hạn." if not late else f"{number(len(late))} hồ sơ" + (
         f" ({LATE_ROWS} hồ sơ trễ nhiều ngày nhất; danh sách đầy đủ tại bảng tính Excel gửi kèm báo cáo)"
         if len(late) > LATE_ROWS else "")
+    if late is None:
+        note = say("late_not_told", what=coverage.not_told(summary, coverage.FINISHING))
+    elif any(r["apology"] is None for r in late):
+        note += (f". Cột Xin lỗi: không có số liệu (dữ liệu hồ sơ không có thông tin "
+                 f"{coverage.not_told(summary, (S.APOLOGY_AT,))}).")
     return {"heading": "Hồ sơ trễ hạn", "note": note, "image": None,
             "table": {"header": [[_cell(t) for t in ("Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Hạn giải quyết",
                                                       "Số ngày trễ", "Xin lỗi")]],
                       "rows": [[r["dossier_id"], r["procedure"] or "", r["field"] or "", date(r["due_at"]),
-                                number(r["days_late"]), "Có" if r["apology"] else "Chưa"] for r in late[:LATE_ROWS]],
+                                number(r["days_late"]), APOLOGY_VI[r["apology"]]] for r in late[:LATE_ROWS]],
                       "total_rows": 0, "align": ["left", "left", "left", "center", "right", "center"],
                       "widths": [28, 29, 14, 12, 8, 9]} if late else None}
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import paths, vi
+from . import coverage, paths, vi
 from .errors import ReportError
 from .limits import StepTimeout, run_limited
 from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
@@ -340,6 +340,7 @@ def _number(value: object) -> float | None:
 
 
 _vi_percent = vi.percent  # the index shows rates as the reports do
+NO_DATA = "không có số liệu"
 
 
 def _targets_of(summary: dict, kpi: str) -> list[dict]:
@@ -375,7 +376,10 @@ def _kpi_cell(summary: dict, kpi: str) -> dict:
         state, verdict = "met", "Đạt"
     judged = [m for m in mets if m is not None]
     detail = f"đạt {judged.count(True)}/{len(mets)} mức" if len(mets) > 1 and True in judged else ""
-    return {"value": value, "text": _vi_percent(value),
+    text = _vi_percent(value)
+    if value is None and coverage.unknown(coverage.KPI_NEEDS.get(kpi, ()), coverage.missing_columns(summary)):
+        text = NO_DATA  # the export lacks a column the rate needs (README, "The figures")
+    return {"value": value, "text": text,
             "width": round(min(max(value or 0.0, 0.0), 1.0) * 100, 1), "state": state, "verdict": verdict,
             "detail": detail}
 

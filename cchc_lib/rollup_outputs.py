@@ -283,6 +283,11 @@ def _dossier_sentences(summary: dict) -> list[str]:
         return ["Chưa có báo cáo của đơn vị nào để tổng hợp."]
     online = f", trong đó {count_vi(t['received_online'])} tiếp nhận trực tuyến" \
         if t["received_online"] is not None else ""
+    lacking = _units_without_resolution(summary)
+    if lacking:  # a unit whose export has no resolution makes the sums unknown (README, "The figures")
+        return [f"Trong kỳ, các đơn vị tiếp nhận mới {count_vi(summary['dossiers'].get('received_in_period'))}"
+                f"{online}. Dữ liệu hồ sơ của {lacking} không có thông tin ngày trả kết quả, kết quả xử lý nên chưa "
+                "tổng hợp được số hồ sơ đã giải quyết, đang giải quyết và quá hạn của toàn địa bàn (không có số liệu)."]
     on_time = _sum_or_none(t["resolved_early"], t["resolved_on_time"])
     rate = summary["kpis"]["on_time_rate"]
     lines = [f"Trong kỳ, các đơn vị tiếp nhận {count_vi(t['received_total'])} (kể cả hồ sơ từ kỳ trước chuyển sang)"
@@ -290,6 +295,13 @@ def _dossier_sentences(summary: dict) -> list[str]:
              f"đúng hạn ({vi.percent(rate)}), {count_vi(t['resolved_late'])} quá hạn; đang giải quyết "
              f"{count_vi(t['pending_total'])}, trong đó {count_vi(t['pending_overdue'])} đã quá hạn."]
     return lines
+
+
+def _units_without_resolution(summary: dict) -> str:
+    """How many units' exports do not tell which dossiers were resolved ("02/15 đơn vị"; "" when none)."""
+    units = summary.get("units") or []
+    lacking = sum(1 for u in units if (u.get("dossiers") or {}).get("resolved_total") is None)
+    return f"{vi.count(lacking)}/{vi.count(len(units))} đơn vị" if lacking else ""
 
 
 def _sum_or_none(a: int | None, b: int | None) -> int | None:
@@ -354,6 +366,10 @@ def _change_part(summary: dict) -> dict:
 def _late_part(summary: dict) -> dict:
     late = summary["late_by_unit"]
     total = late["total"]
+    lacking = _units_without_resolution(summary)
+    if total["total"] is None and lacking:
+        return {"paragraphs": [f"Chưa tổng hợp được hồ sơ trễ hạn của toàn địa bàn: dữ liệu hồ sơ của {lacking} không "
+                               "có thông tin ngày trả kết quả, kết quả xử lý (không có số liệu)."], "bullets": []}
     if not total["total"]:
         return {"paragraphs": ["Các đơn vị không có hồ sơ trễ hạn trong kỳ."], "bullets": []}
     lead = (f"Các đơn vị có {count_vi(total['total'])} trễ hạn ({count_vi(total['resolved_late'])} đã giải quyết "
@@ -440,13 +456,16 @@ def _appendices(summary: dict) -> list[dict]:
     total = ["", "Tổng số", *_counts_text(summary["dossiers"]["total"])]
     kpis = ("on_time_rate", "online_rate", "satisfaction_rate", "apology_coverage")
     rates = [[str(i), u["unit"], *(_rate_with_gap(u, k) for k in kpis)] for i, u in enumerate(summary["units"], 1)]
+    lacking = _units_without_resolution(summary)
     return [
         {"heading": "Phụ lục 1. Tình hình, kết quả giải quyết thủ tục hành chính của các đơn vị (Biểu II.06a, "
                     "tổng hợp theo lĩnh vực)",
          "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).",
          "image": None, "table": {**form, "header": TTHC_HEADER, "rows": [*fields, total]}},
         {"heading": "Phụ lục 2. Tình hình, kết quả giải quyết thủ tục hành chính theo đơn vị (Biểu II.06a)",
-         "note": "Mỗi dòng là số liệu tổng số của một đơn vị; đơn vị chưa có báo cáo không được tính.",
+         "note": "Mỗi dòng là số liệu tổng số của một đơn vị; đơn vị chưa có báo cáo không được tính."
+                 + (f" Ô \"không rõ\": dữ liệu hồ sơ của {lacking} không có thông tin ngày trả kết quả, kết "
+                    "quả xử lý (không có số liệu), nên tổng số cũng không rõ." if lacking else ""),
          "image": None, "table": {**form, "header": by_unit, "rows": [*units, total]}},
         {"heading": "Phụ lục 3. Các chỉ số của từng đơn vị so với chỉ tiêu",
          "note": "Kết quả; trong ngoặc: khoảng cách tới chỉ tiêu của kế hoạch (điểm %) và mức độ.",

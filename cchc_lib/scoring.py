@@ -29,8 +29,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from . import coverage, vi
 from . import schema as S
-from . import vi
 from .confine import confinement_problems
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
 from .exports import read_table
@@ -592,7 +592,10 @@ def _context(scoring: Scoring, period: Period, cutoff: str, data: object, plan: 
         ctx.conflicts = {c["kpi"] for c in target_conflicts(plan)}
     dossiers = getattr(data, "dossiers", data)
     if isinstance(dossiers, pd.DataFrame):
-        ctx.kpis = compute_kpis(classify_dossiers(dossiers, start, end))
+        classified = classify_dossiers(dossiers, start, end)
+        # a rate whose column an export lacks is unknown, not 0 (README, "The figures")
+        missing = coverage.missing_here(data, classified)
+        ctx.kpis = coverage.blank_kpis(compute_kpis(classified), missing)
     return ctx
 
 

@@ -30,7 +30,9 @@ Stable keys (province tools read them):
 - ``data_quality``: ``errors``, ``warnings`` (counts), ``excluded_rows``, ``duplicates_dropped``,
   ``due_dates_computed``, ``warning_list`` (``file, row, column, value, problem_vi, problem_en``),
   ``notices`` (the same form: what the report leaves out or cannot show for this period, e.g. a
-  plan of another year, a window without any dossier received; also in ``warning_list``);
+  plan of another year, a window without any dossier received, a column a figure needs; also in
+  ``warning_list``), ``missing_columns`` (columns an export of the window lacks: the figures that
+  need them are null, :mod:`cchc_lib.coverage`);
 - ``tasks``: ``total`` (number of tasks), ``by_area.<area number>`` and ``by_owner.<owner>``
   with milestone counts ``due, done_on_time, done_late, overdue, not_yet_due`` (and
   ``continuous``, ``no_fixed_date``); null without a plan;
@@ -52,8 +54,8 @@ import datetime as dt
 
 import pandas as pd
 
+from . import coverage, vi
 from . import schema as S
-from . import vi
 from .dossiers import (
     CHANNEL_UNKNOWN,
     COUNT_KEYS,
@@ -66,6 +68,7 @@ from .dossiers import (
     received_by_month,
     tthc_table,
 )
+from .ingest import MISSING_COLUMN_WARNINGS
 from .params import ReportContext
 from .plan import Plan, count_states, evaluate_targets, evidence_by_area, milestone_status, target_conflicts
 from .service_index import service_index
@@ -191,7 +194,7 @@ def previous_summary(ctx: ReportContext, data: DossierData) -> dict:
     previous = ctx.period.previous()
     start, end = previous.window(ctx.cutoff)
     classified = classify_dossiers(data.dossiers, start, end)
-    kpis = compute_kpis(classified)
+    kpis = coverage.blank_kpis(compute_kpis(classified), coverage.missing_here(data, classified))
     received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())
     first = data.dossiers[S.RECEIVED_AT].min()
     return {"period": previous.id, "start": start.isoformat(), "end": end.isoformat(),
@@ -205,13 +208,15 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
     """The JSON summary of one period report."""
     classified = classify_dossiers(data.dossiers, ctx.start, ctx.end)
     table = tthc_table(classified)
-    kpis = compute_kpis(classified)
-    total = _counts(table.loc[TOTAL_LABEL])
+    # a figure whose columns an export of the window lacks is unknown (README, "The figures")
+    missing = coverage.missing_here(data, classified)
+    kpis = coverage.blank_kpis(compute_kpis(classified), missing)
+    total = coverage.blank_counts(_counts(table.loc[TOTAL_LABEL]), missing)
     received = int(classified[["received_online", "received_direct_postal", CHANNEL_UNKNOWN]].any(axis=1).sum())
     used_plan, notices = plan_for_period(plan, ctx)
-    notices += window_notices(ctx, data, received)
-    warning_list = [*notices, *data.warnings.drop(columns="severity").to_dict(orient="records")]
-    return {
+    notices += window_notices(ctx, data, received) + coverage.notices(missing)
+    warning_list = [*notices, *_read_warnings(data, missing)]
+    summary = {
         "schema_version": SCHEMA_VERSION,
         "unit": ctx.unit.name,
         "unit_slug": ctx.unit.slug,
@@ -226,14 +231,15 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
         "generated_at": vi.now().isoformat(timespec="seconds"),
         "dossiers": {
             "total": total,
-            "by_field": {field: _counts(row) for field, row in table.drop(index=TOTAL_LABEL).iterrows()},
+            "by_field": {field: coverage.blank_counts(_counts(row), missing)
+                         for field, row in table.drop(index=TOTAL_LABEL).iterrows()},
             "received_in_period": received,
             "by_month": received_by_month(data.dossiers, ctx.start, ctx.end),
             "source_files": sorted(data.dossiers[S.SOURCE_FILE].unique().tolist()),
         },
         "kpis": {key: part["value"] for key, part in kpis.items()},
         "kpi_parts": {key: {"numerator": p["numerator"], "denominator": p["denominator"]} for key, p in kpis.items()},
-        "service_index": service_index(classified, kpis, total),
+        "service_index": coverage.explain_index(service_index(classified, kpis, total), missing),
         "previous": previous_summary(ctx, data),
         "processing_days": processing_days(classified),
         "late_dossiers": late_dossiers(classified, ctx.end).to_dict(orient="records"),
@@ -248,7 +254,18 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
             "exports": data.exports,
             "warning_list": warning_list,
             "notices": notices,
+            "missing_columns": list(missing),
         },
         **plan_summary(used_plan, ctx, {key: part["value"] for key, part in kpis.items()},
                        plan.year if plan is not None and used_plan is None else None),
     }
+    coverage.blank_lists(summary, missing)
+    return summary
+
+
+def _read_warnings(data: DossierData, missing: dict[str, list[str]]) -> list[dict]:
+    """The warnings of the checks, less those of a missing column a notice of the period says more of."""
+    said = {(file, column, MISSING_COLUMN_WARNINGS[column][1]) for column, files in missing.items()
+            if column in MISSING_COLUMN_WARNINGS for file in files}
+    records = data.warnings.drop(columns="severity").to_dict(orient="records")
+    return [r for r in records if (r["file"], r["column"], r["problem_en"]) not in said]

@@ -34,7 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema as S
-from .columns import fold_key, map_values, one_spelling, parse_dates
+from .columns import fold_key, map_values, normalize_text, one_spelling, parse_dates
 from .errors import DataError, ReportError
 from .exports import ExportMapping, ExportReading
 from .ingest import (
@@ -113,6 +113,8 @@ class DossierData:
     excluded: pd.DataFrame
     duplicates_dropped: int
     exports: list[dict] = field(default_factory=list)  # how each export was read
+    # column -> the exports (with rows) that do not give it (README, "The figures")
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -425,11 +427,38 @@ def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> Dossi
         column=("column", ", ".join), problem_vi=("problem_vi", "; ".join), problem_en=("problem_en", "; ".join)
     )
     return DossierData(finalize_dossiers(typed.loc[keep]), problems, excluded, repeated,
-                       [_export_summary(r) for r in readings])
+                       [_export_summary(r) for r in readings], _lacking_columns(readings))
 
 
 def _lacking_channel(readings: list[ExportReading]) -> set[str]:
     return {r.frame[S.SOURCE_FILE].iloc[0] for r in readings if S.CHANNEL in r.lacking and len(r.frame)}
+
+
+def _lacking_columns(readings: list[ExportReading]) -> dict[str, tuple[str, ...]]:
+    """Per dossier column, the exports with rows that do not give it (a status gives the outcome,
+    a true/false "Trực tuyến" column the channel), less those whose every dossier another export
+    that gives the column also holds (the rows are merged by code: one export may give the field,
+    another the channel)."""
+    gives: dict[str, list[pd.Series]] = {}
+    lacks: dict[str, list[tuple[str, pd.Series]]] = {}
+    for reading in readings:
+        if not len(reading.frame):
+            continue
+        given = {what for _, what in reading.columns}
+        given |= ({S.OUTCOME} if S.STATUS in given else set()) | ({S.CHANNEL} if S.ONLINE_FLAG in given else set())
+        ids = normalize_text(reading.frame[S.DOSSIER_ID])
+        for column in S.DOSSIER_COLUMNS:
+            if column in given:
+                gives.setdefault(column, []).append(ids)
+            else:
+                lacks.setdefault(column, []).append((str(reading.frame[S.SOURCE_FILE].iloc[0]), ids))
+    lacking = {}
+    for column, exports in lacks.items():
+        others = pd.concat(gives[column], ignore_index=True) if column in gives else None
+        files = tuple(file for file, ids in exports if others is None or not ids.dropna().isin(others).all())
+        if files:
+            lacking[column] = files
+    return lacking
 
 
 def _export_summary(reading: ExportReading) -> dict:

@@ -153,10 +153,12 @@ def show_late_and_backlog(summary: dict, limit: int = 25) -> HTML:
     """Late dossiers, most days late first (with apology yes/no; the first ``limit``, all of
     them in the JSON), and the pending backlog by age."""
     late = summary["late_dossiers"]
+    if late is None:  # the export does not tell which dossiers are late (README, "The figures")
+        return _render("late_backlog", late=[], late_total=None, backlog=summary["backlog_by_age"])
     rows = [
         {"dossier_id": r["dossier_id"], "procedure": r["procedure"] or "", "field": r["field"] or "",
          "status": LATE_STATUS_VI[r["status"]], "due_at": r["due_at"], "days_late": r["days_late"],
-         "apology": "Có" if r["apology"] else "Chưa"}
+         "apology": {True: "Có", False: "Chưa"}.get(r["apology"], "không có số liệu")}
         for r in late[:limit]
     ]
     return _render("late_backlog", late=rows, late_total=len(late), backlog=summary["backlog_by_age"])

@@ -57,7 +57,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import vi
+from . import coverage, vi
 from .document import UNIT_KINDS, build_document
 from .dossiers import COUNT_KEYS, KPI_NAMES_VI, TOTAL_LABEL
 from .periods import CUTOFF_NAMES_VI, parse_period
@@ -88,6 +88,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
 COMPARISON_VI = {">=": "≥", "<=": "≤", "=": "="}
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
+NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "The figures")
+NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -437,14 +439,25 @@ def _form_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     _form_title(ws, summary, author)
     first = row = _form_header(ws)
     dossiers = summary.get("dossiers") or {}
+    missing = coverage.missing_columns(summary)
+    untold = {key for key, needs in coverage.COUNT_NEEDS.items() if coverage.unknown(needs, missing)}
+
+    def told(counts: dict) -> dict:  # a count the export cannot tell says so, never left blank
+        return {key: NO_DATA_MARK if key in untold and value is None else value for key, value in counts.items()}
+
     rows = []
     for number, (field, counts) in enumerate((dossiers.get("by_field") or {}).items(), start=1):
-        rows.append(_form_row(ws, row, number, field, counts or {}))
+        rows.append(_form_row(ws, row, number, field, told(counts or {})))
         _fit_height(ws, row)
         row += 1
-    _total_row(ws, row, first, rows, dossiers.get("total") or {})
+    _total_row(ws, row, first, rows, told(dossiers.get("total") or {}))
     _put(ws, row + 2, 1, FORM_NOTE).font = Font(italic=True)
     _put(ws, row + 3, 1, FORM_SOURCE).font = Font(italic=True)
+    lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
+    if untold and lacking:
+        _put(ws, row + 4, 1, f"{NO_DATA_MARK}: {NO_DATA.lower()} (dữ liệu hồ sơ không có thông tin "
+                             f"{lacking}).").font = Font(italic=True)
+        row += 1
     _signature_block(ws, row + 5, author)
     ws.freeze_panes = ws.cell(row=FORM_HEADER_ROW + 4, column=3)
     _print_setup(ws)
@@ -539,8 +552,11 @@ def _kpi_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     # each KPI judged once, by the target the plan binds it to; conflicting ones go to the checks
     targets = [t for t in summary.get("targets") or [] if isinstance(t, dict) and t.get("binding", True)]
     row, number = 4, 0
+    missing = coverage.missing_columns(summary)
     for kpi, value in kpis.items():
         number += 1
+        if value is None and coverage.unknown(coverage.KPI_NEEDS.get(kpi, ()), missing):
+            value = NO_DATA
         own = [t for t in targets if t.get("kpi") == kpi] or [None]
         for target in own:
             _kpi_line(ws, row, number, indicator_name(kpi), value, parts.get(kpi) or {}, target, DOSSIER_SOURCE)
@@ -563,12 +579,17 @@ def _late_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     _sheet_title(ws, "HỒ SƠ TRỄ HẠN", summary, author)
     _header_row(ws, 3, _LATE_HEADER, _LATE_WIDTHS)
     row = 4
+    lacking = coverage.not_told(summary, coverage.FINISHING)
+    if summary.get("late_dossiers") is None and lacking:
+        _put(ws, row, 1, f"{NO_DATA}: dữ liệu hồ sơ không có thông tin {lacking} nên chưa xác định được hồ sơ "
+                         "trễ hạn trong kỳ.").font = Font(italic=True)
     for number, entry in enumerate(summary.get("late_dossiers") or [], start=1):
         status = entry.get("status")
         apology = entry.get("apology")
         values = (number, entry.get("dossier_id"), entry.get("procedure"), entry.get("field"),
                   STATUS_VI.get(status, status), _date(entry.get("due_at")), _count(entry.get("days_late")),
-                  ("Có" if apology else "Chưa") if isinstance(apology, bool) else apology)
+                  ("Có" if apology else "Chưa") if isinstance(apology, bool) else
+                  NO_DATA if apology is None else apology)
         for column, item in enumerate(values, start=1):
             cell = _put(ws, row, column, item, DATE_FORMAT if column == 6 else None)
             cell.border = _BORDER
