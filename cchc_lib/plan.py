@@ -33,7 +33,9 @@ import pandera.pandas as pa
 from . import schema as S
 from . import vi
 from .columns import fold_key, map_values, parse_dates
+from .errors import ParameterError
 from .ingest import read_with_aliases
+from .params import REPORT_YEARS, check_covered
 from .periods import Period, PeriodError, parse_period
 from .problems import (
     WARNING,
@@ -359,6 +361,7 @@ def _not_empty(column: str) -> pa.Check:
     return row_check(f"required:{column}", lambda df: df[column] != "")
 
 
+_YEARS = "–".join(map(str, REPORT_YEARS))  # the years a period can be of
 _DATE_VI, _DATE_EN = "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)"
 PLAN_MESSAGES = {
     "required": (None, "Thiếu giá trị bắt buộc", "required value missing"),
@@ -382,7 +385,8 @@ PLAN_MESSAGES = {
                        f"date before {S.EARLIEST_DATE:%d/%m/%Y}: cannot be right"),
     "date_after_today": (None, "Ngày cập nhật sau ngày lập báo cáo: không thể đúng",
                          "update dated after the day the report is made: cannot be right"),
-    "periodic_not_period": ("milestone", "Mốc định kỳ phải là mã kỳ (2023-Q1…)", "a periodic milestone is a period id"),
+    "periodic_not_period": ("milestone", f"Mốc định kỳ phải là mã kỳ (2023-Q1…, năm {_YEARS})",
+                            f"a periodic milestone is a period id (2023-Q1…, of {_YEARS})"),
     "unknown_milestone": (
         "milestone",
         lambda rows: "Nhiệm vụ " + rows["task_id"] + " không có mốc này (có: " + rows["__keys"] + ")",
@@ -392,7 +396,8 @@ PLAN_MESSAGES = {
     "unknown_kpi": ("kpi", "Chỉ số không biết (chỉ số hồ sơ hoặc chỉ số trong indicators.csv)", "unknown KPI"),
     "bad_comparison": ("comparison", "So sánh phải là >=, <= hoặc =", "comparison must be >=, <= or ="),
     "bad_value": ("value", "Giá trị phải là tỷ lệ 0–100%", "value must be a share, 0–100%"),
-    "bad_period": ("period", "Kỳ không hợp lệ (2023-Q1 … 2023-Y)", "invalid period id"),
+    "bad_period": ("period", f"Kỳ không hợp lệ (2023-Q1 … 2023-Y, năm {_YEARS})",
+                   f"invalid period id (2023-Q1 … 2023-Y, of {_YEARS})"),
 }
 
 
@@ -560,9 +565,10 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
 
 
 def _is_period(text: str) -> bool:
+    """Whether ``text`` is a period id of a year a report can cover (README, "Periods")."""
     try:
-        parse_period(text)
-    except PeriodError:
+        check_covered(text)
+    except (PeriodError, ParameterError):
         return False
     return True
 
