@@ -407,10 +407,10 @@ PLAN_MESSAGES = {
         + " (columns task_id, milestone): give each milestone once"),
     "conflicting_updates": (
         "status",
-        lambda rows: "Các cập nhật cùng mốc, cùng ngày ghi trạng thái khác nhau: dòng " + rows["__conflict"]
-        + "; chỉ giữ dòng đúng",
-        lambda rows: "updates of task " + rows["task_id"] + "'s milestone " + rows["milestone"]
-        + " on one date give different statuses: rows " + rows["__conflict"] + "; keep the one that is right"),
+        lambda rows: "Nhiệm vụ " + rows["task_id"] + ", mốc " + rows["__key"] + ": các cập nhật ngày " + rows["date"]
+        + " ghi trạng thái khác nhau, dòng " + rows["__conflict"] + "; chỉ giữ dòng đúng",
+        lambda rows: "updates of task " + rows["task_id"] + "'s milestone " + rows["__key"] + " on " + rows["date"]
+        + " give different statuses: rows " + rows["__conflict"] + "; keep the one that is right"),
     "repeated_update": (
         "", lambda rows: "Dòng lặp lại nguyên dòng " + rows["__first"].astype(str) + ": chỉ tính một lần",
         lambda rows: "repeats row " + rows["__first"].astype(str)
