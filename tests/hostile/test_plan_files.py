@@ -169,6 +169,20 @@ def test_unit_names_of_5000_characters_split_into_short_distinct_folders(data, t
     assert_no_personal(run, check, root)
 
 
+@pytest.mark.notebook
+def test_a_unit_of_a_5000_character_name_reports_into_its_short_folder_and_the_roll_up(data, tmp_path):
+    name = "Ủy ban nhân dân xã Hoằng Giang " * 162
+    root, out = tmp_path / "units", tmp_path / "out"
+    split = cchc("split", _export_by_unit(data, [name]), "--by", "Đơn vị tiếp nhận", "--out", root, "--template", data)
+    assert split.status == 0, split.text
+    run = cchc("report", "--units", root, "2023-Q1", "--out", out, "--format", "json", "--quiet")
+    assert run.status == 0 and "Traceback" not in run.text, run.text
+    slug = slugify(name)
+    assert (out / slug / "2023-Q1.json").is_file() and (out / "_tong-hop" / "2023-Q1.json").is_file()
+    assert all(len(p.name) <= SLUG_MAX for p in out.rglob("*"))
+    assert_no_personal(split, run, out)
+
+
 @pytest.mark.parametrize("name", ["x" * 5000, "Xã " + "A" * 300, "Xã Đông " * 40])
 def test_a_long_slug_is_stable_short_and_kept_as_it_is_when_read_back(name):
     slug = slugify(name)
