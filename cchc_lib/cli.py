@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import schema as S
 from .errors import CchcError
-from .periods import CUTOFFS, PeriodError, periods_of_year
+from .periods import CUTOFFS, PeriodError
 
 
 def _year(text: str) -> int:
@@ -171,8 +171,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_periods(args: argparse.Namespace) -> int:
+    from .params import check_periods
+
+    periods = check_periods(year=args.year)  # a year the working-day calendar covers
     print(f"{'id':<9} {'tên kỳ':<22} {'decree09':<25} calendar")
-    for period in periods_of_year(args.year):
+    for period in periods:
         windows = [
             "{} – {}".format(*(d.strftime("%d/%m/%Y") for d in period.window(cutoff))) for cutoff in CUTOFFS
         ]

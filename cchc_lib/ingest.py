@@ -16,6 +16,7 @@ any other column, personal data included, is never loaded. Each row keeps its or
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -117,17 +118,35 @@ class Unit:
     document: DocumentInfo = field(default_factory=DocumentInfo)  # the official report's author
 
 
+SLUG_MAX = 80  # characters of a folder name made from a unit's name (README, "One export of many communes")
+
+
 def slugify(text: str) -> str:
-    """An ASCII file-name form of a Vietnamese name.
+    """An ASCII file-name form of a Vietnamese name, at most :data:`SLUG_MAX` characters.
+
+    A longer one is cut at a word boundary and ends with 8 hexadecimal digits of the SHA-1 of
+    the whole slug, so the folder name stays within every file system's limit and two long
+    names sharing their first 70 characters keep different folders; a slug of
+    :data:`SLUG_MAX` characters or fewer (one written in ``unit.yaml`` too) is kept as it is.
 
     >>> slugify("Xã Hoằng Giang")
     'xa-hoang-giang'
     >>> slugify("Đông Sơn")
     'dong-son'
+    >>> slug = slugify("Bộ phận một cửa của Ủy ban nhân dân xã Hoằng Giang, huyện Nông Cống, tỉnh Thanh Hóa")
+    >>> slug, len(slug), slugify(slug) == slug
+    ('bo-phan-mot-cua-cua-uy-ban-nhan-dan-xa-hoang-giang-huyen-nong-cong-tinh-82fbd429', 80, True)
     """
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "unit"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "unit"
+    if len(slug) <= SLUG_MAX:
+        return slug
+    digest = hashlib.sha1(slug.encode("ascii")).hexdigest()[:8]
+    head = slug[: SLUG_MAX - len(digest)]  # room for "-" and the digest
+    cut = head.rfind("-")
+    head = head[:cut] if cut > len(head) // 2 else head[:-1]  # at a word boundary, unless a long word holds it
+    return f"{head.rstrip('-')}-{digest}"
 
 
 def read_unit(data_dir: Path, name: str = "") -> Unit:

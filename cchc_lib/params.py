@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,12 @@ from .errors import ParameterError
 from .ingest import Unit, find_dossier_files, read_unit
 from .paths import sample_data_dir
 from .periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
+from .workdays import CALENDAR_YEARS
+
+# The years a report can be about (README, "Periods"): those whose windows the working-day
+# calendar covers. A year's decree09 window starts on 15/12 of the year before, so the first
+# year the calendar covers gives no period of its own.
+REPORT_YEARS = (CALENDAR_YEARS[0] + 1, CALENDAR_YEARS[1])
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ def check_period_and_cutoff(period: str, cutoff: str) -> Period:
     """The period a notebook's ``period`` parameter names, its ``cutoff`` checked too; a
     :class:`ParameterError` naming the bad one otherwise."""
     try:
-        parsed = parse_period(str(period))
+        parsed = check_covered(str(period))
     except PeriodError as exc:
         raise ParameterError(f"period: {exc}") from None
     try:
@@ -81,6 +88,33 @@ def check_period_and_cutoff(period: str, cutoff: str) -> Period:
     except PeriodError as exc:
         raise ParameterError(f"cutoff: {exc}") from None
     return parsed
+
+
+def check_covered(period: Period | str, name: str = "period") -> Period:
+    """The period ``period`` names if its year is one of :data:`REPORT_YEARS`; else a
+    :class:`ParameterError` naming it (``name``: the parameter) and the years covered, so that
+    such a period is refused before any notebook runs. An id of no valid form raises
+    :class:`PeriodError`.
+
+    >>> check_covered("2023-Q2").id
+    '2023-Q2'
+    >>> check_covered("1900-Q2")  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    cchc_lib.errors.ParameterError: period: 1900-Q2 is outside the years a report can cover, 2000–2100
+    (the working-day calendar covers 1999–2100; a year's window starts on 15/12 of the year before)
+    """
+    text = period.id if isinstance(period, Period) else str(period).strip()
+    match = re.match(r"(\d{4})(?:-|$)", text)
+    first, last = REPORT_YEARS
+    if match and not first <= int(match[1]) <= last:  # checked first: Period itself takes 1900–9998 only
+        year = int(match[1])
+        shown = year if name == "year" else text
+        raise ParameterError(
+            f"{name}: {shown} is outside the years a report can cover, {first}–{last} (the working-day calendar "
+            f"covers {CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]}; a year's window starts on 15/12 of the year before)"
+        )
+    return parse_period(period)
 
 
 def resolve_data_dir(data_dir: str | Path = "") -> Path:
@@ -124,8 +158,9 @@ def check_periods(periods: Iterable[str | Period] | str | None = None, year: int
         if year is not None:
             if isinstance(year, bool) or not str(year).isdigit() or len(str(year)) != 4:
                 raise ParameterError(f"year: expected a year such as 2023, got {year!r}")
+            check_covered(str(year), "year")
             return periods_of_year(int(year))
-        parsed = [p if isinstance(p, Period) else parse_period(_text("period", p)) for p in periods]
+        parsed = [check_covered(p if isinstance(p, Period) else _text("period", p)) for p in periods]
     except PeriodError as exc:
         raise ParameterError(str(exc)) from None
     return list(dict.fromkeys(parsed))

@@ -34,7 +34,9 @@ from . import schema as S
 from . import vi
 from .columns import fold_key, map_values, parse_dates
 from .confine import confinement_problems
+from .errors import ParameterError
 from .ingest import read_with_aliases
+from .params import REPORT_YEARS, check_covered
 from .periods import Period, PeriodError, parse_period
 from .problems import (
     WARNING,
@@ -360,6 +362,7 @@ def _not_empty(column: str) -> pa.Check:
     return row_check(f"required:{column}", lambda df: df[column] != "")
 
 
+_YEARS = "–".join(map(str, REPORT_YEARS))  # the years a period can be of
 _DATE_VI, _DATE_EN = "Ngày không đọc được (dùng dd/mm/yyyy)", "date not understood (use dd/mm/yyyy)"
 PLAN_MESSAGES = {
     "required": (None, "Thiếu giá trị bắt buộc", "required value missing"),
@@ -383,7 +386,8 @@ PLAN_MESSAGES = {
                        f"date before {S.EARLIEST_DATE:%d/%m/%Y}: cannot be right"),
     "date_after_today": (None, "Ngày cập nhật sau ngày lập báo cáo: không thể đúng",
                          "update dated after the day the report is made: cannot be right"),
-    "periodic_not_period": ("milestone", "Mốc định kỳ phải là mã kỳ (2023-Q1…)", "a periodic milestone is a period id"),
+    "periodic_not_period": ("milestone", f"Mốc định kỳ phải là mã kỳ (2023-Q1…, năm {_YEARS})",
+                            f"a periodic milestone is a period id (2023-Q1…, of {_YEARS})"),
     "unknown_milestone": (
         "milestone",
         lambda rows: "Nhiệm vụ " + rows["task_id"] + " không có mốc này (có: " + rows["__keys"] + ")",
@@ -393,7 +397,25 @@ PLAN_MESSAGES = {
     "unknown_kpi": ("kpi", "Chỉ số không biết (chỉ số hồ sơ hoặc chỉ số trong indicators.csv)", "unknown KPI"),
     "bad_comparison": ("comparison", "So sánh phải là >=, <= hoặc =", "comparison must be >=, <= or ="),
     "bad_value": ("value", "Giá trị phải là tỷ lệ 0–100%", "value must be a share, 0–100%"),
-    "bad_period": ("period", "Kỳ không hợp lệ (2023-Q1 … 2023-Y)", "invalid period id"),
+    "bad_period": ("period", f"Kỳ không hợp lệ (2023-Q1 … 2023-Y, năm {_YEARS})",
+                   f"invalid period id (2023-Q1 … 2023-Y, of {_YEARS})"),
+    "duplicate_milestone": (
+        "milestone",
+        lambda rows: "Nhiệm vụ " + rows["task_id"] + " đã có mốc " + rows["milestone"] + " ở dòng "
+        + rows["__first"].astype(str) + " (cột task_id, milestone): mỗi mốc chỉ ghi một dòng",
+        lambda rows: "task " + rows["task_id"] + " gives the milestone " + rows["milestone"] + " twice, rows "
+        + rows["__first"].astype(str) + " and " + rows["source_row"].astype(str)
+        + " (columns task_id, milestone): give each milestone once"),
+    "conflicting_updates": (
+        "status",
+        lambda rows: "Nhiệm vụ " + rows["task_id"] + ", mốc " + rows["__key"] + ": các cập nhật ngày " + rows["date"]
+        + " ghi trạng thái khác nhau, dòng " + rows["__conflict"] + "; chỉ giữ dòng đúng",
+        lambda rows: "updates of task " + rows["task_id"] + "'s milestone " + rows["__key"] + " on " + rows["date"]
+        + " give different statuses: rows " + rows["__conflict"] + "; keep the one that is right"),
+    "repeated_update": (
+        "", lambda rows: "Dòng lặp lại nguyên dòng " + rows["__first"].astype(str) + ": chỉ tính một lần",
+        lambda rows: "repeats row " + rows["__first"].astype(str)
+        + " (same task, milestone, date, status, evidence and note): counted once"),
 }
 
 
@@ -426,6 +448,38 @@ def _timing_checks(check: str, flag: str) -> list[pa.Check]:
                   lambda df, column=column: ~((df[flag] != "") & (df["__timing_column"] == column)))
         for column in ("timing", "timing_corrected")
     ]
+
+
+def _milestone_keys(explicit: pd.DataFrame) -> list[str]:
+    """The milestone of each row of milestones.csv as two rows naming one milestone compare
+    it: a periodic one's period id (``2023-q2`` is ``2023-Q2``), else the key folded."""
+    return [parse_period(key).id if kind == PERIODIC and _is_period(key) else " ".join(str(key).split()).casefold()
+            for kind, key in zip(explicit["kind"], explicit["milestone"], strict=False)]
+
+
+def _first_of_same(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """For each row, the file row of the first row with the same values in ``columns``; 0 for
+    that first row itself."""
+    if not len(frame):
+        return pd.Series(0, index=frame.index, dtype="int64")
+    first = frame.groupby(columns, sort=False, dropna=False)["source_row"].transform("first")
+    return first.where(first != frame["source_row"], 0).astype("int64")
+
+
+def _status_conflicts(u_frame: pd.DataFrame) -> pd.Series:
+    """For each update after the first of its milestone and date whose statuses differ (README,
+    "The reform plan": which one holds cannot be told), the rows and statuses of that milestone
+    and date (``5 (hoàn thành), 6 (đang thực hiện)``); ``""`` elsewhere."""
+    result = pd.Series("", index=u_frame.index, dtype=object)
+    usable = u_frame.loc[u_frame["__known"] & u_frame["__day"].notna() & u_frame["__state"].notna()]
+    if not len(usable):
+        return result
+    groups = usable.groupby(["task_id", "__key", "__day"], sort=False)
+    spread = groups["__state"].transform("nunique")
+    for _, group in usable.loc[spread > 1].groupby(["task_id", "__key", "__day"], sort=False):
+        rows = ", ".join(f"{r} ({status})" for r, status in zip(group["source_row"], group["status"], strict=False))
+        result.loc[group.index[1:]] = rows
+    return result
 
 
 def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
@@ -489,18 +543,22 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     due_unread = ((explicit["due"] != "") & due.isna()) | ((explicit["kind"] == DATE) & (explicit["due"] == ""))
     due_far = due.notna() & ~due.between(pd.Timestamp(first), pd.Timestamp(last))
     m_frame = explicit.assign(__due_unread=due_unread, __due_far=due_far,
-                              __far=explicit["due"], __outside=explicit["due"])
+                              __far=explicit["due"], __outside=explicit["due"],
+                              __first=_first_of_same(explicit.assign(__key=_milestone_keys(explicit)),
+                                                     ["task_id", "__key"]))
     found.append(schema_problems(pa.DataFrameSchema(checks=[
         row_check("unknown_task:task_id", lambda df: df["task_id"].isin(known_tasks)),
         row_check("bad_kind", lambda df: df["kind"].isin(KINDS)),
         row_check("date_unread:due", lambda df: ~df["__due_unread"]),
         row_check("deadline_far:due", lambda df: ~df["__due_far"]),
         row_check("periodic_not_period", lambda df: ~((df["kind"] == PERIODIC) & ~period_ok)),
+        row_check("duplicate_milestone", lambda df: df["__first"] == 0),
     ], name="milestones.csv"), m_frame, PLAN_MESSAGES))
     found.append(schema_problems(pa.DataFrameSchema(checks=[
         row_check("deadline_outside_year:due", lambda df: ~(due.notna() & ~due_far & (due.dt.year != year))),
     ], name="milestones.csv"), m_frame, PLAN_MESSAGES, severity=WARNING))
-    good = explicit["task_id"].isin(known_tasks) & kinds_ok & ~due_unread & ~due_far & ~(periodic & ~period_ok)
+    good = explicit["task_id"].isin(known_tasks) & kinds_ok & ~due_unread & ~due_far & ~(periodic & ~period_ok) \
+        & (m_frame["__first"] == 0)
     milestones: list[Milestone] = [
         Milestone(t, key, kind, label or key, due=d, period=key if kind == PERIODIC else "")
         for t, key, kind, label, d in zip(*(explicit.loc[good, c] for c in ("task_id", "milestone", "kind", "label")),
@@ -523,7 +581,10 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     u_frame = updates.assign(
         __known=updates["task_id"].isin(known_tasks), __has_key=has_key, __day=day, __state=state,
         __keys=updates["task_id"].map({t: ", ".join(k) for t, k in keys_by_task.items()}).fillna(""),
+        __key=key,
     )
+    repeated = _first_of_same(u_frame, ["task_id", "__key", "__day", "__state", "evidence", "note"])
+    u_frame = u_frame.assign(__conflict=_status_conflicts(u_frame), __first=repeated)
     found.append(schema_problems(pa.DataFrameSchema(checks=[
         row_check("unknown_task:task_id", lambda df: df["__known"]),
         row_check("unknown_milestone", lambda df: ~df["__known"] | df["__has_key"]),
@@ -531,8 +592,13 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
         row_check("date_too_early:date", lambda df: ~(df["__day"] < earliest)),
         row_check("date_after_today:date", lambda df: ~(df["__day"] > today)),
         row_check("bad_status", lambda df: df["__state"].notna()),
+        row_check("conflicting_updates", lambda df: df["__conflict"] == ""),
     ], name="updates.csv"), u_frame, PLAN_MESSAGES))
+    found.append(schema_problems(pa.DataFrameSchema(checks=[
+        row_check("repeated_update", lambda df: df["__first"] == 0),
+    ], name="updates.csv"), u_frame, PLAN_MESSAGES, severity=WARNING))
     updates = updates.assign(milestone=key, day=_as_dates(day), state=state.where(state.notna(), None).tolist())
+    updates = updates.loc[u_frame["__first"] == 0]  # a row repeated whole counts once
 
     # targets.csv and indicators.csv
     known_kpis = set(DOSSIER_KPIS) | set(indicators["indicator"]) | set(INDICATOR_NAMES_VI)
@@ -566,9 +632,10 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
 
 
 def _is_period(text: str) -> bool:
+    """Whether ``text`` is a period id of a year a report can cover (README, "Periods")."""
     try:
-        parse_period(text)
-    except PeriodError:
+        check_covered(text)
+    except (PeriodError, ParameterError):
         return False
     return True
 

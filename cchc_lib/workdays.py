@@ -39,6 +39,7 @@ _DEFAULT_YEARS = (2023, 2024)  # the table's range when no date is given
 # 01/01/0001 or 31/12/9999, a period of the year 3000) no day is counted, and no table ever
 # spans centuries whatever the dates or legal times asked about.
 _YEAR_LIMITS = (1999, 2100)
+CALENDAR_YEARS = _YEAR_LIMITS  # the years the calendar covers: the parameter checks refuse periods outside them
 
 
 @lru_cache(maxsize=1)
