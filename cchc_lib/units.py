@@ -223,9 +223,11 @@ def _run_on_cluster(jobs: list[UnitJob], scheduler: str,
 
     # the cluster's own log records (a lost connection, a reconnection) are not the command's
     # words: what went wrong is said once, on the 'cchc: error:' line
-    quiet = logging.getLogger("distributed")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
+    loggers = [logging.getLogger(name) for name in ["distributed", *logging.root.manager.loggerDict]
+               if name.split(".")[0] == "distributed"]
+    levels = [(logger, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
         try:
             client = Client(scheduler, timeout="10s")
@@ -241,7 +243,8 @@ def _run_on_cluster(jobs: list[UnitJob], scheduler: str,
             except Exception:  # noqa: BLE001 - a scheduler already gone: nothing to close
                 pass
     finally:
-        quiet.setLevel(level)
+        for logger, level in levels:
+            logger.setLevel(level)
 
 
 def _cluster_results(client: object, pending: dict, scheduler: str,
@@ -345,7 +348,8 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
             results = _collect(jobs, out, workers, scheduler, progress, finished)
             rollup, rollup_error = _rollup(results, period_ids, out, cutoff, formats)
         except ClusterLost as exc:
-            _write_index(out, jobs, finished)
+            if _published_by_run(jobs, finished, since)[0]:
+                _write_index(out, jobs, finished)
             raise UnitsStopped(str(exc), stop_lines(jobs, finished, since)) from None
         except KeyboardInterrupt as exc:
             # Ctrl-C or SIGTERM: the command's last lines say which units the run published whole
@@ -355,8 +359,9 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
                 *stop_lines(jobs, finished, since)]
             from .render import signals_held
 
-            with signals_held():
-                _write_index(out, jobs, finished)
+            if _published_by_run(jobs, finished, since)[0]:
+                with signals_held():
+                    _write_index(out, jobs, finished)
             raise
     return UnitsOutcome(results, rollup, rollup_error)
 
@@ -385,9 +390,16 @@ def _collect(jobs: list[UnitJob], out: Path, workers: int | None, scheduler: str
 
 
 def stop_lines(jobs: list[UnitJob], finished: dict[str, UnitResult], since: float) -> list[str]:
-    """The units a stopped run published whole and those it did not, a line each. A unit whose
-    result never came back counts as published when its folder's index page is of this run
-    (the page is moved in last)."""
+    """The units a stopped run published whole and those it did not, a line each."""
+    published, others = _published_by_run(jobs, finished, since)
+    return [f"published whole ({len(published)}): {', '.join(published) or 'none'}",
+            f"not published ({len(others)}): {', '.join(others) or 'none'}"]
+
+
+def _published_by_run(jobs: list[UnitJob], finished: dict[str, UnitResult], since: float) -> tuple[list, list]:
+    """The slugs of the units the run published whole, and the others (``(failed)`` marked). A
+    unit whose result never came back counts as published when its folder's index page is of
+    this run (a unit's page is moved in last)."""
     published, others = [], []
     for job in jobs:
         result = finished.get(job.folder)
@@ -396,8 +408,7 @@ def stop_lines(jobs: list[UnitJob], finished: dict[str, UnitResult], since: floa
             published.append(job.slug)
         else:
             others.append(f"{job.slug} (failed)" if result is not None else job.slug)
-    return [f"published whole ({len(published)}): {', '.join(published) or 'none'}",
-            f"not published ({len(others)}): {', '.join(others) or 'none'}"]
+    return published, others
 
 
 def _published_since(folder: Path, since: float) -> bool:
