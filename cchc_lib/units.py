@@ -353,7 +353,7 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
             raise UnitsStopped(str(exc), stop_lines(jobs, finished, since)) from None
         except KeyboardInterrupt as exc:
             # Ctrl-C or SIGTERM: the command's last lines say which units the run published whole
-            remade = _published_since(out / paths.ROLLUP_DIR_NAME, since)
+            remade = _rollup_published_since(out / paths.ROLLUP_DIR_NAME, period_ids, since)
             exc.units_stopped = [  # type: ignore[attr-defined]
                 "the roll-up (_tong-hop/) was remade" if remade else "the roll-up (_tong-hop/) was not remade",
                 *stop_lines(jobs, finished, since)]
@@ -414,6 +414,15 @@ def _published_by_run(jobs: list[UnitJob], finished: dict[str, UnitResult], sinc
 def _published_since(folder: Path, since: float) -> bool:
     try:
         return (folder / "index.html").stat().st_mtime >= since
+    except OSError:
+        return False
+
+
+def _rollup_published_since(folder: Path, period_ids: list[str], since: float) -> bool:
+    """Whether a file of the roll-up's periods was put in place by this run (its page, rewritten
+    as units publish, tells nothing)."""
+    try:
+        return any(f.stat().st_mtime >= since for period in period_ids for f in folder.glob(f"{period}.*"))
     except OSError:
         return False
 
