@@ -64,6 +64,7 @@ class UnitResult:
     files: tuple[str, ...] = ()
     error: str = ""
     seconds: float = 0.0
+    lost: bool = False  # not built: the cluster could not run its task (the unit's data never came to it)
 
     @property
     def failed(self) -> bool:
@@ -250,10 +251,11 @@ def _run_on_cluster(jobs: list[UnitJob], scheduler: str,
 def _cluster_results(client: object, pending: dict, scheduler: str,
                      progress: Callable[[str], None] | None) -> Iterator[UnitResult]:
     """Each unit's result as its task ends; a task that failed on the cluster (its worker lost
-    again and again, an error of the worker's environment) is that unit's failure. When no
+    again and again, an error of the worker's environment) is a result ``lost``. When no
     worker builds any of the units left for ``CCHC_CLUSTER_TIMEOUT`` seconds, :class:`ClusterLost`."""
     limit = cluster_timeout()
     idle_since: float | None = None
+    said = False
     while pending:
         running = client.status == "running"
         for future in [f for f in pending if f.status in ("finished", "error") or (f.status == "cancelled"
@@ -265,14 +267,17 @@ def _cluster_results(client: object, pending: dict, scheduler: str,
             return
         trouble = _cluster_trouble(client, {f.key for f in pending}, scheduler)
         if not trouble:
-            idle_since = None
-        elif idle_since is None:
-            idle_since = time.monotonic()
-            if progress is not None:
-                progress(f"cluster: {trouble}; waiting up to {limit:g} s ({CLUSTER_TIMEOUT_ENV})")
-        elif time.monotonic() - idle_since >= limit:
+            idle_since, said = None, False
+            idle = 0.0
+        else:
+            idle_since = idle_since or time.monotonic()
+            idle = time.monotonic() - idle_since
+        if idle >= limit:
             raise ClusterLost(f"--scheduler: {trouble} for {limit:g} s ({CLUSTER_TIMEOUT_ENV}); "
                               "the run stopped before the roll-up")
+        if idle >= 2 * CLUSTER_POLL and not said and progress is not None:  # not a task between two workers
+            progress(f"cluster: {trouble}; waiting up to {limit:g} s ({CLUSTER_TIMEOUT_ENV})")
+            said = True
         time.sleep(CLUSTER_POLL)
 
 
@@ -297,12 +302,12 @@ def _cluster_result(future: object, job: UnitJob, limit: float) -> UnitResult:
         if future.status == "finished":
             return future.result(timeout=limit)
         if future.status == "cancelled":
-            return UnitResult(job.folder, job.name, job.slug, error="its task was cancelled on the cluster")
+            return UnitResult(job.folder, job.name, job.slug, error="its task was cancelled on the cluster", lost=True)
         exc = future.exception(timeout=limit)
     except Exception as lost:  # noqa: BLE001 - the result could not be fetched from the cluster
         exc = lost
     detail = (str(exc).strip().splitlines() or [""])[0].split(". ")[0][:300]
-    return UnitResult(job.folder, job.name, job.slug,
+    return UnitResult(job.folder, job.name, job.slug, lost=True,
                       error=f"the cluster could not build it: {type(exc).__name__}" + (f": {detail}" if detail else ""))
 
 
@@ -346,6 +351,10 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
         finished: dict[str, UnitResult] = {}
         try:
             results = _collect(jobs, out, workers, scheduler, progress, finished)
+            lost = [r for r in results if r.lost]
+            if lost:  # a roll-up naming them missing would blame their data: the run stops before it
+                raise ClusterLost(f"--scheduler: the cluster could not build {len(lost)} unit(s) ({lost[0].slug}: "
+                                  f"{lost[0].error}); the run stopped before the roll-up")
             rollup, rollup_error = _rollup(results, period_ids, out, cutoff, formats)
         except ClusterLost as exc:
             if _published_by_run(jobs, finished, since)[0]:
@@ -403,6 +412,7 @@ def _published_by_run(jobs: list[UnitJob], finished: dict[str, UnitResult], sinc
     published, others = [], []
     for job in jobs:
         result = finished.get(job.folder)
+        result = None if result is not None and result.lost else result
         if (result is not None and not result.failed) or (
                 result is None and job.out_dir and _published_since(Path(job.out_dir), since)):
             published.append(job.slug)

@@ -104,11 +104,17 @@ def test_a_run_refuses_the_linked_unit_names_it_and_builds_the_others(tmp_path):
 # --- 2. and 3. a cluster: absolute paths; a cluster that stops building --------------------------
 
 @contextmanager
-def _cluster(tmp_path: Path, workers: int = 0) -> Iterator[tuple[str, subprocess.Popen, list[subprocess.Popen]]]:
+def _cluster(tmp_path: Path, workers: int = 0,
+             preload: str = "") -> Iterator[tuple[str, subprocess.Popen, list[subprocess.Popen]]]:
     """A dask scheduler on this machine and ``workers`` workers (one thread each, no nanny: a
-    worker killed stays dead), started in a folder of their own."""
+    worker killed stays dead), started in a folder of their own; ``preload``: code each worker
+    runs as it starts."""
     home = tmp_path / "cluster-home"
     home.mkdir()
+    extra = []
+    if preload:
+        (home / "worker_start.py").write_text(preload, encoding="utf-8")
+        extra = ["--preload", "worker_start"]
     file = home / "scheduler.json"
     scheduler = subprocess.Popen([str(DASK), "scheduler", "--scheduler-file", str(file), "--host", "127.0.0.1",
                                   "--port", "0", "--no-dashboard"], cwd=home, env=ENV,
@@ -125,7 +131,8 @@ def _cluster(tmp_path: Path, workers: int = 0) -> Iterator[tuple[str, subprocess
         assert address, "the scheduler did not start"
         for _ in range(workers):
             started.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--no-nanny",
-                                             "--no-dashboard"], cwd=home, env=ENV,
+                                             "--no-dashboard", *extra], cwd=home,
+                                            env={**ENV, "PYTHONPATH": os.pathsep.join([str(home), ENV["PYTHONPATH"]])},
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         if workers:
             from distributed import Client
@@ -200,6 +207,25 @@ def test_a_scheduler_that_goes_away_stops_the_run_after_its_wait(tmp_path):
 
     _check_cluster_stop(Run(run.returncode, stdout, waiting + stderr), before, out, "does not answer for 8 s",
                         "published whole (0): none", "not published (2): dong-loi, hoang-son")
+
+
+def test_a_cluster_whose_workers_cannot_run_the_task_stops_the_run_naming_every_unit(tmp_path):
+    root = _root(tmp_path, count=2)
+    out = tmp_path / "out"
+    make_earlier(out / "dong-loi")
+    before = snapshot(out)
+    # a worker whose environment lacks the project: it cannot even read the task it is given
+    with _cluster(tmp_path, workers=1, preload="import sys\nsys.modules['cchc_lib'] = None\n") as (address, _, _):
+        run = cchc("report", "--units", root, "2023-Q1", "--format", "json", "--out", out, "--scheduler", address,
+                   env={"CCHC_CLUSTER_TIMEOUT": "3"}, timeout=120)
+    assert run.status == 1, run.text
+    assert "Traceback" not in run.text
+    error = [line for line in run.stderr.splitlines() if line.startswith("cchc: error: --scheduler:")]
+    assert len(error) == 1 and error[0].endswith("the run stopped before the roll-up"), run.stderr
+    assert _last_lines(run.stderr) == ["published whole (0): none", "not published (2): dong-loi, hoang-son"]
+    _assert_kept(before, out)
+    assert not (out / "_tong-hop").exists()
+    assert_no_personal(out, run)
 
 
 def _wait_line(process: subprocess.Popen, start: str, seconds: float = 300) -> tuple[str, str]:
