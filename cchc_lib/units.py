@@ -443,11 +443,15 @@ def _index_entries(results: list[UnitResult]) -> list[dict]:
 
 
 def _write_index(out: Path, jobs: list[UnitJob], finished: dict[str, UnitResult]) -> None:
-    """The page of units (and the roll-up folder's page) as the run has left them so far."""
-    from .publish import refresh_rollup_index, write_units_index
+    """The page of units (and the roll-up folder's page) as the run has left them so far; a page
+    that cannot be written is a warning: the units go on."""
+    from .publish import refresh_rollup_index, warn, write_units_index
 
-    write_units_index(out, _index_entries([finished[j.folder] for j in jobs if j.folder in finished]))
-    refresh_rollup_index(out)
+    try:
+        write_units_index(out, _index_entries([finished[j.folder] for j in jobs if j.folder in finished]))
+        refresh_rollup_index(out)
+    except (OSError, CchcError) as exc:
+        warn(f"the page of units {str(out / 'index.html')!r} was not rewritten: {getattr(exc, 'strerror', '') or exc}")
 
 
 def progress_line(result: UnitResult, done: int, total: int, elapsed: float) -> str:
