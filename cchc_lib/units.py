@@ -357,20 +357,15 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
                                   f"{lost[0].error}); the run stopped before the roll-up")
             rollup, rollup_error = _rollup(results, period_ids, out, cutoff, formats)
         except ClusterLost as exc:
-            if _published_by_run(jobs, finished, since)[0]:
-                _write_index(out, jobs, finished)
+            _index_if_published(out, jobs, finished, since)
             raise UnitsStopped(str(exc), stop_lines(jobs, finished, since)) from None
         except KeyboardInterrupt as exc:
             # Ctrl-C or SIGTERM: the command's last lines say which units the run published whole
             remade = _rollup_published_since(out / paths.ROLLUP_DIR_NAME, period_ids, since)
             exc.units_stopped = [  # type: ignore[attr-defined]
-                "the roll-up (_tong-hop/) was remade" if remade else "the roll-up (_tong-hop/) was not remade",
+                f"the roll-up (_tong-hop/) was {'remade' if remade else 'not remade'}",
                 *stop_lines(jobs, finished, since)]
-            from .render import signals_held
-
-            if _published_by_run(jobs, finished, since)[0]:
-                with signals_held():
-                    _write_index(out, jobs, finished)
+            _index_if_published(out, jobs, finished, since)
             raise
     return UnitsOutcome(results, rollup, rollup_error)
 
@@ -435,6 +430,15 @@ def _rollup_published_since(folder: Path, period_ids: list[str], since: float) -
         return any(f.stat().st_mtime >= since for period in period_ids for f in folder.glob(f"{period}.*"))
     except OSError:
         return False
+
+
+def _index_if_published(out: Path, jobs: list[UnitJob], finished: dict[str, UnitResult], since: float) -> None:
+    """A stopped run that published units leaves the page of units saying so (and that the roll-up is older)."""
+    from .render import signals_held
+
+    if _published_by_run(jobs, finished, since)[0]:
+        with signals_held():
+            _write_index(out, jobs, finished)
 
 
 def _index_entries(results: list[UnitResult]) -> list[dict]:
