@@ -371,5 +371,6 @@ def test_the_pages_say_which_unit_reports_are_newer_than_the_roll_up(tmp_path):
     refresh_rollup_index(out)
     for page in _stale_pages(out):
         assert ("Báo cáo tổng hợp quý I năm 2023 được lập lúc 09:00 01/03/2026, trước báo cáo mới nhất của "
-                "xã Bình (lập lúc 08:59 01/03/2026), xã Cát (lập lúc 10:30 01/03/2026)") in page
+                "xã Bình (lập lúc 08:59 01/03/2026), xã Cát (lập lúc 10:30 01/03/2026): số liệu tổng hợp chưa "
+                "tính các báo cáo này. Hãy chạy lại") in page
         assert "xã An" not in page.split(STALE)[1].split("</p>")[0]
