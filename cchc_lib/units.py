@@ -25,6 +25,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -183,7 +184,12 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
     try:
         futures = [pool.submit(build_unit, job) for job in jobs]
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                result = future.result()
+            except BrokenProcessPool:  # a worker killed (out of memory, by hand): the pool builds no more
+                raise WorkersLost("--jobs: a worker process of the run ended before its unit was built (killed "
+                                  "by the system or by hand?); the run stopped before the roll-up") from None
+            yield result
     except BaseException:
         # interrupted (Ctrl-C, SIGTERM) or failing: the units not yet started are not started,
         # those running are stopped (each removes its staging folder)
@@ -192,8 +198,9 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
     pool.shutdown(wait=True)
 
 
-class ClusterLost(ReportError):
-    """The cluster built none of the run's units for ``CCHC_CLUSTER_TIMEOUT`` seconds."""
+class WorkersLost(ReportError):
+    """The workers stopped building the run's units: a cluster that built none of them for
+    ``CCHC_CLUSTER_TIMEOUT`` seconds, or a process of the local pool that died."""
 
 
 class UnitsStopped(ReportError):
@@ -252,7 +259,7 @@ def _cluster_results(client: object, pending: dict, scheduler: str,
                      progress: Callable[[str], None] | None) -> Iterator[UnitResult]:
     """Each unit's result as its task ends; a task that failed on the cluster (its worker lost
     again and again, an error of the worker's environment) is a result ``lost``. When no
-    worker builds any of the units left for ``CCHC_CLUSTER_TIMEOUT`` seconds, :class:`ClusterLost`."""
+    worker builds any of the units left for ``CCHC_CLUSTER_TIMEOUT`` seconds, :class:`WorkersLost`."""
     limit = cluster_timeout()
     idle_since: float | None = None
     said = False
@@ -273,7 +280,7 @@ def _cluster_results(client: object, pending: dict, scheduler: str,
             idle_since = idle_since or time.monotonic()
             idle = time.monotonic() - idle_since
         if idle >= limit:
-            raise ClusterLost(f"--scheduler: {trouble} for {limit:g} s ({CLUSTER_TIMEOUT_ENV}); "
+            raise WorkersLost(f"--scheduler: {trouble} for {limit:g} s ({CLUSTER_TIMEOUT_ENV}); "
                               "the run stopped before the roll-up")
         if idle >= 2 * CLUSTER_POLL and not said and progress is not None:  # not a task between two workers
             progress(f"cluster: {trouble}; waiting up to {limit:g} s ({CLUSTER_TIMEOUT_ENV})")
@@ -353,10 +360,10 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
             results = _collect(jobs, out, workers, scheduler, progress, finished)
             lost = [r for r in results if r.lost]
             if lost:  # a roll-up naming them missing would blame their data: the run stops before it
-                raise ClusterLost(f"--scheduler: the cluster could not build {len(lost)} unit(s) ({lost[0].slug}: "
+                raise WorkersLost(f"--scheduler: the cluster could not build {len(lost)} unit(s) ({lost[0].slug}: "
                                   f"{lost[0].error}); the run stopped before the roll-up")
             rollup, rollup_error = _rollup(results, period_ids, out, cutoff, formats)
-        except ClusterLost as exc:
+        except WorkersLost as exc:
             _index_if_published(out, jobs, finished, since)
             raise UnitsStopped(str(exc), stop_lines(jobs, finished, since)) from None
         except KeyboardInterrupt as exc:

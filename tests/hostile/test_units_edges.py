@@ -278,6 +278,41 @@ def test_relative_paths_on_a_cluster_and_the_only_worker_lost_mid_run(tmp_path):
     assert_no_personal(out, result)
 
 
+@pytest.mark.notebook
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_process_of_the_local_pool_killed_stops_the_run_naming_the_units(tmp_path):
+    import psutil
+
+    root = _root(tmp_path, count=3, rows=100)
+    out = tmp_path / "out"
+    make_earlier(out / "hoang-xuyen")
+    before = snapshot(out / "hoang-xuyen")
+    run = subprocess.Popen([sys.executable, "-m", "cchc_lib.cli", "report", "--units", str(root), "2023-Q1",
+                            "--format", "json", "--out", str(out), "--jobs", "2"],
+                           env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first, read = _wait_line(run, "[1/3]")
+        pool = [p for p in psutil.Process(run.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+        assert pool, "no worker process found"
+        for process in pool:  # every worker: the unit left cannot be built by the one that lives on
+            process.kill()
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+        run.wait()
+    assert run.returncode == 1, read + stderr
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
+    done = first.split("]")[1].split(":")[0].strip()
+    assert "cchc: error: --jobs: a worker process of the run ended before its unit was built" in stderr
+    published, not_published = _last_lines(stderr)
+    assert published.startswith("published whole (") and done in published, stderr
+    assert not_published.startswith("not published (") and not_published != "not published (0): none", stderr
+    if "hoang-xuyen" in not_published:
+        _assert_kept(before, out / "hoang-xuyen")
+    assert not (out / "_tong-hop").exists()
+    assert_no_personal(out, stderr)
+
+
 # --- 4. and 5. a run stopped or killed before its roll-up ---------------------------------------
 
 @pytest.fixture(scope="module")
