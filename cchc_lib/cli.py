@@ -289,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
 def _say_stopped(first: str, exc: BaseException, otherwise: str) -> None:
     """The stop message: with ``--units``, what the roll-up became, then the units the run
     published whole and those it did not, a line each."""
-    lines = getattr(exc, "units_stopped", None)
+    lines, seen = None, exc
+    while seen is not None and not lines:  # a second signal while the first was said: the first's lines
+        lines, seen = getattr(seen, "units_stopped", None), seen.__context__
     if lines:
         print(f"{first}; {lines[0]}; units published whole stay, the others are as they were:", file=sys.stderr)
         for line in lines[1:]:
