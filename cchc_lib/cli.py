@@ -137,7 +137,7 @@ def _report_units(args: argparse.Namespace) -> int:
         outcome = build_units(args.units, args.periods, year=args.year, cutoff=args.cutoff, out_dir=args.out,
                               formats=args.format, skip_invalid=args.skip_invalid, workers=args.jobs,
                               scheduler=args.scheduler, progress=_progress(args))
-    except UnitsStopped as exc:  # the cluster stopped building: the last lines say what was published
+    except UnitsStopped as exc:  # the workers stopped building: the last lines say what was published
         print(f"cchc: error: {exc.reason}", file=sys.stderr)
         for line in exc.lines:
             print(f"  {line}", file=sys.stderr)
