@@ -130,12 +130,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _report_units(args: argparse.Namespace) -> int:
-    from .units import build_units
+    from .units import UnitsStopped, build_units
 
     started = time.perf_counter()
-    outcome = build_units(args.units, args.periods, year=args.year, cutoff=args.cutoff, out_dir=args.out,
-                          formats=args.format, skip_invalid=args.skip_invalid, workers=args.jobs,
-                          scheduler=args.scheduler, progress=_progress(args))
+    try:
+        outcome = build_units(args.units, args.periods, year=args.year, cutoff=args.cutoff, out_dir=args.out,
+                              formats=args.format, skip_invalid=args.skip_invalid, workers=args.jobs,
+                              scheduler=args.scheduler, progress=_progress(args))
+    except UnitsStopped as exc:  # the workers stopped building: the last lines say what was published
+        print(f"cchc: error: {exc.reason}", file=sys.stderr)
+        for line in exc.lines:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     done = [r for r in outcome.results if not r.failed]
     print(f"{len(done)} of {len(outcome.results)} unit(s), {sum(len(r.files) for r in done)} file(s), "
           f"roll-up: {len(outcome.rollup)} file(s) ({time.perf_counter() - started:.1f} s)")
@@ -272,15 +278,29 @@ def main(argv: list[str] | None = None) -> int:
         # the reader of stdout went away (``cchc periods 2023 | head -n 1``): stop quietly
         _silence_stdout()
         return 0
-    except Terminated:
-        print("cchc: stopped (SIGTERM); nothing was published by the unfinished run", file=sys.stderr)
+    except Terminated as exc:
+        _say_stopped("cchc: stopped (SIGTERM)", exc, "nothing was published by the unfinished run")
         return 143
-    except KeyboardInterrupt:
-        print("cchc: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        _say_stopped("cchc: interrupted", exc, "")
         return 130
     finally:
         if handler is not None:
             signal.signal(signal.SIGTERM, handler)
+
+
+def _say_stopped(first: str, exc: BaseException, otherwise: str) -> None:
+    """The stop message: with ``--units``, what the roll-up became, then the units the run
+    published whole and those it did not, a line each."""
+    lines, seen = None, exc
+    while seen is not None and not lines:  # a second signal while the first was said: the first's lines
+        lines, seen = getattr(seen, "units_stopped", None), seen.__context__
+    if lines:
+        print(f"{first}; {lines[0]}; units published whole stay, the others are as they were:", file=sys.stderr)
+        for line in lines[1:]:
+            print(f"  {line}", file=sys.stderr)
+    else:
+        print(f"{first}; {otherwise}" if otherwise else first, file=sys.stderr)
 
 
 def _silence_stdout() -> None:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import jinja2
 
 from . import coverage, paths, vi
-from .errors import ReportError
+from .errors import CchcError, ReportError
 from .limits import StepTimeout, run_limited
 from .periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 
@@ -37,6 +37,7 @@ LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
 # an index page shows texts of the reports' JSON (unit names, ...): each is cut to this length
 INDEX_TEXT_LIMIT = 200
+ROLLUP_INDEX_TITLE = "Báo cáo tổng hợp kết quả cải cách hành chính"  # the heading of _tong-hop/index.html
 
 
 def check_out_dir(out: Path, option: str = "--out", create: bool = True) -> Path:
@@ -329,6 +330,7 @@ def _site_environment() -> jinja2.Environment:
     )
     env.filters["clip"] = clip
     env.filters["vi_percent"] = _vi_percent
+    env.filters["lower_first"] = vi.lower_first
     return env
 
 
@@ -435,6 +437,8 @@ def render_index(out_dir: Path, title: str | None = None, parent_link: bool = Fa
         if on_skip is not None:
             on_skip(f"index of {out_dir}: {item['file']} left out: {item['reason']}")
     units = sorted({r["unit"] for r in reports if r["unit"]})
+    for r in reports:
+        r["behind"] = rollup_behind(r, out_dir.parent) if r["kind"] == "rollup" else []
     return _site_environment().get_template("index.html.j2").render(
         reports=reports, units=units, title=title, parent_link=parent_link, skipped=skipped,
         scores=list_scores(out_dir, staged),
@@ -514,6 +518,8 @@ def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
     for ``units``; a unit that failed is shown with its error)."""
     rollup_dir = out_dir / paths.ROLLUP_DIR_NAME
     rollups = list_reports(rollup_dir) if rollup_dir.is_dir() else []
+    for r in rollups:
+        r["behind"] = rollup_behind(r, out_dir)
     page = _site_environment().get_template("units_index.html.j2").render(
         units=list_units(out_dir, units), rollups=rollups, rollup_dir=quote(paths.ROLLUP_DIR_NAME),
         rollup_index=(rollup_dir / INDEX_FILE).is_file(),
@@ -521,3 +527,68 @@ def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
     target = out_dir / INDEX_FILE
     write_atomic(target, page)
     return target
+
+
+def refresh_rollup_index(out_dir: Path) -> Path | None:
+    """Rewrite ``out_dir/_tong-hop/index.html`` (when there is one), so that it says which units'
+    reports are newer than the roll-up (see :func:`rollup_behind`); None when there is none, or
+    when a roll-up is being published there (it writes the page itself)."""
+    rollup_dir = out_dir / paths.ROLLUP_DIR_NAME
+    if not (rollup_dir / INDEX_FILE).is_file():
+        return None
+    try:
+        with folder_lock(rollup_dir):
+            return write_index(rollup_dir, ROLLUP_INDEX_TITLE, parent_link=True)
+    except ReportError:
+        return None
+
+
+def rollup_behind(rollup: dict, units_dir: Path) -> list[dict]:
+    """The units whose report of a roll-up's period (``units_dir/<slug>/<PERIOD>.json``) is not
+    the one the roll-up summed, each ``slug``, ``name`` (lowered for a sentence) and
+    ``generated_vi``: for a unit summed, its ``generated_at`` differs from the one the roll-up
+    recorded (``units[].generated_at``; a roll-up that recorded none: it is later than the
+    roll-up's ``generated_at``); for a unit the roll-up names as missing, it is later than the
+    roll-up's. ``rollup`` is an entry of :func:`list_reports` (README, "The roll-up of many units")."""
+    from .rollup import check_slug
+
+    summary = rollup.get("summary") or {}
+    made = _moment(summary.get("generated_at"))
+    if made is None:
+        return []
+    summed = {u["unit_slug"]: u.get("generated_at") for u in _dicts(summary.get("units"))
+              if isinstance(u.get("unit_slug"), str)}
+    listed = [*summed, *(m["unit_slug"] for m in _dicts(summary.get("missing_units"))
+                         if isinstance(m.get("unit_slug"), str))]
+    behind = []
+    for slug in dict.fromkeys(listed):
+        try:
+            folder = units_dir / check_slug(slug)
+        except CchcError:  # not one folder of the output folder: never looked for
+            continue
+        data = _read_json_quietly(folder / f"{rollup['period'].id}.json")
+        current = _moment(data.get("generated_at"))
+        if current is None:
+            continue
+        recorded = summed.get(slug)
+        if (data["generated_at"] != recorded) if isinstance(recorded, str) else current > made:
+            name = data.get("unit") if isinstance(data.get("unit"), str) and data["unit"].strip() else slug
+            behind.append({"slug": slug, "name": clip(vi.lower_first(name.strip())),
+                           "generated_vi": vi.local_time(data["generated_at"], "%H:%M %d/%m/%Y")})
+    return behind
+
+
+def _dicts(value: object) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """An ISO date-time of a JSON as an aware moment (one without an offset: the machine's
+    local time); None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.astimezone()

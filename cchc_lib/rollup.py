@@ -374,6 +374,7 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
         units.append({
             "unit_slug": s["unit_slug"], "unit": s.get("unit") or s["unit_slug"],
             "district": s.get("district") or "", "province": s.get("province") or "",
+            "generated_at": s.get("generated_at"),  # the report summed: a later one makes the roll-up stale
             "dossiers": {key: s["dossiers"]["total"][key] for key in COUNT_KEYS},
             "kpis": {key: (s.get("kpis") or {}).get(key) for key in KPI_KEYS},
             "tasks": _task_counts(s.get("tasks")),
@@ -527,7 +528,7 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
 
 def _publish_rollup_locked(contexts: list, target: Path, out: Path, units: str, cutoff: str,
                            formats: tuple[str, ...], notebook: Path, failed: dict[str, str] | None) -> list[Path]:
-    from .publish import publish_staged
+    from .publish import ROLLUP_INDEX_TITLE, publish_staged
     from .render import shutdown_kernel, signals_held
 
     try:
@@ -543,8 +544,7 @@ def _publish_rollup_locked(contexts: list, target: Path, out: Path, units: str, 
             }
             built += _build_rollup_period(parameters, staging, target, formats, notebook)
         with signals_held():
-            published = publish_staged(staging, target, built, title="Báo cáo tổng hợp kết quả cải cách hành chính",
-                                       parent_link=True)
+            published = publish_staged(staging, target, built, title=ROLLUP_INDEX_TITLE, parent_link=True)
             _clear_failed(target, [ctx.period.id for ctx in contexts])
         return published
     finally:
