@@ -262,6 +262,8 @@ def read_raw_dossiers(
             else:
                 vi, en = MISSING_COLUMN_WARNINGS[column]
                 problems.append(_problem(label, header_row, column, "", vi, en, WARNING))
+    for reading in readings:
+        problems += cleaned_warnings(reading.path.relative_to(data_dir).as_posix(), reading)
     columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
     frames = [r.frame for r in readings if len(r.frame)]
     if frames:
@@ -269,6 +271,22 @@ def read_raw_dossiers(
     else:
         raw = pd.DataFrame({c: pd.Series(dtype="str") for c in columns[:-1]} | {S.SOURCE_ROW: pd.Series(dtype="int64")})
     return raw, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), readings
+
+
+def cleaned_warnings(label: str, reading: ExportReading) -> list[dict]:
+    """A warning per column read whose cells held control characters, dropped on reading
+    (README, "Dossier exports"): its first row named, and how many cells, which rows, in all."""
+    found = []
+    for column, header, rows, value in reading.cleaned:
+        shown = ", ".join(map(str, rows[1:10])) + (" …" if len(rows) > 10 else "")
+        also_vi = f" (cả dòng {shown}: {len(rows)} ô của cột)" if len(rows) > 1 else ""
+        also_en = f" (also rows {shown}: {len(rows)} cells of the column)" if len(rows) > 1 else ""
+        found.append(_problem(label, rows[0], column, value,
+                              f"Ô của cột {header!r} chứa ký tự điều khiển (NUL …), không phải chữ: đã bỏ các ký tự "
+                              f"này khi đọc{also_vi}",
+                              f"control characters (NUL and the like) in the cell of {header!r}: dropped, the cell "
+                              f"read without them{also_en}", WARNING))
+    return found
 
 
 CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")
