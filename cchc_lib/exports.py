@@ -34,9 +34,11 @@ Rows inside the table that are not dossiers are dropped and counted: a column-nu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -423,18 +425,14 @@ def _csv_frame_ragged(path: Path, data: bytes, delimiter: str) -> tuple[pd.DataF
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        _refuse_encoding(path, exc)
-    limit = csv.field_size_limit()
+        _refuse_encoding(path, exc, data, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        # no cell is too long to count (a note of megabytes in a column never read); the fields of
-        # each row counted by the csv module's reader (C code, no Python loop)
-        csv.field_size_limit(max(limit, len(text) + 1))
-        widths = np.fromiter(map(len, reader), dtype=np.int64)
+        # the fields of each row counted by the csv module's reader (C code, no Python loop)
+        with _no_field_limit(len(text)):
+            widths = np.fromiter(map(len, reader), dtype=np.int64)
     except csv.Error as exc:
         raise DataError(f"{path}: line {reader.line_num} cannot be read as {CSV}: {exc}") from exc
-    finally:
-        csv.field_size_limit(limit)
     if not len(widths):
         raise DataError(f"{path}: the file holds no data: download the export again")
     try:
@@ -447,12 +445,37 @@ def _csv_frame_ragged(path: Path, data: bytes, delimiter: str) -> tuple[pd.DataF
     return frame, (widths if len(widths) == len(frame) else None)
 
 
-def _refuse_encoding(path: Path, exc: UnicodeDecodeError) -> None:
+@contextlib.contextmanager
+def _no_field_limit(size: int) -> Iterator[None]:
+    """The csv module's limit on a field's length (131072) lifted for a text of ``size``
+    characters: a cell of megabytes in a column never read is no reason to refuse the file."""
+    import csv
+
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _refuse_encoding(path: Path, exc: UnicodeDecodeError, data: bytes, delimiter: str) -> None:
+    """Refuse a CSV that is not UTF-8, naming what it seems to be, and the row and column (as a
+    spreadsheet numbers them) of the first byte that is not UTF-8."""
+    import csv
+    import io
+    from collections import deque
+
     from charset_normalizer import from_path
 
     best = from_path(path).best()
     named = f" (it looks like {best.encoding})" if best is not None else ""
-    raise DataError(f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8") from exc
+    before = data[:exc.start].decode("utf-8", errors="replace") + "\ufffd"  # the byte's own cell, however short
+    with _no_field_limit(len(before)):
+        last = deque(enumerate(csv.reader(io.StringIO(before, newline=""), delimiter=delimiter), start=1), maxlen=1)
+    row, cells = last[0] if last else (1, [""])
+    raise DataError(f"{path}: not UTF-8 text{named}, row {row}, column {_column_name(len(cells) - 1)} (byte "
+                    f"{exc.start}); save the export as CSV UTF-8") from exc
 
 
 def _workbook(path: Path, kind: str) -> object:
