@@ -624,12 +624,14 @@ def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
 
 def _rows(frame: pd.DataFrame) -> list[list[object]]:
     """A few rows of a table as lists of cells, None where empty (for the header search); a cell
-    too long to be a header clipped (a dossier row's note of megabytes is compared as its start)."""
-    return [[None if pd.isna(v) else v[:_HEADER_CHARS] if isinstance(v, str) else v for v in row]
-            for row in frame.itertuples(index=False, name=None)]
+    too long to be a header clipped (a dossier row's note of megabytes is compared as its start),
+    control characters dropped (a header is read without them, as a cell is)."""
+    return [[None if pd.isna(v) else v[:_HEADER_CHARS].translate(_NO_CONTROLS) if isinstance(v, str) else v
+             for v in row] for row in frame.itertuples(index=False, name=None)]
 
 
 _HEADER_CHARS = 500
+_NO_CONTROLS = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 
 
 def _classify(header: str, mapping: ExportMapping) -> str:
@@ -1049,20 +1051,24 @@ def _checked_cells(path: Path, kept: pd.DataFrame, names: list[str], chosen: dic
     """The cells read (README, "Dossier exports"): one longer than :data:`MAX_CELL_CHARS` is
     refused, naming its row and column; control characters (NUL …, not tab or line breaks) are
     dropped, and the cells they were dropped from listed (column, header, rows in the file, the
-    first as read).
-    Whole columns: a regular expression per column, the few cells matching cleaned."""
+    first as read). Whole columns: their bytes looked at once, a regular expression only over a
+    column holding a control byte, the few cells matching cleaned."""
     import pyarrow.compute as pc
 
     cleaned: list[tuple[str, str, list[int], str]] = []
     for column, i in chosen.items():
         text = pa_text(kept[i])
-        lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
-        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+        # bytes first (no more characters than bytes): the characters counted only past the limit
+        lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False) \
+            if (pc.max(pc.binary_length(text)).as_py() or 0) > MAX_CELL_CHARS else np.zeros(0, dtype=np.int64)
+        if (lengths > MAX_CELL_CHARS).any():
             at = int(np.argmax(lengths > MAX_CELL_CHARS))
             raise DataError(f"{path}: row {int(kept.index[at]) + 1}, column {_column_name(i)} ({names[i]!r}, read "
                             f"as {column}): a cell of {int(lengths[at]):,} characters, where no {column} runs past "
                             f"{MAX_CELL_CHARS:,}: the export is damaged or the column is not the one meant; correct "
                             f"the cell or download the export again")
+        if not _may_hold_controls(text):
+            continue
         found = _bool(pc.match_substring_regex(text, _CONTROL_PATTERN), kept.index)
         if found.any():
             kept = kept.copy() if not cleaned else kept  # the body read is left as it was
@@ -1070,6 +1076,20 @@ def _checked_cells(path: Path, kept: pd.DataFrame, names: list[str], chosen: dic
             rows = kept.index[found]
             cleaned.append((column, names[i], [int(r) + 1 for r in rows], str(kept.at[rows[0], i])))
     return kept, cleaned
+
+
+def _may_hold_controls(text: object) -> bool:
+    """Whether the bytes of a text column (an Arrow array's data buffer, at once) hold a control
+    character: a byte below 0x20 is never part of another character in UTF-8."""
+    data = text.buffers()[2]
+    if data is None:
+        return False
+    low = np.frombuffer(data, dtype=np.uint8)
+    low = low[low < 0x20]
+    return bool(np.isin(low, _TEXT_CONTROLS, invert=True).any())
+
+
+_TEXT_CONTROLS = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)  # tab and line breaks: a cell's own
 
 
 def describe(reading: ExportReading, preview: pd.DataFrame, rows: int = 5) -> str:

@@ -123,6 +123,15 @@ def test_the_warning_reaches_the_reports_data_quality(data):
     assert_no_personal(str(summary))
 
 
+def test_a_header_holding_control_characters_is_read_without_them(data):
+    header, rows = planted(data)
+    header[header.index("procedure")] = "Tên thủ\x00 tục"
+    write_csv(data / "dossiers.csv", [header, *rows], ",")
+    reading = read_export(data / "dossiers.csv")
+    assert ("Tên thủ tục", S.PROCEDURE) in reading.columns
+    assert reading.frame[S.PROCEDURE].tolist() == [r[1] for r in rows]
+
+
 @pytest.mark.parametrize("column", ["Địa chỉ", "Ghi chú"])
 def test_control_characters_in_a_column_never_read_do_not_matter(data, column):
     header, rows = planted(data)
