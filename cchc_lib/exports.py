@@ -613,13 +613,36 @@ def _read_cells(path: Path, sheet: str = "") -> _Cells:
     return _Cells(kind, text, widths, tables, merged)
 
 
-def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
+def read_table(path: Path, sheet: str = "", controls: bool = False) -> tuple[str, pd.DataFrame]:
     """The export's format and its cells as a frame of text columns (NFC, stripped, empty cells
     missing; workbook dates as ISO text), columns numbered from 0, row i being row i + 1 of the
     file. The tables of an HTML export follow one another, in file order, as a spreadsheet
-    opening the file shows them; a CSV's delimiter (comma, semicolon, tab) is found from its lines."""
+    opening the file shows them; a CSV's delimiter (comma, semicolon, tab) is found from its lines.
+    A cell holding a control character is refused, naming it, unless ``controls`` lets it be (an
+    export read whole beside :func:`read_export`, whose columns never read may hold anything)."""
     cells = _read_cells(path, sheet)
+    if not controls:
+        _refuse_controls(path, cells.frame)
     return cells.kind, cells.frame
+
+
+def _refuse_controls(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a table whose cells hold a control character (README, "Dossier exports"), naming
+    the first one's row and column: a plan's, the catalogue's or a scoring file's cells are all
+    read, and no cell of theirs is read with a character that is not text."""
+    import pyarrow.compute as pc
+
+    for column in frame.columns:
+        text = pa_text(frame[column])
+        if not _may_hold_controls(text):
+            continue
+        found = _bool(pc.match_substring_regex(text, _CONTROL_PATTERN), frame.index)
+        if found.any():
+            row = found.idxmax()
+            char = re.search(_CONTROL_PATTERN, frame.at[row, column]).group()
+            raise DataError(f"{path}: row {int(row) + 1}, column {_column_name(int(column))}: the cell holds a control "
+                            f"character (U+{ord(char):04X}), which is no text: retype the cell (text pasted from "
+                            f"another program can carry one) and save the file again")
 
 
 def _rows(frame: pd.DataFrame) -> list[list[object]]:

@@ -7,6 +7,7 @@ personal value."""
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import struct
@@ -145,6 +146,16 @@ def test_control_characters_in_a_column_never_read_do_not_matter(data, column):
     inspect = cchc("inspect", data / "dossiers.csv")
     assert inspect.status == 0 and rows_read(inspect) == len(rows) and "control characters" not in inspect.stdout
     assert_no_personal(run, inspect)
+
+
+@pytest.mark.parametrize("name", ["procedures.csv", "plan/tasks.csv"])
+def test_a_control_character_in_a_file_read_whole_is_refused_naming_row_and_column(data, earlier, name):
+    path = data / name
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[2][0] = rows[2][0][:3] + "\x0b" + rows[2][0][3:]  # row 3, its first cell
+    write_csv(path, rows, ",")
+    refused_report(data, earlier, file=name, row=3, says=("row 3, column A", "control character (U+000B)"))
 
 
 @pytest.mark.parametrize(("content", "says"), [
