@@ -613,15 +613,15 @@ def _read_cells(path: Path, sheet: str = "") -> _Cells:
     return _Cells(kind, text, widths, tables, merged)
 
 
-def read_table(path: Path, sheet: str = "", controls: bool = False) -> tuple[str, pd.DataFrame]:
+def read_table(path: Path, sheet: str = "", keep_controls: bool = False) -> tuple[str, pd.DataFrame]:
     """The export's format and its cells as a frame of text columns (NFC, stripped, empty cells
     missing; workbook dates as ISO text), columns numbered from 0, row i being row i + 1 of the
     file. The tables of an HTML export follow one another, in file order, as a spreadsheet
     opening the file shows them; a CSV's delimiter (comma, semicolon, tab) is found from its lines.
-    A cell holding a control character is refused, naming it, unless ``controls`` lets it be (an
+    A cell holding a control character is refused, naming it, unless ``keep_controls`` (an
     export read whole beside :func:`read_export`, whose columns never read may hold anything)."""
     cells = _read_cells(path, sheet)
-    if not controls:
+    if not keep_controls:
         _refuse_controls(path, cells.frame)
     return cells.kind, cells.frame
 
