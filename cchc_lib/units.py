@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .errors import CchcError, ReportError
-from .ingest import find_dossier_files, read_unit, slugify
+from .ingest import find_dossier_files, missing_export_hint, read_unit, slugify
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,14 @@ class UnitResult:
 
 
 def find_units(root: Path) -> list[Path]:
-    """The unit data folders of ``root``: its sub-folders holding a dossier export, by name
+    """The unit data folders of ``root``: its sub-folders holding a dossier export, or a file only
+    named like one (``dossiers (1).xlsx``: the unit then fails saying what to rename), by name
     (folders whose name starts with ``_`` or ``.`` are not units)."""
     root = Path(root)
     if not root.is_dir():
         raise CchcError(f"--units: {str(root)!r} is not a folder")
-    units = sorted(f for f in root.iterdir()
-                   if f.is_dir() and not f.name.startswith(("_", ".")) and find_dossier_files(f))
+    units = sorted(f for f in root.iterdir() if f.is_dir() and not f.name.startswith(("_", "."))
+                   and (find_dossier_files(f) or missing_export_hint(f)[0]))
     if not units:
         raise CchcError(f"--units: {str(root)!r} holds no unit folder (a sub-folder with dossiers.csv, "
                         "dossiers.xlsx or a folder dossiers/)")

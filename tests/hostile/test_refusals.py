@@ -19,10 +19,12 @@ import pytest
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
 from cchc_lib import schema as S
+from cchc_lib.errors import ParameterError
 from cchc_lib.exports import MAX_CELL_CHARS, read_export
 from cchc_lib.ingest import read_raw_dossiers
+from cchc_lib.units import find_units
 
-from .support import PERSONAL, assert_no_personal, cchc
+from .support import PERSONAL, assert_no_personal, cchc, make_data
 from .test_reading import (
     html_export,
     html_table,
@@ -245,6 +247,18 @@ def test_files_in_the_exports_folder_of_a_format_not_read_are_named(data, earlie
                          says=("found 'dossiers/2023-q1.ods': not a format read",
                                "found 'dossiers.txt': save it as dossiers.xlsx or dossiers.csv"))
     assert run.stderr.count("found '") == 2
+
+
+def test_a_unit_folder_whose_export_has_a_near_miss_name_is_a_unit_that_says_what_to_rename(tmp_path):
+    root = tmp_path / "units"
+    make_data(root / "xa-mot")
+    make_data(root / "xa-hai")
+    (root / "xa-hai" / "dossiers.csv").rename(root / "xa-hai" / "dossiers (1).csv")
+    assert [f.name for f in find_units(root)] == ["xa-hai", "xa-mot"]
+    with pytest.raises(ParameterError) as refused:
+        check_parameters("2023-Q1", "decree09", str(root / "xa-hai"))
+    assert "found 'dossiers (1).csv': rename it to dossiers.csv" in str(refused.value)
+    assert_no_personal(str(refused.value))
 
 
 @pytest.mark.parametrize("name", ["Dossiers.CSV", "DOSSIERS.csv", "dossiers.Csv"])
