@@ -10,7 +10,9 @@ Every table of an HTML export with a dossier header is read (a paginated downloa
 numbered through the file. Refused, saying what the file is and what to do: an empty file, a
 header without rows, bytes that are no workbook nor text, a damaged or password-protected
 workbook, a sheet without dossiers (naming the sheet that has them), a row whose cells do not
-match its header's, two headers giving one column.
+match its header's, two headers giving one column, a cell read longer than any value of its
+column (row and column named). Control characters in a cell read are dropped, the cells listed
+for a warning; a column never read is never looked at, however long its cells.
 
 The header row is found by its content (the row, or pair of rows under a two-level header,
 naming the most known columns); rows above it (titles, "Từ ngày … đến ngày …") are skipped.
@@ -32,9 +34,11 @@ Rows inside the table that are not dossiers are dropped and counted: a column-nu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +142,9 @@ class ExportReading:
     lacking: list[str]  # expected columns the export does not give
     frame: pd.DataFrame  # canonical columns, raw cells, with source_file and source_row
     tables: list[tuple[int, int]] = field(default_factory=list)  # (first, last) row of each table read, when several
+    # (column, source header, rows in the file, first cell as read) of the cells read whose control
+    # characters were dropped
+    cleaned: list[tuple[str, str, list[int], str]] = field(default_factory=list)
 
 
 def sniff_format(path: Path) -> str:
@@ -174,7 +181,8 @@ def _refuse_unreadable(path: Path, kind: str) -> None:
         raise DataError(f"{path}: not UTF-8 text (it looks like utf_16: Excel's 'Unicode Text'); save the export "
                         f"as 'CSV UTF-8 (Comma delimited)' or as an Excel workbook (.xlsx)")
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > len(head) // 50:
+    # a few in a cell are the cell's (README, "Dossier exports"); a binary file is full of them
+    if controls > max(len(head) // 50, 8):
         suffix = path.suffix.lower()
         if suffix in _WORKBOOK_SUFFIXES:
             raise DataError(f"{path}: named {suffix} but not an Excel workbook (its bytes are neither those of a "
@@ -217,7 +225,8 @@ def _html_tables(path: Path) -> list[tuple[list[list[object]], list[bool]]]:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: HTML export that is not UTF-8 (byte {exc.start})") from exc
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    # a NUL byte would become U+FFFD in the parser: another control character, dropped from the cell read
+    data = data.removeprefix(b"\xef\xbb\xbf").replace(b"\x00", b"\x01")
     root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8", huge_tree=True)) if data.strip() else None
     tables = root.xpath("//table[not(.//table)]") if root is not None else []
     if not tables:
@@ -346,7 +355,6 @@ def _csv_frame(path: Path) -> tuple[pd.DataFrame, np.ndarray | None, str]:
     """A CSV file's cells as text, row i of the frame being row i + 1 of the file; the number of
     fields of each row (None where every row has the frame's width); the delimiter."""
     import pyarrow as pa
-    from pyarrow import csv as pa_csv
 
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
@@ -361,24 +369,38 @@ def _csv_frame(path: Path) -> tuple[pd.DataFrame, np.ndarray | None, str]:
             or (b"\r" in data and b"\r\n" not in data) or not _uniform(sample, delimiter)):
         return (*_csv_frame_ragged(path, data, delimiter), delimiter)
     try:
-        table = pa_csv.read_csv(
-            pa.py_buffer(data),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(_MAX_CSV_COLUMNS)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid:
-        # bytes that are not UTF-8, a row with more or fewer fields than the others and the like
-        return (*_csv_frame_ragged(path, data, delimiter), delimiter)
+        table = _arrow_csv(data, delimiter)
+    except pa.ArrowInvalid as exc:
+        try:
+            # a cell longer than pyarrow's block (a note of megabytes): read as one block
+            if "straddl" not in str(exc):
+                raise
+            table = _arrow_csv(data, delimiter, block_size=len(data) + 1)
+        except pa.ArrowInvalid:
+            # bytes that are not UTF-8, a row with more or fewer fields than the others and the like
+            return (*_csv_frame_ragged(path, data, delimiter), delimiter)
     frame = table.to_pandas()
     frame.columns = range(frame.shape[1])
     return frame, None, delimiter
 
 
 _MAX_CSV_COLUMNS = 1000
+
+
+def _arrow_csv(data: bytes, delimiter: str, block_size: int | None = None) -> object:
+    """A CSV's bytes as a pyarrow table of text columns (``f0``, ``f1`` …), empty cells as ''."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    return pa_csv.read_csv(
+        pa.py_buffer(data),
+        read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=block_size),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={f"f{i}": pa.string() for i in range(_MAX_CSV_COLUMNS)},
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def _uniform(sample: str, delimiter: str) -> bool:
@@ -403,12 +425,14 @@ def _csv_frame_ragged(path: Path, data: bytes, delimiter: str) -> tuple[pd.DataF
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        _refuse_encoding(path, exc)
+        _refuse_encoding(path, exc, data, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         # the fields of each row counted by the csv module's reader (C code, no Python loop)
-        widths = np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), dtype=np.int64)
+        with _no_field_limit(len(text)):
+            widths = np.fromiter(map(len, reader), dtype=np.int64)
     except csv.Error as exc:
-        raise DataError(f"{path}: cannot be read as {CSV}: {exc}") from exc
+        raise DataError(f"{path}: line {reader.line_num} cannot be read as {CSV}: {exc}") from exc
     if not len(widths):
         raise DataError(f"{path}: the file holds no data: download the export again")
     try:
@@ -421,12 +445,37 @@ def _csv_frame_ragged(path: Path, data: bytes, delimiter: str) -> tuple[pd.DataF
     return frame, (widths if len(widths) == len(frame) else None)
 
 
-def _refuse_encoding(path: Path, exc: UnicodeDecodeError) -> None:
+@contextlib.contextmanager
+def _no_field_limit(size: int) -> Iterator[None]:
+    """The csv module's limit on a field's length (131072) lifted for a text of ``size``
+    characters: a cell of megabytes in a column never read is no reason to refuse the file."""
+    import csv
+
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _refuse_encoding(path: Path, exc: UnicodeDecodeError, data: bytes, delimiter: str) -> None:
+    """Refuse a CSV that is not UTF-8, naming what it seems to be, and the row and column (as a
+    spreadsheet numbers them) of the first byte that is not UTF-8."""
+    import csv
+    import io
+    from collections import deque
+
     from charset_normalizer import from_path
 
     best = from_path(path).best()
     named = f" (it looks like {best.encoding})" if best is not None else ""
-    raise DataError(f"{path}: not UTF-8 text{named}, byte {exc.start}; save the export as CSV UTF-8") from exc
+    before = data[:exc.start].decode("utf-8", errors="replace") + "\ufffd"  # the byte's own cell, however short
+    with _no_field_limit(len(before)):
+        last = deque(enumerate(csv.reader(io.StringIO(before, newline=""), delimiter=delimiter), start=1), maxlen=1)
+    row, cells = last[0] if last else (1, [""])
+    raise DataError(f"{path}: not UTF-8 text{named}, row {row}, column {_column_name(len(cells) - 1)} (byte "
+                    f"{exc.start}); save the export as CSV UTF-8") from exc
 
 
 def _workbook(path: Path, kind: str) -> object:
@@ -564,18 +613,48 @@ def _read_cells(path: Path, sheet: str = "") -> _Cells:
     return _Cells(kind, text, widths, tables, merged)
 
 
-def read_table(path: Path, sheet: str = "") -> tuple[str, pd.DataFrame]:
+def read_table(path: Path, sheet: str = "", keep_controls: bool = False) -> tuple[str, pd.DataFrame]:
     """The export's format and its cells as a frame of text columns (NFC, stripped, empty cells
     missing; workbook dates as ISO text), columns numbered from 0, row i being row i + 1 of the
     file. The tables of an HTML export follow one another, in file order, as a spreadsheet
-    opening the file shows them; a CSV's delimiter (comma, semicolon, tab) is found from its lines."""
+    opening the file shows them; a CSV's delimiter (comma, semicolon, tab) is found from its lines.
+    A cell holding a control character is refused, naming it, unless ``keep_controls`` (an
+    export read whole beside :func:`read_export`, whose columns never read may hold anything)."""
     cells = _read_cells(path, sheet)
+    if not keep_controls:
+        _refuse_controls(path, cells.frame)
     return cells.kind, cells.frame
 
 
+def _refuse_controls(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a table whose cells hold a control character (README, "Dossier exports"), naming
+    the first one's row and column: a plan's, the catalogue's or a scoring file's cells are all
+    read, and no cell of theirs is read with a character that is not text."""
+    import pyarrow.compute as pc
+
+    for column in frame.columns:
+        text = pa_text(frame[column])
+        if not _may_hold_controls(text):
+            continue
+        found = _bool(pc.match_substring_regex(text, _CONTROL_PATTERN), frame.index)
+        if found.any():
+            row = found.idxmax()
+            char = re.search(_CONTROL_PATTERN, frame.at[row, column]).group()
+            raise DataError(f"{path}: row {int(row) + 1}, column {_column_name(int(column))}: the cell holds a control "
+                            f"character (U+{ord(char):04X}), which is no text: retype the cell (text pasted from "
+                            f"another program can carry one) and save the file again")
+
+
 def _rows(frame: pd.DataFrame) -> list[list[object]]:
-    """A few rows of a table as lists of cells, None where empty (for the header search)."""
-    return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]
+    """A few rows of a table as lists of cells, None where empty (for the header search); a cell
+    too long to be a header clipped (a dossier row's note of megabytes is compared as its start),
+    control characters dropped (a header is read without them, as a cell is)."""
+    return [[None if pd.isna(v) else v[:_HEADER_CHARS].translate(_NO_CONTROLS) if isinstance(v, str) else v
+             for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+_HEADER_CHARS = 500
+_NO_CONTROLS = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 
 
 def _classify(header: str, mapping: ExportMapping) -> str:
@@ -947,6 +1026,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
     _check_merged(path, cells.merged, body.index[reasons == ""])
     # only the columns read go further: personal data and unknown columns are left behind
     kept = body.loc[reasons == "", sorted(chosen.values())]
+    kept, cleaned = _checked_cells(path, kept, names, chosen)
     record = {column: _mapped(column, kept[i], mapping) for column, i in chosen.items()}
     statuses: dict[str, str] = {}
     status = record.pop(S.STATUS, None)
@@ -981,7 +1061,58 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
         {S.CHANNEL} if S.ONLINE_FLAG in chosen else set())
     lacking = [c for c in (*S.REQUIRED_COLUMNS, *S.EXPECTED_COLUMNS) if c not in given]
     return ExportReading(path, kind, tuple(range(start + 1, start + depth + 1)), columns, statuses, dropped,
-                         lacking, frame, tables if len(tables) > 1 else [])
+                         lacking, frame, tables if len(tables) > 1 else [], cleaned)
+
+
+# C0 control characters but tab, line feed and carriage return: no export writes them in a cell
+_CONTROL_PATTERN = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+MAX_CELL_CHARS = 10_000  # no dossier code, procedure name, date or status runs longer
+
+
+def _checked_cells(path: Path, kept: pd.DataFrame, names: list[str], chosen: dict[str, int]
+                   ) -> tuple[pd.DataFrame, list[tuple[str, str, list[int], str]]]:
+    """The cells read (README, "Dossier exports"): one longer than :data:`MAX_CELL_CHARS` is
+    refused, naming its row and column; control characters (NUL …, not tab or line breaks) are
+    dropped, and the cells they were dropped from listed (column, header, rows in the file, the
+    first as read). Whole columns: their bytes looked at once, a regular expression only over a
+    column holding a control byte, the few cells matching cleaned."""
+    import pyarrow.compute as pc
+
+    cleaned: list[tuple[str, str, list[int], str]] = []
+    for column, i in chosen.items():
+        text = pa_text(kept[i])
+        # bytes first (no more characters than bytes): the characters counted only past the limit
+        lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False) \
+            if (pc.max(pc.binary_length(text)).as_py() or 0) > MAX_CELL_CHARS else np.zeros(0, dtype=np.int64)
+        if (lengths > MAX_CELL_CHARS).any():
+            at = int(np.argmax(lengths > MAX_CELL_CHARS))
+            raise DataError(f"{path}: row {int(kept.index[at]) + 1}, column {_column_name(i)} ({names[i]!r}, read "
+                            f"as {column}): a cell of {int(lengths[at]):,} characters, where no {column} runs past "
+                            f"{MAX_CELL_CHARS:,}: the export is damaged or the column is not the one meant; correct "
+                            f"the cell or download the export again")
+        if not _may_hold_controls(text):
+            continue
+        found = _bool(pc.match_substring_regex(text, _CONTROL_PATTERN), kept.index)
+        if found.any():
+            kept = kept.copy() if not cleaned else kept  # the body read is left as it was
+            kept[i] = normalize_text(kept[i].mask(found, kept[i][found].str.replace(_CONTROL_PATTERN, "", regex=True)))
+            rows = kept.index[found]
+            cleaned.append((column, names[i], [int(r) + 1 for r in rows], str(kept.at[rows[0], i])))
+    return kept, cleaned
+
+
+def _may_hold_controls(text: object) -> bool:
+    """Whether the bytes of a text column (an Arrow array's data buffer, at once) hold a control
+    character: a byte below 0x20 is never part of another character in UTF-8."""
+    data = text.buffers()[2]
+    if data is None:
+        return False
+    low = np.frombuffer(data, dtype=np.uint8)
+    low = low[low < 0x20]
+    return bool(np.isin(low, _TEXT_CONTROLS, invert=True).any())
+
+
+_TEXT_CONTROLS = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)  # tab and line breaks: a cell's own
 
 
 def describe(reading: ExportReading, preview: pd.DataFrame, rows: int = 5) -> str:
@@ -1002,6 +1133,8 @@ def describe(reading: ExportReading, preview: pd.DataFrame, rows: int = 5) -> st
     counts: dict[str, list[int]] = {}
     for row, reason in reading.dropped:
         counts.setdefault(reason, []).append(row)
+    lines += [f"control characters dropped: {header!r} ({column}), rows {', '.join(map(str, rows[:10]))}"
+              f"{' …' if len(rows) > 10 else ''}" for column, header, rows, _ in reading.cleaned]
     lines.append(f"rows read: {len(reading.frame)}; rows dropped: {len(reading.dropped)}")
     for reason, where in counts.items():
         shown = ", ".join(map(str, where[:10])) + (" …" if len(where) > 10 else "")

@@ -172,15 +172,43 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
 
 
 def find_dossier_files(data_dir: Path) -> list[Path]:
-    """The dossier exports of a data folder, in a stable order."""
-    files = [data_dir / f"dossiers{suffix}" for suffix in _DOSSIER_SUFFIXES]
-    files = [f for f in files if present(f)]  # a link or a pipe is refused when read, never passed over
-    folder = data_dir / "dossiers"
-    if folder.is_dir():
+    """The dossier exports of a data folder, in a stable order: ``dossiers.csv`` … and the files
+    of ``dossiers/``, their names' case aside (``Dossiers.CSV``), as Windows and macOS find them
+    (README, "Dossier exports")."""
+    entries = sorted(data_dir.iterdir()) if data_dir.is_dir() else []
+    files = [f for suffix in _DOSSIER_SUFFIXES for f in entries
+             if f.name.lower() == f"dossiers{suffix}"]  # a link or a pipe is refused when read, never passed over
+    for folder in (f for f in entries if f.name.lower() == "dossiers" and f.is_dir()):
         files += sorted(
             f for f in folder.iterdir() if f.suffix.lower() in _DOSSIER_SUFFIXES and not f.name.startswith(("~$", "."))
         )
     return files
+
+
+def missing_export_hint(data_dir: Path) -> tuple[str, str, str]:
+    """For a data folder without a dossier export: the files that look like one under another
+    name (``dossiers (1).xlsx``, ``Copy of dossiers.csv``, ``dossier.csv``, ``dossiers.ods``, a
+    ``dossiers/`` file of a format not read), and what to do with each, in Vietnamese and English
+    ('' when there is none)."""
+    from .plan import _near_misses  # the plan folder's rule for a file saved under another name
+
+    if not data_dir.is_dir():
+        return "", "", ""
+    found: list[tuple[str, str, str]] = []
+    for name in dict.fromkeys(n for stem in ("dossiers", "dossier") for n in _near_misses(data_dir, stem)):
+        suffix = Path(name).suffix.lower()
+        target = f"dossiers{suffix}" if suffix in _DOSSIER_SUFFIXES else ""
+        found.append((name, f"đổi tên thành {target}" if target else "lưu lại thành dossiers.xlsx hoặc dossiers.csv",
+                      f"rename it to {target}" if target else "save it as dossiers.xlsx or dossiers.csv"))
+    for folder in (f for f in sorted(data_dir.iterdir()) if f.name.lower() == "dossiers" and f.is_dir()):
+        found += [(f"{folder.name}/{f.name}", "định dạng không đọc được: lưu lại thành .xlsx hoặc .csv",
+                   "not a format read (.csv, .xlsx, .xls, .html): save it as .xlsx or .csv")
+                  for f in sorted(folder.iterdir()) if f.is_file() and not f.name.startswith(("~$", "."))]
+    if not found:
+        return "", "", ""
+    return (", ".join(name for name, _, _ in found),
+            "".join(f"; có tệp '{name}': {vi}" for name, vi, _ in found),
+            "".join(f"; found '{name}': {en}" for name, _, en in found))
 
 
 def read_with_aliases(
@@ -236,11 +264,12 @@ def read_raw_dossiers(
     files = find_dossier_files(data_dir)
     problems: list[dict] = []
     if not files:
+        names, found_vi, found_en = missing_export_hint(data_dir)
         problems.append(
             _problem(
-                str(data_dir), "", "", "",
-                "Không tìm thấy tệp hồ sơ (dossiers.csv, dossiers.xlsx hoặc thư mục dossiers/)",
-                "no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/)",
+                str(data_dir), "", "", names,
+                f"Không tìm thấy tệp hồ sơ (dossiers.csv, dossiers.xlsx hoặc thư mục dossiers/){found_vi}",
+                f"no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/){found_en}",
             )
         )
     # rows and problems name a file by its path in the data folder: dossiers.csv and
@@ -259,6 +288,8 @@ def read_raw_dossiers(
             else:
                 vi, en = MISSING_COLUMN_WARNINGS[column]
                 problems.append(_problem(label, header_row, column, "", vi, en, WARNING))
+    for reading in readings:
+        problems += cleaned_warnings(reading.path.relative_to(data_dir).as_posix(), reading)
     columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
     frames = [r.frame for r in readings if len(r.frame)]
     if frames:
@@ -266,6 +297,22 @@ def read_raw_dossiers(
     else:
         raw = pd.DataFrame({c: pd.Series(dtype="str") for c in columns[:-1]} | {S.SOURCE_ROW: pd.Series(dtype="int64")})
     return raw, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), readings
+
+
+def cleaned_warnings(label: str, reading: ExportReading) -> list[dict]:
+    """A warning per column read whose cells held control characters, dropped on reading
+    (README, "Dossier exports"): its first row named, and how many cells, which rows, in all."""
+    found = []
+    for column, header, rows, value in reading.cleaned:
+        shown = ", ".join(map(str, rows[1:10])) + (" …" if len(rows) > 10 else "")
+        also_vi = f" (cả dòng {shown}: {len(rows)} ô của cột)" if len(rows) > 1 else ""
+        also_en = f" (also rows {shown}: {len(rows)} cells of the column)" if len(rows) > 1 else ""
+        found.append(_problem(label, rows[0], column, value,
+                              f"Ô của cột {header!r} chứa ký tự điều khiển (NUL …), không phải chữ: đã bỏ các ký tự "
+                              f"này khi đọc{also_vi}",
+                              f"control characters (NUL and the like) in the cell of {header!r}: dropped, the cell "
+                              f"read without them{also_en}", WARNING))
+    return found
 
 
 CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")

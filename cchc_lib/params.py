@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ParameterError
-from .ingest import Unit, find_dossier_files, read_unit
+from .ingest import Unit, find_dossier_files, missing_export_hint, read_unit
 from .paths import sample_data_dir
 from .periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
 from .workdays import CALENDAR_YEARS
@@ -63,6 +63,7 @@ def check_parameters(
     if not find_dossier_files(folder):
         raise ParameterError(
             f"data_dir: {str(folder)!r} holds no dossier export (dossiers.csv, dossiers.xlsx or a folder dossiers/)"
+            f"{missing_export_hint(folder)[2]}"
         )
     start, end = parsed.window(cutoff)
     return ReportContext(

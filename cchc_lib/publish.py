@@ -516,17 +516,20 @@ def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
     """Rewrite ``out_dir/index.html`` of a many-unit output folder: the roll-up's reports
     (``_tong-hop/``) and every unit, with a link to its own index page (see :func:`list_units`
     for ``units``; a unit that failed is shown with its error)."""
+    target = out_dir / INDEX_FILE
+    write_atomic(target, run_limited("index", _units_page, out_dir, units))  # README, "Time limits"
+    return target
+
+
+def _units_page(out_dir: Path, units: list[dict] | None) -> str:
     rollup_dir = out_dir / paths.ROLLUP_DIR_NAME
     rollups = list_reports(rollup_dir) if rollup_dir.is_dir() else []
     for r in rollups:
         r["behind"] = rollup_behind(r, out_dir)
-    page = _site_environment().get_template("units_index.html.j2").render(
+    return _site_environment().get_template("units_index.html.j2").render(
         units=list_units(out_dir, units), rollups=rollups, rollup_dir=quote(paths.ROLLUP_DIR_NAME),
         rollup_index=(rollup_dir / INDEX_FILE).is_file(),
     )
-    target = out_dir / INDEX_FILE
-    write_atomic(target, page)
-    return target
 
 
 def refresh_rollup_index(out_dir: Path) -> Path | None:

@@ -133,7 +133,7 @@ def read_export_with_column(
     source = Path(source)
     mapping = mapping or ExportMapping()
     reading = read_export(source, mapping, sheet)
-    _, table = read_table(source, sheet)
+    _, table = read_table(source, sheet, keep_controls=True)  # a column never read may hold any character
     head = [[None if pd.isna(v) else v for v in row]
             for row in table.head(_HEADER_ROWS).itertuples(index=False, name=None)]
     start, depth, names = find_header(head, mapping)

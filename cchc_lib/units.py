@@ -31,7 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .errors import CchcError, ReportError
-from .ingest import find_dossier_files, read_unit, slugify
+from .ingest import find_dossier_files, missing_export_hint, read_unit, slugify
 
 CLUSTER_TIMEOUT_ENV = "CCHC_CLUSTER_TIMEOUT"
 CLUSTER_TIMEOUT = 300  # seconds a cluster may build none of the run's units before the run stops
@@ -73,7 +73,8 @@ class UnitResult:
 
 
 def find_units(root: Path) -> list[Path]:
-    """The unit data folders of ``root``: its sub-folders holding a dossier export, by name
+    """The unit data folders of ``root``: its sub-folders holding a dossier export, or a file only
+    named like one (``dossiers (1).xlsx``: the unit then fails saying what to rename), by name
     (folders whose name starts with ``_`` or ``.`` are not units). A sub-folder that is a
     symbolic link leading outside ``root`` is listed without being looked into:
     :func:`unit_jobs` refuses it (see :func:`outside_root`)."""
@@ -81,7 +82,8 @@ def find_units(root: Path) -> list[Path]:
     if not root.is_dir():
         raise CchcError(f"--units: {str(root)!r} is not a folder")
     units = sorted(f for f in root.iterdir()
-                   if not f.name.startswith(("_", ".")) and f.is_dir() and (outside_root(f) or find_dossier_files(f)))
+                   if not f.name.startswith(("_", ".")) and f.is_dir()
+                   and (outside_root(f) or find_dossier_files(f) or missing_export_hint(f)[0]))
     if not units:
         raise CchcError(f"--units: {str(root)!r} holds no unit folder (a sub-folder with dossiers.csv, "
                         "dossiers.xlsx or a folder dossiers/)")
