@@ -103,6 +103,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _period_of(name: str) -> str | None:
+    """The period whose report ``name`` is a file of (None for another file).
+
+    >>> _period_of("2023-9M-noi-bo.html"), _period_of("2023-Y-noi-bo.html"), _period_of("2023-Y.pdf")
+    ('2023-9M', '2023-Y', '2023-Y')
+    >>> _period_of("2023-chi-so-cchc.pdf"), _period_of("index.html")
+    (None, None)
+    """
+    from .periods import parse_period
+
+    candidate = name.split(".")[0][:7].rstrip("-")
+    try:
+        return parse_period(candidate).id
+    except Exception:  # noqa: BLE001 - not a period's id
+        return None
+
+
 def _progress(args: argparse.Namespace):  # noqa: ANN202 - a line printer, or None with --quiet
     if args.quiet:
         return None
@@ -121,7 +138,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         progress=_progress(args),
     )
     out_dir = published[0].parent if published else args.out
-    count = len({p.stem for p in published})
+    # a period's files share its id (2023-Q2.html, 2023-Q2-noi-bo.html); the self-assessment's are not a period's
+    count = len({_period_of(p.name) for p in published} - {None})
     print(f"{count} period(s), {len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
     for path in published:
         print(f"  {path}")
