@@ -1066,7 +1066,9 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
 
 # C0 control characters but tab, line feed and carriage return: no export writes them in a cell
 _CONTROL_PATTERN = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
-MAX_CELL_CHARS = 10_000  # no dossier code, procedure name, date or status runs longer
+# no dossier code, procedure name, date or status runs longer: a cell past it is damage; a long cell
+# below it is read (the documents show 300 characters of it, the JSON keeps it whole)
+MAX_CELL_CHARS = 1_000_000
 
 
 def _checked_cells(path: Path, kept: pd.DataFrame, names: list[str], chosen: dict[str, int]

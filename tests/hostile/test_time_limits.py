@@ -81,3 +81,27 @@ def test_the_index_page_has_its_limit_too(data, earlier):
                env={"CCHC_INDEX_TIMEOUT": "0.001"}, timeout=600)
     assert_refused(run, says=("index page", "time limit", "CCHC_INDEX_TIMEOUT", "no report was changed"))
     assert_unchanged(before, earlier)
+
+
+@pytest.mark.notebook
+def test_with_units_a_unit_whose_template_never_ends_fails_and_the_others_are_published(tmp_path):
+    from .support import make_data
+
+    root = tmp_path / "units"
+    for slug, name in (("dong-loi", "Xã Đồng Lợi"), ("hoang-son", "Xã Hoằng Sơn")):
+        folder = make_data(root / slug, rows=60)
+        text = (folder / "unit.yaml").read_text(encoding="utf-8")
+        text = text.replace("name: Xã Hoằng Giang", f"name: {name}").replace("slug: hoang-giang", f"slug: {slug}")
+        (folder / "unit.yaml").write_text(text, encoding="utf-8")
+    _looping_template(root / "hoang-son")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    run = cchc("report", "2023-Q1", "--units", root, "--out", out, "--format", "docx,json", "--quiet",
+               env={"CCHC_DOCX_TIMEOUT": "3"}, timeout=900)
+    assert run.status == 1, run.text
+    assert "Traceback" not in run.text
+    assert time.monotonic() - started < 600
+    assert "hoang-son" in run.stderr and "CCHC_DOCX_TIMEOUT" in run.stderr
+    assert (out / "dong-loi" / "2023-Q1.docx").is_file() and (out / "dong-loi" / "2023-Q1.json").is_file()
+    assert not (out / "hoang-son" / "2023-Q1.docx").exists()
+    assert_no_personal(out, run)
