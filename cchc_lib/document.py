@@ -130,6 +130,11 @@ def read_narrative(data_dir: Path | str, period: str) -> dict[str, list[str]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        control = next((c for c in line if ord(c) < 0x20 and c != "\t"), None)
+        if control is not None:  # a NUL or another control character pasted in: retyped, never printed
+            raise DataError(f"{path}: line {number}: holds a control character (U+{ord(control):04X}), "
+                            "which no document prints; retype the line")
     return parse_narrative(unicodedata.normalize("NFC", text), str(path))
 
 

@@ -99,6 +99,11 @@ class ExportMapping:
             if target not in known and target not in (IGNORED, "personal"):
                 raise DataError(f"{where}: columns: {source!r} → {target!r}: not a column of the project "
                                 f"({', '.join(sorted(known))}, ignored, personal)")
+            if target in known and S.is_personal_header(S.normalize_header(str(source))):
+                # README, "Dossier exports": a citizen's name, number or address never reaches a report
+                raise DataError(f"{where}: columns: {source!r} → {target!r}: {source!r} names a column of "
+                                "personal data (a citizen's name, ID number, phone or address), which is never "
+                                "read; map it to 'personal' or remove the line")
         for column, table in values.items():
             if column not in known or not isinstance(table, dict):
                 raise DataError(f"{where}: values: {column!r} must be a column with a mapping of values "

@@ -159,6 +159,10 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
     if present(path):
         # the one safe YAML reader (README, "The data folder"): small, no anchors or aliases
         info = load_yaml(data_file(data_dir, path), UNIT_FILE)
+        _check_texts(info, str(path))
+    if "name" in info and not str(info["name"] or "").strip():
+        raise DataError(f"{path}: name: is empty; write the unit's name (Xã …) or remove the line to use "
+                        "the folder's name")
     display = unicodedata.normalize("NFC", str(name or info.get("name") or data_dir.resolve().name))
     return Unit(
         name=display,
@@ -169,6 +173,22 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
         mapping=ExportMapping.from_unit(info, str(path)),
         document=read_document_info(info, data_dir, str(path)),
     )
+
+
+def _check_texts(value: object, where: str, key: str = "") -> None:
+    """Every text of ``unit.yaml`` free of control characters (a NUL written ``"\\0"``): each is
+    printed in the documents and becomes file names; an error names the key."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_texts(v, where, f"{key}.{k}" if key else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value, start=1):
+            _check_texts(v, where, f"{key}[{i}]")
+    elif isinstance(value, str):
+        control = next((c for c in value if ord(c) < 0x20 and c not in "\t\n\r"), None)
+        if control is not None:
+            raise DataError(f"{where}: {key}: holds a control character (U+{ord(control):04X}), which no "
+                            "document prints; retype the value")
 
 
 def find_dossier_files(data_dir: Path) -> list[Path]:

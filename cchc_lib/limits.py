@@ -10,6 +10,7 @@ page that takes hours to lay out) fails its period, naming the step, and nothing
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import select
@@ -41,7 +42,7 @@ def time_limit(step: str) -> float | int:
         value = float(os.environ.get(name, ""))
     except ValueError:
         return default
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:  # "nan", "inf": not a number of seconds
         return default
     return max(1, round(value)) if step in WHOLE_SECONDS else value
 

@@ -18,6 +18,9 @@ official report", Typeface).
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -52,6 +55,53 @@ def check_pdf_fonts(families: set[str] | frozenset[str]) -> None:
     if others:
         raise FontFallback(f"the PDF drew text in {', '.join(others)} besides the shipped Liberation Serif: a "
                            "character the face lacks (look for symbols in the text); no PDF was written")
+
+
+_IGNORED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, invisible format marks, line breaks: no glyph drawn
+
+
+@functools.cache
+def _shipped_characters() -> frozenset[int]:
+    """The characters every shipped face has a letter for (the four share one character set)."""
+    from fontTools.ttLib import TTFont
+
+    sets = [set(TTFont(str(path), lazy=True).getBestCmap()) for path in sorted(FONT_DIR.glob("*.ttf"))]
+    return frozenset(set.intersection(*sets))
+
+
+class _PageText(HTMLParser):
+    """The text a page shows (not its styles or scripts)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.chars: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.hidden += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("style", "script") and self.hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.chars.update(data)
+
+
+def check_text_covered(html: str) -> None:
+    """Raise :class:`FontFallback` when the page's text holds a character the shipped face has no
+    letter for (an emoji, a symbol pasted into a name or a plan's text), naming the characters:
+    another face would draw it, or none would and it would vanish from the PDF without a word."""
+    page = _PageText()
+    page.feed(html)
+    have = _shipped_characters()
+    missing = sorted(c for c in page.chars if ord(c) not in have and not c.isspace()
+                     and unicodedata.category(c) not in _IGNORED_CATEGORIES)
+    if missing:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
+        raise FontFallback(f"the text holds characters the report's typeface (Liberation Serif) has no letter for: "
+                           f"{shown}{' …' if len(missing) > 8 else ''}; remove them where the data holds them "
+                           "(unit.yaml, the plan's texts, the catalogue's names, the office's texts)")
 
 
 class ResourceRefused(ValueError):

@@ -149,7 +149,9 @@ def check_plan_header(data_dir: Path) -> pd.DataFrame:
     if not meta:
         return problem_table()
     unit = _yaml_or_empty(data_dir, "unit.yaml", "unit.yaml").get("name")
-    return header_problems(meta, unicodedata.normalize("NFC", unit) if isinstance(unit, str) else "")
+    if not isinstance(unit, str) or any(ord(c) < 0x20 for c in unit):  # unit.yaml's reader refuses such a name
+        unit = ""
+    return header_problems(meta, unicodedata.normalize("NFC", unit))
 
 
 def _yaml_or_empty(data_dir: Path, name: str, label: str) -> dict:

@@ -15,6 +15,7 @@ aliases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -65,12 +66,30 @@ def format_problems(problems: pd.DataFrame, limit: int | None = None) -> str:
     lines = [
         f"{'cảnh báo/warning: ' if p.severity == WARNING else ''}"
         f"{p.file}, dòng/row {'-' if _empty(p.row) else p.row}, cột/column {p.column or '-'}: "
-        f"{('' if _missing(p.value) else p.value)!r}: {p.problem_vi} / {p.problem_en}"
+        f"{shown_value(p.value)!r}: {p.problem_vi} / {p.problem_en}"
         for p in shown.itertuples(index=False)
     ]
     if limit is not None and len(problems) > limit:
         lines.append(f"… and {len(problems) - limit} more (run 'cchc validate')")
     return "\n".join(lines)
+
+
+_DIGIT_RUN = re.compile(r"\d{9,}")  # a phone number or an ID card number: no code, date or count is written so
+SHOWN_VALUE_LIMIT = 80  # characters of a wrong value repeated in a message
+
+
+def shown_value(value: object) -> str:
+    """A wrong value as a message repeats it (README, "Checks"): cut to :data:`SHOWN_VALUE_LIMIT`
+    characters, and any run of nine digits or more (a phone or ID number typed into the wrong
+    column) hidden, so that a message or a log never carries a citizen's number.
+
+    >>> shown_value("Đã giải quyết"), shown_value("gọi 0912345678"), shown_value(None)
+    ('Đã giải quyết', 'gọi [10 chữ số]', '')
+    """
+    if _missing(value):
+        return ""
+    text = _DIGIT_RUN.sub(lambda m: f"[{len(m.group())} chữ số]", str(value))
+    return text if len(text) <= SHOWN_VALUE_LIMIT else text[: SHOWN_VALUE_LIMIT - 1] + "…"
 
 
 def _missing(value: object) -> bool:

@@ -65,7 +65,7 @@ from .limits import (
     time_limit,
 )
 from .params import FORMATS, check_cutoff_name, check_formats, check_jobs, check_parameters, check_periods
-from .pdf_resources import FONT_CSS, check_pdf_fonts, project_url_fetcher
+from .pdf_resources import FONT_CSS, check_pdf_fonts, check_text_covered, project_url_fetcher
 from .periods import Period, parse_period
 from .plan import load_plan
 from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
@@ -294,6 +294,7 @@ def html_to_pdf(html: str, target: Path) -> None:
     nothing else: a network address or another local file named in the page is left out.
     """
     load_renderers()
+    check_text_covered(html)  # a letter the shipped face lacks: named, never drawn by another face or dropped
     fetcher, font_config = project_url_fetcher(), FontConfiguration()
     fonts = CSS(filename=str(FONT_CSS), url_fetcher=fetcher, font_config=font_config)
     document = HTML(string=html, base_url=str(paths.PROJECT_ROOT), url_fetcher=fetcher).render(

@@ -380,6 +380,7 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
     """``cchc score``: compute the self-assessment and publish its files into ``out_dir`` (the
     unit's report folder by default) with the folder's index page, as a report run does: under
     the folder's lock, through a staging folder, nothing changed on failure."""
+    from .limits import run_limited
     from .params import check_cutoff_name, check_formats, check_parameters
     from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
     from .render import signals_held
@@ -400,7 +401,8 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
         except OSError as exc:
             raise ReportError(f"--out: cannot write into {str(out)!r}: {exc.strerror or exc}") from None
         try:
-            names = write_score_files(result, staging, chosen)
+            # its files within the step's time limit (README, "Time limits"), as in a report run
+            names = run_limited("score", write_score_files, result, staging, chosen)
             with signals_held():
                 published = publish_staged(staging, out, names)
         finally:

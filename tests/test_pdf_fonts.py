@@ -33,11 +33,25 @@ def test_the_pdf_uses_only_the_shipped_face(tmp_path):
     assert _families(target) == {"CCHC-Serif", "CCHC-Serif-Bold", "CCHC-Serif-Italic", "CCHC-Serif-Bold-Italic"}
 
 
-def test_a_character_the_face_lacks_fails_the_pdf_and_writes_nothing(tmp_path):
+def test_a_character_the_face_lacks_fails_the_pdf_naming_it_and_writes_nothing(tmp_path):
     target = tmp_path / "a.pdf"
-    with pytest.raises(pdf_resources.FontFallback, match="besides the shipped Liberation Serif"):
+    with pytest.raises(pdf_resources.FontFallback, match=r"'✓' \(U\+2713\)"):
         html_to_pdf("<html><body><p>Đạt ✓</p></body></html>", target)
     assert not target.exists()
+    # an emoji no face of the machine has would vanish without a word: it is named too
+    with pytest.raises(pdf_resources.FontFallback, match=r"U\+1F3AD"):
+        html_to_pdf("<html><body><p>Văn hóa 🎭</p></body></html>", target)
+    assert not target.exists()
+
+
+def test_styles_scripts_and_invisible_marks_are_not_text_to_draw():
+    pdf_resources.check_text_covered("<html><head><style>p::after{content:'✓'}</style></head>"
+                                     "<body><p>Hoằng\u00ad Giang\u200b, ngày 01/01/2023 – “≥ 95%”…</p></body></html>")
+
+
+def test_a_face_other_than_the_shipped_one_in_a_rendered_document_fails_it():
+    with pytest.raises(pdf_resources.FontFallback, match="besides the shipped Liberation Serif"):
+        pdf_resources.check_pdf_fonts({"CCHC Serif", "DejaVu Sans"})
 
 
 def test_the_shipped_face_has_every_vietnamese_letter():

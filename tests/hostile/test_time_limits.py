@@ -34,7 +34,7 @@ def test_a_step_past_its_limit_is_stopped_and_named(monkeypatch):
 
 
 def test_a_limit_that_is_not_a_positive_number_keeps_the_default(monkeypatch):
-    for value in ("", "abc", "0", "-3"):
+    for value in ("", "abc", "0", "-3", "nan", "inf", "-inf"):
         monkeypatch.setenv("CCHC_XLSX_TIMEOUT", value)
         assert time_limit("xlsx") == TIME_LIMITS["xlsx"][1]
 
@@ -105,3 +105,12 @@ def test_with_units_a_unit_whose_template_never_ends_fails_and_the_others_are_pu
     assert (out / "dong-loi" / "2023-Q1.docx").is_file() and (out / "dong-loi" / "2023-Q1.json").is_file()
     assert not (out / "hoang-son" / "2023-Q1.docx").exists()
     assert_no_personal(out, run)
+
+
+@pytest.mark.notebook
+def test_the_score_command_keeps_the_self_assessment_limit(data, earlier):
+    before = snapshot(earlier)
+    run = cchc("score", "2023", "--data", data, "--out", earlier, "--format", "json,pdf",
+               env={"CCHC_SCORE_TIMEOUT": "0.0001"}, timeout=600)
+    assert_refused(run, says=("time limit", "CCHC_SCORE_TIMEOUT"))
+    assert_unchanged(before, earlier)
