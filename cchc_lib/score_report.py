@@ -409,7 +409,9 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
             shutil.rmtree(staging, ignore_errors=True)
     if progress is not None:
         total = score_sentence(result["score"], result["points_due"], result["points_not_yet_due"])
-        progress(f"{score_stem(result)}: {total} (tối đa {vi.points(result['max'])})")
+        missing = result.get("flags", {}).get("data_missing", 0)
+        unscored = f"; {missing} tiêu chí thiếu số liệu, chưa chấm (tính là chưa đạt điểm)" if missing else ""
+        progress(f"{score_stem(result)}: {total} (tối đa {vi.points(result['max'])}){unscored}")
         if result.get("example"):
             progress(f"  {result['criteria_file']} is an example set of criteria (VÍ DỤ): replace it with the "
                      "province's criteria of the reform index before the self-assessment is sent")
