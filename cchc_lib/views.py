@@ -130,7 +130,8 @@ def show_tthc_table(summary: dict) -> HTML:
     """Biểu II.06a: dossiers received and resolved, per field and in total."""
     counts = summary["dossiers"]
     fields = [{"field": str(field), "counts": list(values.values())} for field, values in counts["by_field"].items()]
-    return _render("tthc", fields=fields, total=list(counts["total"].values()))
+    outcome_unknown = "outcome" in ((summary.get("data_quality") or {}).get("missing_columns") or [])
+    return _render("tthc", fields=fields, total=list(counts["total"].values()), outcome_unknown=outcome_unknown)
 
 
 def show_kpis(summary: dict) -> HTML:

@@ -81,6 +81,18 @@ SIGN_SPACE_ROWS = 4  # empty rows between the signer's title and name: the place
 FORM_NOTE = "(3) = (4) + (5) + (6) = (7) + (11)"
 FORM_SOURCE = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Hồ sơ rút, trả lại tính là đúng hạn; "
                "hồ sơ từ chối tiếp nhận không tính.")
+# without the export's outcome, a refused dossier cannot be told from one received (README, "The figures")
+FORM_SOURCE_NO_OUTCOME = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Dữ liệu hồ sơ không có kết quả xử "
+                          "lý nên không phân biệt được hồ sơ từ chối tiếp nhận: số hồ sơ tiếp nhận có thể gồm cả "
+                          "các hồ sơ này.")
+
+
+def form_source(summary: dict) -> str:
+    """The note under Biểu II.06a: the form's rules, or what the export lets it tell."""
+    missing = (summary.get("data_quality") or {}).get("missing_columns") or []
+    return FORM_SOURCE_NO_OUTCOME if "outcome" in missing else FORM_SOURCE
+
+
 FACE = "Times New Roman"  # the face of official documents; LibreOffice shows it in Liberation Serif
 MAX_CELL_CHARS = 32767  # Excel's limit, in UTF-16 code units
 PERCENT = "0.0%"
@@ -452,7 +464,7 @@ def _form_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
         row += 1
     _total_row(ws, row, first, rows, told(dossiers.get("total") or {}))
     _put(ws, row + 2, 1, FORM_NOTE).font = Font(italic=True)
-    _put(ws, row + 3, 1, FORM_SOURCE).font = Font(italic=True)
+    _put(ws, row + 3, 1, form_source(summary)).font = Font(italic=True)
     lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
     if untold and lacking:
         _put(ws, row + 4, 1, f"{NO_DATA_MARK}: {NO_DATA.lower()} (dữ liệu hồ sơ không có thông tin "
@@ -518,7 +530,9 @@ def _target_cells(target: dict | None) -> tuple:
     if target is None:
         return (None,) * 6
     comparison = target.get("comparison")
-    return (COMPARISON_VI.get(comparison, comparison), target.get("value"), _met(target.get("met")),
+    # a target whose result is unknown is said so, as the document says it ("chưa đủ số liệu để đánh giá")
+    met = _met(target.get("met")) or "Chưa đủ số liệu để đánh giá"
+    return (COMPARISON_VI.get(comparison, comparison), target.get("value"), met,
             None, target.get("sentence"),
             target.get("where"))
 

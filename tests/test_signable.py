@@ -56,6 +56,14 @@ def test_counts_read_as_an_office_writes_them():
     assert say("targets_judged", count=7, met=2, unjudged=1) == ("Kế hoạch đặt 07 chỉ tiêu; trong kỳ đạt 02 chỉ tiêu, "
                                                                 "chưa đạt 04 chỉ tiêu, 01 chỉ tiêu chưa đủ số liệu để "
                                                                 "đánh giá.")
+    # targets whose result the data cannot tell are named apart, never read as failed
+    assert say("targets_judged", count=7, met=0, unjudged=5) == ("Kế hoạch đặt 07 chỉ tiêu; trong kỳ chưa đạt 02 "
+                                                                "chỉ tiêu, 05 chỉ tiêu chưa đủ số liệu để đánh giá; "
+                                                                "chưa có chỉ tiêu nào đạt.")
+    assert say("targets_judged", count=3, met=0, unjudged=3) == ("Kế hoạch đặt 03 chỉ tiêu; trong kỳ chưa đủ số liệu "
+                                                                "để đánh giá chỉ tiêu nào.")
+    unknown = say("target", sign="≥", value=1.0, met=None, eligible_only=True, explain=True)
+    assert "chưa đủ số liệu để đánh giá" in unknown and "tỷ lệ tính trên" not in unknown
     assert say("task_counts", due=0, done=0, late=0, overdue=0) == "Trong kỳ không có nhiệm vụ đến hạn theo kế hoạch."
 
 
@@ -175,3 +183,11 @@ def test_work_on_notice_is_not_called_continuous_and_an_update_without_a_documen
                                    "cập nhật ngày 05/12/2023, chưa có văn bản kiểm chứng.")
     assert say("task_continuous", task="Niêm yết TTHC", on="2023-03-31", evidence="Niêm yết 124 TTHC",
                on_notice=False) == "Niêm yết TTHC: thực hiện thường xuyên; cập nhật ngày 31/03/2023: Niêm yết 124 TTHC."
+
+
+def test_the_forms_note_says_refused_dossiers_cannot_be_told_apart_without_the_outcome():
+    from cchc_lib.xlsx_report import FORM_SOURCE, form_source
+
+    assert form_source({"data_quality": {"missing_columns": []}}) == FORM_SOURCE
+    lacking = form_source({"data_quality": {"missing_columns": ["resolved_at", "outcome"]}})
+    assert "không phân biệt được hồ sơ từ chối tiếp nhận" in lacking and "không tính" not in lacking
