@@ -61,7 +61,7 @@ _IGNORED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, invisible format mar
 
 
 @functools.cache
-def _shipped_characters() -> frozenset[int]:
+def shipped_characters() -> frozenset[int]:
     """The characters every shipped face has a letter for (the four share one character set)."""
     from fontTools.ttLib import TTFont
 
@@ -94,7 +94,7 @@ def check_text_covered(html: str) -> None:
     another face would draw it, or none would and it would vanish from the PDF without a word."""
     page = _PageText()
     page.feed(html)
-    have = _shipped_characters()
+    have = shipped_characters()
     missing = sorted(c for c in page.chars if ord(c) not in have and not c.isspace()
                      and unicodedata.category(c) not in _IGNORED_CATEGORIES)
     if missing:

@@ -65,7 +65,7 @@ from .limits import (
     time_limit,
 )
 from .params import FORMATS, check_cutoff_name, check_formats, check_jobs, check_parameters, check_periods
-from .pdf_resources import FONT_CSS, check_pdf_fonts, check_text_covered, project_url_fetcher
+from .pdf_resources import FONT_CSS, check_pdf_fonts, check_text_covered, project_url_fetcher, shipped_characters
 from .periods import Period, parse_period
 from .plan import load_plan
 from .publish import STAGING_PREFIX, check_out_dir, clear_stale_staging, folder_lock, publish_staged
@@ -107,6 +107,7 @@ def load_renderers() -> None:
     papermill, run_sync, HTMLExporter, TagRemovePreprocessor, HTML, CSS, FontConfiguration = (
         papermill_module, run_sync_function, html_exporter, tag_remover, weasy_html, weasy_css, font_configuration)
     AsyncKernelManager, PapermillExecutionError = kernel_manager, execution_error
+    shipped_characters()  # read once here: every PDF step's forked child then has the face's characters
 
 
 FAILED_DIR = "_failed"

@@ -16,7 +16,10 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import json
+import os
 import re
+from pathlib import Path
 
 import jinja2
 from IPython.display import HTML, JSON, SVG
@@ -317,10 +320,6 @@ def _hand_over(data: dict, root: str) -> JSON:
     they would ride on the kernel's output channel and into the executed notebook, and a busy
     machine could deliver them late. The file is written as the kernel would serialise the
     output (same JSON conversions), so what the report reads back is the same either way."""
-    import json
-    import os
-    from pathlib import Path
-
     folder = os.environ.get(HANDOVER_ENV, "")
     if not folder or not Path(folder).is_dir():
         return JSON(data, expanded=False, root=root)
