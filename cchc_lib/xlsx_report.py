@@ -113,7 +113,8 @@ _BOLD = Font(bold=True)
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
 _CENTER = Alignment(horizontal="center", vertical="center")
-_CENTER_TOP = Alignment(horizontal="center", vertical="top")
+# wrapped: "Chưa đủ số liệu để đánh giá" stays within its column
+_CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
 # the form's header: (first row, first column, last row, last column, text), rows counted from
 # the header's first row, columns from 1 (as in tthc.html.j2)

@@ -198,3 +198,9 @@ def test_the_decree_and_plan_numbers_of_the_documents_head_never_break_across_li
     page = str(views.show_document(doc).data)
     assert '<span class="cchc-nobr">09/2019/NĐ-CP</span>' in page
     assert '<span class="cchc-nobr">03/01/2023</span>' in page  # the plan's date in the opening sentence
+
+
+def test_the_workbooks_centred_cells_wrap_so_an_unjudged_target_stays_in_its_column():
+    from cchc_lib.xlsx_report import _CENTER_TOP, _KPI_CENTERED_COLUMNS, _KPI_HEADER
+
+    assert _KPI_HEADER.index("Đánh giá") + 1 in _KPI_CENTERED_COLUMNS and _CENTER_TOP.wrap_text
