@@ -193,13 +193,6 @@ def test_the_forms_note_says_refused_dossiers_cannot_be_told_apart_without_the_o
     assert "không phân biệt được hồ sơ từ chối tiếp nhận" in lacking and "không tính" not in lacking
 
 
-def test_the_decree_and_plan_numbers_of_the_documents_head_never_break_across_lines(documents):
-    _, doc = documents["2023-Q2"]
-    page = str(views.show_document(doc).data)
-    assert '<span class="cchc-nobr">09/2019/NĐ-CP</span>' in page
-    assert '<span class="cchc-nobr">03/01/2023</span>' in page  # the plan's date in the opening sentence
-
-
 def test_the_workbooks_centred_cells_wrap_so_an_unjudged_target_stays_in_its_column():
     from cchc_lib.xlsx_report import _CENTER_TOP, _KPI_CENTERED_COLUMNS, _KPI_HEADER
 
