@@ -89,7 +89,7 @@ class _WorkingDays:
         self.list = np.flatnonzero(self.working)  # offsets of the working days, ascending
 
     def add(self, day, n):
-        """``cchc_lib.workdays.add_working_days`` of each (day, n): n = 0 is the day itself if it is
+        """``cchc_lib.base.workdays.add_working_days`` of each (day, n): n = 0 is the day itself if it is
         a working day, else the next one; n > 0 the n-th working day after the day."""
         import numpy as np
 
@@ -107,7 +107,7 @@ def generate(rows: int, units: int, seed: int) -> dict:
     """
     import numpy as np
 
-    from cchc_lib.workdays import due_date, is_working_day
+    from cchc_lib.base.workdays import due_date, is_working_day
 
     sample = _sample_module()
     rng = np.random.default_rng(seed)
@@ -204,14 +204,14 @@ def generate(rows: int, units: int, seed: int) -> dict:
 
 
 def _check_due_dates(due, day, minute, legal, due_date, rng) -> None:
-    """The column-wise due dates agree with cchc_lib.workdays.due_date on a few hundred rows."""
+    """The column-wise due dates agree with cchc_lib.base.workdays.due_date on a few hundred rows."""
     for i in rng.choice(len(due), size=min(len(due), 300), replace=False):
         received = dt.datetime.combine(CALENDAR_START + dt.timedelta(int(day[i])), dt.time()) + dt.timedelta(
             minutes=int(minute[i]))
         expected = due_date(received, int(legal[i]))
         got = CALENDAR_START + dt.timedelta(int(due[i]))
         if expected != got:
-            raise RuntimeError(f"generator out of step with cchc_lib.workdays: row {i}, {received}, "
+            raise RuntimeError(f"generator out of step with cchc_lib.base.workdays: row {i}, {received}, "
                                f"{legal[i]} days: {got} instead of {expected}")
 
 
@@ -332,8 +332,8 @@ def _step_plain_xlsx(path: str) -> dict:
 
 def _step_load(folder: str, figures: bool) -> dict:
     import cchc_lib
-    from cchc_lib import dossiers as D
-    from cchc_lib.periods import periods_of_year
+    from cchc_lib.base.periods import periods_of_year
+    from cchc_lib.figures import dossiers as D
 
     clear = getattr(getattr(getattr(cchc_lib, "validate", None), "_load_checked", None), "cache_clear", None)
     if clear is not None:

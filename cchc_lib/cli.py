@@ -25,9 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import schema as S
-from .errors import CchcError
-from .periods import CUTOFFS, PeriodError
+from .base.errors import CchcError
+from .base.periods import CUTOFFS, PeriodError
+from .inputs import schema as S
 
 
 def _year(text: str) -> int:
@@ -111,7 +111,7 @@ def _period_of(name: str) -> str | None:
     >>> _period_of("2023-chi-so-cchc.pdf"), _period_of("index.html")
     (None, None)
     """
-    from .periods import parse_period
+    from .base.periods import parse_period
 
     candidate = name.split(".")[0][:7].rstrip("-")
     try:
@@ -127,7 +127,7 @@ def _progress(args: argparse.Namespace):  # noqa: ANN202 - a line printer, or No
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .render import build_reports
+    from .running.render import build_reports
 
     if args.units:
         return _report_units(args)
@@ -148,7 +148,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _report_units(args: argparse.Namespace) -> int:
-    from .units import UnitsStopped, build_units
+    from .running.units import UnitsStopped, build_units
 
     started = time.perf_counter()
     try:
@@ -172,7 +172,7 @@ def _report_units(args: argparse.Namespace) -> int:
 
 
 def _cmd_split(args: argparse.Namespace) -> int:
-    from .split import split_export
+    from .inputs.split import split_export
 
     result = split_export(args.file, args.by, args.out, template=args.template, overwrite=args.overwrite,
                           unassigned="skip" if args.skip_unassigned else "error")
@@ -181,7 +181,7 @@ def _cmd_split(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .score_report import build_score
+    from .running.score_report import build_score
 
     started = time.perf_counter()
     published = build_score(args.target, data_dir=args.data or "", out_dir=args.out, cutoff=args.cutoff,
@@ -195,7 +195,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_periods(args: argparse.Namespace) -> int:
-    from .params import check_periods
+    from .inputs.params import check_periods
 
     periods = check_periods(year=args.year)  # a year the working-day calendar covers
     print(f"{'id':<9} {'tên kỳ':<22} {'decree09':<25} calendar")
@@ -208,9 +208,9 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from .exports import describe, read_export
-    from .ingest import UNIT_FILE, read_unit
-    from .validate import DUPLICATE, UNPARSED, type_dossiers
+    from .inputs.exports import describe, read_export
+    from .inputs.ingest import UNIT_FILE, read_unit
+    from .inputs.loading import DUPLICATE, UNPARSED, type_dossiers
 
     if not args.file.is_file():
         if args.file.is_dir():
@@ -231,9 +231,9 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .ingest import ERROR, format_problems
-    from .params import resolve_data_dir
-    from .validate import validate_data
+    from .inputs.ingest import ERROR, format_problems
+    from .inputs.params import resolve_data_dir
+    from .running.checks import validate_data
 
     data_dir = resolve_data_dir(args.data or "")
     problems = validate_data(data_dir)

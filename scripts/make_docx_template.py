@@ -2,10 +2,10 @@
 
 The template is a styled document in the format of Nghị định 30/2020/NĐ-CP (A4; margins 20 / 20 /
 30 / 15 mm; Times New Roman 13.5 pt, line spacing 1.15, first-line indent 1 cm, justified) whose
-text holds docxtpl (Jinja) tags; :mod:`cchc_lib.docx_report` fills it from the document context.
+text holds docxtpl (Jinja) tags; :mod:`cchc_lib.outputs.docx_report` fills it from the document context.
 Section headings use Word's "Heading 1" and subsection headings "Heading 2" (restyled black
 Times New Roman), so Word's navigation pane shows the report's outline. The closing sentence
-has the style "Closing" (keep with next): :mod:`cchc_lib.docx_report` also keeps the two
+has the style "Closing" (keep with next): :mod:`cchc_lib.outputs.docx_report` also keeps the two
 paragraphs before it with it, so the end of the body, the closing, "Nơi nhận" and the signature
 (one table row that cannot split) share a page. Every run names Times New Roman for all four
 script slots (ascii, hAnsi, cs, eastAsia), so no face is substituted for Vietnamese letters.

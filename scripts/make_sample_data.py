@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cchc_lib.workdays import add_working_days, due_date, is_working_day, next_working_day
+from cchc_lib.base.workdays import add_working_days, due_date, is_working_day, next_working_day
 
 ROOT = Path(__file__).resolve().parent.parent
 # field -> (share of dossiers, [(procedure, legal time in working days; 0 = same day)])

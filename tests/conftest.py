@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib import paths
+from cchc_lib.base import paths
 
 CANONICAL_HEADER = (
     "dossier_id,procedure,field,received_at,due_at,resolved_at,outcome,channel,online_level,e_result,satisfaction,apology_at"

@@ -9,10 +9,17 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from cchc_lib import charts
-from cchc_lib import schema as S
-from cchc_lib.charts import FONT_SIZE, LABELS_VI, ONLINE_STYLE, PARTIAL_STYLE, RECEIVED_STYLE, plot_received_by_month
-from cchc_lib.dossiers import classify_dossiers, received_by_month
+from cchc_lib.figures.dossiers import classify_dossiers, received_by_month
+from cchc_lib.inputs import schema as S
+from cchc_lib.outputs import charts
+from cchc_lib.outputs.charts import (
+    FONT_SIZE,
+    LABELS_VI,
+    ONLINE_STYLE,
+    PARTIAL_STYLE,
+    RECEIVED_STYLE,
+    plot_received_by_month,
+)
 
 START, END = dt.date(2023, 3, 15), dt.date(2023, 6, 14)  # 2023-Q2 under decree09
 

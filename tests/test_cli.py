@@ -90,7 +90,7 @@ def test_console_script_is_installed():
 def test_validate_checks_the_plan_files_too(tmp_path, capsys):
     import shutil
 
-    from cchc_lib.paths import SAMPLE_DATA_DIR
+    from cchc_lib.base.paths import SAMPLE_DATA_DIR
 
     folder = tmp_path / "unit"
     shutil.copytree(SAMPLE_DATA_DIR, folder)

@@ -1,4 +1,4 @@
-"""The official report's content (cchc_lib.document): outline, sentences holding the summary's
+"""The official report's content (cchc_lib.outputs.document): outline, sentences holding the summary's
 figures, the office's own words, unit.yaml's author keys, and its HTML rendering."""
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, views
-from cchc_lib.document import (
+from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
+from cchc_lib.base.errors import DataError
+from cchc_lib.inputs.ingest import read_unit
+from cchc_lib.outputs import views
+from cchc_lib.outputs.document import (
     FALL_NOTED,
     SECTION_TITLES,
     attention_points,
@@ -22,8 +25,6 @@ from cchc_lib.document import (
     percent,
     read_narrative,
 )
-from cchc_lib.errors import DataError
-from cchc_lib.ingest import read_unit
 from tests.hostile.support import Page
 
 
@@ -272,7 +273,7 @@ def test_the_period_notebook_is_valid_and_shows_the_document():
     notebook hands the document to the Word writer through its ``document-json`` cell."""
     import nbformat
 
-    from cchc_lib import paths
+    from cchc_lib.base import paths
 
     nb = nbformat.read(paths.PERIOD_REPORT_NOTEBOOK, as_version=4)
     nbformat.validate(nb)

@@ -1,4 +1,4 @@
-"""The period report as a Word document: cchc_lib.docx_report and its shipped template."""
+"""The period report as a Word document: cchc_lib.outputs.docx_report and its shipped template."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from docx.shared import Mm
 from lxml import etree
 from PIL import Image
 
-from cchc_lib import docx_report
-from cchc_lib.docx_report import DEFAULT_TEMPLATE, write_period_docx
-from cchc_lib.errors import ReportError
-from cchc_lib.paths import PROJECT_ROOT
+from cchc_lib.base.errors import ReportError
+from cchc_lib.base.paths import PROJECT_ROOT
+from cchc_lib.outputs import docx_report
+from cchc_lib.outputs.docx_report import DEFAULT_TEMPLATE, write_period_docx
 
 CONTEXT_FILE = Path(__file__).parent / "data" / "document_context.json"
 HOSTILE = [

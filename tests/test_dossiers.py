@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_lib import schema as S
-from cchc_lib.dossiers import (
+from cchc_lib.base.periods import parse_period
+from cchc_lib.figures.dossiers import (
     COUNT_KEYS,
     TOTAL_LABEL,
     backlog_by_age,
@@ -18,7 +18,7 @@ from cchc_lib.dossiers import (
     processing_days,
     tthc_table,
 )
-from cchc_lib.periods import parse_period
+from cchc_lib.inputs import schema as S
 
 START, END = dt.date(2023, 3, 15), dt.date(2023, 6, 14)  # 2023-Q2 under decree09
 

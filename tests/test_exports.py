@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 import xlwt
 
-from cchc_lib import schema as S
 from cchc_lib.cli import main
-from cchc_lib.exports import CSV, HTML_TABLE, XLS, XLSX, read_export, sniff_format
-from cchc_lib.params import check_parameters
-from cchc_lib.summary import build_summary
-from cchc_lib.validate import load_dossiers
+from cchc_lib.figures.summary import build_summary
+from cchc_lib.inputs import schema as S
+from cchc_lib.inputs.exports import CSV, HTML_TABLE, XLS, XLSX, read_export, sniff_format
+from cchc_lib.inputs.loading import load_dossiers
+from cchc_lib.inputs.params import check_parameters
 from tests.hostile.support import file_text
 
 # (id, procedure, field, received, due, resolved, outcome, channel)
@@ -222,7 +222,7 @@ def test_a_mapping_in_unit_yaml_reads_an_export_never_seen(tmp_path):
 
 
 def load_unit_mapping(folder: Path):
-    from cchc_lib.ingest import read_unit
+    from cchc_lib.inputs.ingest import read_unit
 
     return read_unit(folder).mapping
 

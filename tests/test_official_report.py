@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 
-from cchc_lib.document import build_document, number, percent, read_narrative
-from cchc_lib.ingest import read_unit
+from cchc_lib.inputs.ingest import read_unit
+from cchc_lib.outputs.document import build_document, number, percent, read_narrative
 from tests.hostile.support import Page, assert_no_personal, cchc, file_text, make_data
 
 pytestmark = pytest.mark.notebook
@@ -114,7 +114,7 @@ def test_the_workbook_cells_equal_the_json(report):
         cells = rows[field][2:13]
         assert [c.value for c in cells] == list(counts.values()), field
         assert all(isinstance(c.value, int) for c in cells if c.value is not None)
-    from cchc_lib.dossiers import KPI_NAMES_VI
+    from cchc_lib.figures.dossiers import KPI_NAMES_VI
 
     header = next(r for r in book["Chỉ tiêu"].iter_rows(values_only=True) if r[0] == "STT")
     at = {name: header.index(name) for name in ("Chỉ tiêu", "Kết quả", "Tử số", "Mẫu số")}

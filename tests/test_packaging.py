@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cchc_lib import paths
-from cchc_lib.paths import PROJECT_ROOT
+from cchc_lib.base import paths
+from cchc_lib.base.paths import PROJECT_ROOT
 
 CONDA_ONLY = {"python", "pip"}
 
@@ -132,7 +132,7 @@ def test_a_wheel_installed_in_a_fresh_environment_runs_a_report_from_any_folder(
     anywhere = tmp_path / "anywhere"
     anywhere.mkdir()
 
-    probe = _run([python, "-c", "import json, cchc_lib; from cchc_lib import paths; print(json.dumps(["
+    probe = _run([python, "-c", "import json, cchc_lib; from cchc_lib.base import paths; print(json.dumps(["
                   "cchc_lib.__file__, str(paths.NOTEBOOKS_DIR), paths.IN_CHECKOUT, str(paths.default_out_dir('x'))]))"],
                  anywhere, env)
     assert probe.returncode == 0, probe.stderr

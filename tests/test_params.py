@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib.errors import ParameterError
-from cchc_lib.params import check_parameters
-from cchc_lib.paths import SAMPLE_DATA_DIR
+from cchc_lib.base.errors import ParameterError
+from cchc_lib.base.paths import SAMPLE_DATA_DIR
+from cchc_lib.inputs.params import check_parameters
 
 from .conftest import write_data_dir
 
@@ -73,7 +73,7 @@ def test_unit_yaml_that_does_not_parse_names_the_file(tmp_path):
 
 
 def test_the_periods_of_a_run_are_checked_by_the_library():
-    from cchc_lib.params import check_formats, check_jobs, check_periods
+    from cchc_lib.inputs.params import check_formats, check_jobs, check_periods
 
     assert [p.id for p in check_periods(["2023-q2", "2023-Q2"])] == ["2023-Q2"]
     assert len(check_periods(year=2023)) == 7

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from cchc_lib.periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
+from cchc_lib.base.periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
 
 D = dt.date
 

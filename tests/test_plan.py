@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib.errors import DataError
-from cchc_lib.paths import SAMPLE_DATA_DIR
-from cchc_lib.periods import parse_period
-from cchc_lib.plan import (
+from cchc_lib.base.errors import DataError
+from cchc_lib.base.paths import SAMPLE_DATA_DIR
+from cchc_lib.base.periods import parse_period
+from cchc_lib.inputs.plan import (
     TimingError,
     count_states,
     evaluate_targets,
@@ -306,7 +306,7 @@ def test_a_plan_workbook_saved_from_excel_with_typed_dates_reads_as_its_csv(tmp_
 # ---- the shape of the plan folder and the window of its dates ------------------------------------
 
 def test_a_plan_folder_without_tasks_is_an_error_naming_the_folder_and_the_file(tmp_path):
-    from cchc_lib.plan import read_plan
+    from cchc_lib.inputs.plan import read_plan
 
     folder = write_plan(tmp_path, TASKS, [])
     (folder / "plan" / "tasks.csv").rename(folder / "plan" / "tasks (1).csv")
@@ -341,7 +341,7 @@ def test_another_plan_file_saved_as_a_copy_is_named(tmp_path):
 
 @pytest.mark.parametrize("year", ["yes", "'20 23'", "1800", "3000", "", "'3000'"])
 def test_a_plan_year_that_cannot_be_right_names_the_file_and_the_key(tmp_path, year):
-    from cchc_lib.plan import read_plan
+    from cchc_lib.inputs.plan import read_plan
 
     folder = write_plan(tmp_path, TASKS, [])
     (folder / "plan" / "plan.yaml").write_text(f"year: {year}\ntitle: x\n", encoding="utf-8")

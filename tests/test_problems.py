@@ -4,9 +4,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from cchc_lib import ingest
-from cchc_lib.errors import DataError
-from cchc_lib.problems import (
+from cchc_lib.base.errors import DataError
+from cchc_lib.base.problems import (
     PROBLEM_COLUMNS,
     WARNING,
     ProblemError,
@@ -17,6 +16,7 @@ from cchc_lib.problems import (
     row_check,
     schema_problems,
 )
+from cchc_lib.inputs import ingest
 
 
 def test_the_old_names_stay_importable_from_ingest():

@@ -1,7 +1,7 @@
 import json
 import re
 
-from cchc_lib.publish import list_reports, write_atomic, write_index
+from cchc_lib.running.publish import list_reports, write_atomic, write_index
 
 
 def _report(folder, period_id, start, end, kinds=("html", "pdf", "json")):
@@ -51,7 +51,7 @@ def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
 
 
 def test_a_json_that_is_a_list_or_has_a_bad_time_is_left_out_with_a_note_and_a_line(tmp_path):
-    from cchc_lib.publish import render_index
+    from cchc_lib.running.publish import render_index
 
     _report(tmp_path, "2023-Q1", "2022-12-15", "2023-03-14")
     (tmp_path / "2023-Q2.json").write_text("[1, 2]", encoding="utf-8")
@@ -68,7 +68,7 @@ def test_a_json_that_is_a_list_or_has_a_bad_time_is_left_out_with_a_note_and_a_l
 
 
 def test_the_index_of_staged_files_is_made_before_anything_moves(tmp_path):
-    from cchc_lib.publish import publish_staged
+    from cchc_lib.running.publish import publish_staged
 
     out, staging = tmp_path / "out", tmp_path / "out" / ".staging-x"
     staging.mkdir(parents=True)
@@ -84,8 +84,8 @@ def test_the_index_of_staged_files_is_made_before_anything_moves(tmp_path):
 def test_a_second_lock_on_a_folder_is_refused_and_the_lock_ends_with_its_holder(tmp_path):
     import pytest
 
-    from cchc_lib.errors import ReportError
-    from cchc_lib.publish import folder_lock
+    from cchc_lib.base.errors import ReportError
+    from cchc_lib.running.publish import folder_lock
 
     with folder_lock(tmp_path):
         with pytest.raises(ReportError, match="in use by another cchc run"), folder_lock(tmp_path):
@@ -95,7 +95,7 @@ def test_a_second_lock_on_a_folder_is_refused_and_the_lock_ends_with_its_holder(
 
 
 def test_stale_staging_folders_and_temporary_index_files_are_cleared(tmp_path):
-    from cchc_lib.publish import clear_stale_staging
+    from cchc_lib.running.publish import clear_stale_staging
 
     (tmp_path / ".staging-abc").mkdir()
     (tmp_path / ".staging-abc" / "2023-Q1.pdf").write_text("half", encoding="utf-8")
@@ -109,8 +109,8 @@ def test_stale_staging_folders_and_temporary_index_files_are_cleared(tmp_path):
 def test_an_output_folder_that_is_a_file_or_under_one_is_refused(tmp_path):
     import pytest
 
-    from cchc_lib.errors import ReportError
-    from cchc_lib.publish import check_out_dir
+    from cchc_lib.base.errors import ReportError
+    from cchc_lib.running.publish import check_out_dir
 
     afile = tmp_path / "f"
     afile.write_text("x", encoding="utf-8")
@@ -172,7 +172,7 @@ class _KpiCells:
 
 
 def test_the_kpi_table_holds_each_periods_values_in_period_order_with_the_target_and_verdict(tmp_path):
-    from cchc_lib.publish import INDEX_KPIS, _vi_percent
+    from cchc_lib.running.publish import INDEX_KPIS, _vi_percent
 
     values = {
         "2023-Y": {**KPIS, "on_time_rate": 0.995},
@@ -245,7 +245,7 @@ def test_hostile_texts_of_a_json_are_escaped_and_odd_values_shown_as_unknown(tmp
 
 
 def test_an_unreadable_json_beside_good_ones_leaves_the_table_of_the_others(tmp_path):
-    from cchc_lib.publish import render_index
+    from cchc_lib.running.publish import render_index
 
     _write(tmp_path, "2023-Q1", _summary("2023-Q1"))
     (tmp_path / "2023-Q2.json").write_text("{not json", encoding="utf-8")

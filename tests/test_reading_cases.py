@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib.errors import CchcError
-from cchc_lib.validate import load_dossiers, validate_data
+from cchc_lib.base.errors import CchcError
+from cchc_lib.inputs.loading import load_dossiers
+from cchc_lib.running.checks import validate_data
 
 CASES = sorted(p for p in (Path(__file__).parent / "data" / "reading").iterdir() if p.is_dir())
 

@@ -15,12 +15,12 @@ import papermill
 import pytest
 from pypdf import PdfReader
 
-from cchc_lib import paths, vi
+from cchc_lib.base import paths, vi
+from cchc_lib.base.errors import ReportError
+from cchc_lib.base.periods import parse_period
 from cchc_lib.cli import main
-from cchc_lib.dossiers import COUNT_KEYS
-from cchc_lib.errors import ReportError
-from cchc_lib.periods import parse_period
-from cchc_lib.render import build_reports, summary_from_notebook
+from cchc_lib.figures.dossiers import COUNT_KEYS
+from cchc_lib.running.render import build_reports, summary_from_notebook
 
 from .conftest import write_data_dir
 
@@ -243,8 +243,8 @@ def test_periods_built_one_after_another_in_one_kernel_match_those_built_apart(o
 POOL_AFTER_A_STOPPED_KERNEL = """
 import os, sys
 import nbformat
-from cchc_lib.errors import ReportError
-from cchc_lib.render import build_reports
+from cchc_lib.base.errors import ReportError
+from cchc_lib.running.render import build_reports
 
 out, data = sys.argv[1], sys.argv[2]
 nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",

@@ -15,9 +15,12 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from cchc_lib import paths, rollup, rollup_analysis, views
-from cchc_lib.errors import ParameterError, ReportError
-from cchc_lib.publish import list_units, write_units_index
+from cchc_lib.base import paths
+from cchc_lib.base.errors import ParameterError, ReportError
+from cchc_lib.figures import rollup, rollup_analysis
+from cchc_lib.outputs import views
+from cchc_lib.running.publish import list_units, write_units_index
+from cchc_lib.running.rollup import publish_rollup
 
 from .test_views import assert_no_live_markup, hostile, shown_escaped
 
@@ -342,8 +345,8 @@ ROLLUP_PERIOD = "2023-Q1"
 def units_out(tmp_path_factory):
     """Two units' JSON of 2023-Q1 made by the unit report: the sample, and half its dossiers
     under another name."""
-    from cchc_lib.periods import parse_period
-    from cchc_lib.render import build_reports
+    from cchc_lib.base.periods import parse_period
+    from cchc_lib.running.render import build_reports
 
     base = tmp_path_factory.mktemp("rollup")
     other = base / "data-hoang-dong"
@@ -363,7 +366,7 @@ def units_out(tmp_path_factory):
 def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, tmp_path):
     expected = ["hoang-giang", "hoang-dong", "hoang-khong-co"]
     kinds = ("html", "pdf", "docx", "xlsx", "json")
-    published = rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", kinds)
+    published = publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", kinds)
     folder = units_out / paths.ROLLUP_DIR_NAME
     assert published == [folder / f"{ROLLUP_PERIOD}.{kind}" for kind in kinds]
     assert sorted(p.name for p in folder.iterdir()) == sorted(  # the folder's lock file stays, empty
@@ -404,7 +407,7 @@ def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, 
     broken = tmp_path / "broken.ipynb"
     broken.write_text('{"cells": [', encoding="utf-8")
     with pytest.raises(ReportError, match=rf"^roll-up {ROLLUP_PERIOD}: notebook failed: .*no report was changed"):
-        rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=broken)
+        publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=broken)
     failing = tmp_path / "failing.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell('period = ""\nreports_dir = ""\nunits = ""',
@@ -413,7 +416,7 @@ def test_publish_rollup_sums_the_units_and_a_failure_changes_nothing(units_out, 
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, failing)
     with pytest.raises(ReportError) as excinfo:
-        rollup.publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=failing)
+        publish_rollup([ROLLUP_PERIOD], units_out, expected, "decree09", ("json",), notebook=failing)
     assert str(excinfo.value).startswith(
         f"roll-up {ROLLUP_PERIOD}: notebook cell In [3] failed: RuntimeError: boom in the roll-up;")
     after = {p: p.read_bytes() for p in [*folder.iterdir(), units_out / "index.html"] if p.is_file()}
@@ -605,7 +608,7 @@ def test_the_page_of_units_gives_each_units_main_figures(units, tmp_path):
 
 
 def test_the_gap_and_the_targets_missed_follow_the_target_the_unit_is_judged_by():
-    from cchc_lib.rollup_analysis import unit_gaps
+    from cchc_lib.figures.rollup_analysis import unit_gaps
 
     summary = {"kpis": {"satisfaction_rate": 0.947}, "targets": [
         {"target_id": "T4", "kpi": "satisfaction_rate", "comparison": ">=", "value": 0.95, "met": False,
@@ -614,6 +617,6 @@ def test_the_gap_and_the_targets_missed_follow_the_target_the_unit_is_judged_by(
          "binding": False}]}
     gap = unit_gaps(summary, ("satisfaction_rate",))["satisfaction_rate"]
     assert (gap["target_id"], gap["points"], gap["band"]) == ("T4", -0.3, "near")
-    from cchc_lib.rollup import _unit_targets
+    from cchc_lib.figures.rollup import _unit_targets
 
     assert [t["target_id"] for t in _unit_targets(summary)] == ["T4"]

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from docx import Document
 
-from cchc_lib import rollup, rollup_outputs
+from cchc_lib.figures import rollup
+from cchc_lib.outputs import rollup_outputs
 
 from .test_rollup import COUNT_KEYS, three_units
 

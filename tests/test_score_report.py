@@ -1,4 +1,4 @@
-"""The reform index self-assessment's files (cchc_lib.score_report): the workbook's cells equal
+"""The reform index self-assessment's files (cchc_lib.running.score_report): the workbook's cells equal
 the JSON, texts of the data are inert in the page and the workbook, what goes upward is a document
 of the commune naming no file, folder or column, ``cchc score`` publishes the four files with the
 index, and a year's report run writes them beside the reports."""
@@ -17,10 +17,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cchc_lib import paths
-from cchc_lib.errors import ReportError
-from cchc_lib.ingest import DocumentInfo
-from cchc_lib.score_report import (
+from cchc_lib.base import paths
+from cchc_lib.base.errors import ReportError
+from cchc_lib.figures.scoring import CRITERIA_COLUMNS, SELF_SCORE_COLUMNS
+from cchc_lib.inputs.ingest import DocumentInfo
+from cchc_lib.running.score_report import (
     EXAMPLE_NOTICE,
     FLAG_NAMES_VI,
     METHOD_NAMES_VI,
@@ -31,7 +32,6 @@ from cchc_lib.score_report import (
     score_stem,
     write_score_files,
 )
-from cchc_lib.scoring import CRITERIA_COLUMNS, SELF_SCORE_COLUMNS
 from tests.hostile.support import Page, assert_no_personal, cchc, make_data
 from tests.test_scoring import _folder, _score, late_folder
 

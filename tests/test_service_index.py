@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from cchc_lib import load_dossiers, validate_data
-from cchc_lib import schema as S
-from cchc_lib.dossiers import classify_dossiers, compute_kpis, tthc_table
-from cchc_lib.errors import DataError
-from cchc_lib.service_index import RULES_FILE, load_table, score, service_index
+from cchc_lib.base.errors import DataError
+from cchc_lib.figures.dossiers import classify_dossiers, compute_kpis, tthc_table
+from cchc_lib.figures.service_index import RULES_FILE, load_table, score, service_index
+from cchc_lib.inputs import schema as S
 
 from .conftest import write_data_dir
 

@@ -8,10 +8,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, views
-from cchc_lib.companion import render_companion
-from cchc_lib.document import build_document, say, short_task, task_lines
-from cchc_lib.render import html_to_pdf
+from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
+from cchc_lib.outputs import views
+from cchc_lib.outputs.companion import render_companion
+from cchc_lib.outputs.document import build_document, say, short_task, task_lines
+from cchc_lib.running.render import html_to_pdf
 
 PERIOD_CODE = re.compile(r"\b20\d\d-(?:Q[1-4]|H1|9M|Y)\b")
 
@@ -186,7 +187,7 @@ def test_work_on_notice_is_not_called_continuous_and_an_update_without_a_documen
 
 
 def test_the_forms_note_says_refused_dossiers_cannot_be_told_apart_without_the_outcome():
-    from cchc_lib.xlsx_report import FORM_SOURCE, form_source
+    from cchc_lib.outputs.xlsx_report import FORM_SOURCE, form_source
 
     assert form_source({"data_quality": {"missing_columns": []}}) == FORM_SOURCE
     lacking = form_source({"data_quality": {"missing_columns": ["resolved_at", "outcome"]}})
@@ -194,6 +195,6 @@ def test_the_forms_note_says_refused_dossiers_cannot_be_told_apart_without_the_o
 
 
 def test_the_workbooks_centred_cells_wrap_so_an_unjudged_target_stays_in_its_column():
-    from cchc_lib.xlsx_report import _CENTER_TOP, _KPI_CENTERED_COLUMNS, _KPI_HEADER
+    from cchc_lib.outputs.xlsx_report import _CENTER_TOP, _KPI_CENTERED_COLUMNS, _KPI_HEADER
 
     assert _KPI_HEADER.index("Đánh giá") + 1 in _KPI_CENTERED_COLUMNS and _CENTER_TOP.wrap_text

@@ -103,7 +103,7 @@ def test_sigkill_leaves_earlier_reports_and_no_process_alive(data, tmp_path, aft
     # the next run clears what the killed one left (a staging folder at most) and publishes
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".staging-")]
     if leftovers:
-        from cchc_lib.publish import clear_stale_staging, folder_lock
+        from cchc_lib.running.publish import clear_stale_staging, folder_lock
 
         with folder_lock(out):  # free: the lock died with the killed run
             assert clear_stale_staging(out)

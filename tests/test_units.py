@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cchc_lib.base.errors import CchcError
 from cchc_lib.cli import main
-from cchc_lib.errors import CchcError
-from cchc_lib.units import UnitResult, find_units, progress_line, unit_jobs
+from cchc_lib.running.units import UnitResult, find_units, progress_line, unit_jobs
 
 from .conftest import write_data_dir
 
@@ -84,7 +84,7 @@ def test_units_run_publishes_the_good_units_names_the_broken_one_and_rolls_up(tm
 def test_a_local_dask_cluster_gives_the_json_of_the_local_pool(tmp_path):
     from distributed import LocalCluster
 
-    from cchc_lib.units import build_units
+    from cchc_lib.running.units import build_units
 
     root = units_root(tmp_path, broken=False)
     pool = build_units(root, ["2023-Q2"], out_dir=tmp_path / "pool", formats=("json",), workers=2)
@@ -120,7 +120,7 @@ def test_split_on_the_command_line_writes_one_folder_per_unit(tmp_path, capsys):
 
 
 def test_a_unit_that_failed_in_this_run_is_missing_from_the_roll_up_whatever_an_earlier_run_left(tmp_path):
-    from cchc_lib.rollup import load_unit_summaries
+    from cchc_lib.figures.rollup import load_unit_summaries
 
     stale = tmp_path / "xa-b"
     stale.mkdir()

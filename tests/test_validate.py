@@ -1,9 +1,10 @@
 import pandas as pd
 import pytest
 
-from cchc_lib import schema as S
-from cchc_lib.errors import DataError
-from cchc_lib.validate import load_dossiers, validate_data
+from cchc_lib.base.errors import DataError
+from cchc_lib.inputs import schema as S
+from cchc_lib.inputs.loading import load_dossiers
+from cchc_lib.running.checks import validate_data
 
 from .conftest import write_data_dir
 
@@ -167,7 +168,7 @@ def test_files_of_the_same_name_in_two_places_are_told_apart(tmp_path):
 
 def test_a_batch_kernel_takes_the_checked_dossiers_handed_over_while_the_inputs_are_unchanged(
         tiny_data, tmp_path, monkeypatch):
-    from cchc_lib import validate
+    from cchc_lib.inputs import loading as validate
 
     handover = tmp_path / "checked.pickle"
     validate.hand_over_dossiers(tiny_data, False, handover)
@@ -349,7 +350,7 @@ def test_the_plan_header_warnings_do_not_fail_validate_and_are_listed(tmp_path, 
 
 def test_the_plan_header_warnings_reach_the_reports_data_quality_notes(tmp_path):
     from cchc_lib import build_summary, check_parameters, load_plan
-    from cchc_lib.document import quality_appendix
+    from cchc_lib.outputs.document import quality_appendix
 
     folder = _plan_folder(tmp_path, "Phường Nam Ngạn", COPIED_DOCUMENT)
     ctx = check_parameters("2023-Q1", "decree09", str(folder))
@@ -383,7 +384,7 @@ def test_the_sample_plan_has_its_number_unfilled_and_its_own_unit(sample_dir):
 def test_a_plan_split_from_a_template_warns_in_the_units_it_was_not_written_for(tmp_path, sample_dir):
     import shutil
 
-    from cchc_lib.split import split_export
+    from cchc_lib.inputs.split import split_export
 
     from .conftest import CANONICAL_HEADER
 

@@ -15,10 +15,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, paths, pdf_resources, views
-from cchc_lib.pdf_resources import FONT_DIR
-from cchc_lib.periods import parse_period
-from cchc_lib.render import build_reports, html_to_pdf
+from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
+from cchc_lib.base import paths
+from cchc_lib.base.periods import parse_period
+from cchc_lib.outputs import pdf_resources, views
+from cchc_lib.outputs.pdf_resources import FONT_DIR
+from cchc_lib.running.render import build_reports, html_to_pdf
 
 SCRIPT = "<script>alert(1)</script>"
 ATTACHMENT = '<a rel="attachment" href="file:///etc/passwd">x</a>'

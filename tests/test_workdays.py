@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_lib.workdays import (
+from cchc_lib.base.workdays import (
     add_working_days,
     add_working_days_days,
     due_date,
@@ -120,7 +120,7 @@ def test_no_table_spans_centuries_whatever_the_dates_or_legal_times():
     import numpy as np
     import pandas as pd
 
-    from cchc_lib import workdays
+    from cchc_lib.base import workdays
 
     days = np.array(["0001-01-01", "1800-01-02", "2023-03-06", "2300-01-01", "9999-12-31"], dtype="datetime64[D]")
     table = workdays.workday_table(days, beyond=100_000)

@@ -14,10 +14,11 @@ import openpyxl
 import pytest
 from openpyxl.writer.excel import ExcelWriter
 
-from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan, paths
-from cchc_lib.dossiers import COUNT_KEYS, KPI_NAMES_VI
-from cchc_lib.plan import INDICATOR_NAMES_VI
-from cchc_lib.xlsx_report import (
+from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
+from cchc_lib.base import paths
+from cchc_lib.figures.dossiers import COUNT_KEYS, KPI_NAMES_VI
+from cchc_lib.inputs.plan import INDICATOR_NAMES_VI
+from cchc_lib.outputs.xlsx_report import (
     FORM_BASIS,
     FORM_CODE,
     FORM_HEADER_ROW,
@@ -474,8 +475,8 @@ def test_without_a_signer_or_a_superior_the_form_leaves_marked_places(tmp_path):
 
 
 def test_the_blocks_follow_unit_yaml_through_the_document(summary, tmp_path):
-    from cchc_lib.document import build_document
-    from cchc_lib.ingest import DocumentInfo
+    from cchc_lib.inputs.ingest import DocumentInfo
+    from cchc_lib.outputs.document import build_document
 
     info = DocumentInfo(recipients=("- Văn phòng HĐND và UBND huyện Hoằng Hóa;", "Lưu: VT, VP."),
                         signer="Lê Văn Cường", signer_title="Phó Chủ tịch", signer_on_behalf="KT. Chủ tịch")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from cchc_lib import paths
+from cchc_lib.base import paths
 
 HERE = Path(__file__).resolve().parent
 EARLIER = HERE.parent / "data" / "earlier"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
-from cchc_lib.dossiers import classify_dossiers, tthc_table
+from cchc_lib.figures.dossiers import classify_dossiers, tthc_table
 
 from .support import assert_no_personal, assert_refused, assert_unchanged, cchc, snapshot
 

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from cchc_lib.docx_report import write_period_docx
+from cchc_lib.outputs.docx_report import write_period_docx
 
 from .support import assert_no_personal, assert_refused, assert_unchanged, cchc, snapshot
 
@@ -226,7 +226,7 @@ def test_validate_opens_the_template_as_a_report_would(data, lines, says):
 
 
 def test_the_shipped_template_and_every_key_of_a_document_pass_the_check():
-    from cchc_lib.docx_report import CONTEXT_KEYS, DEFAULT_TEMPLATE, check_template
+    from cchc_lib.outputs.docx_report import CONTEXT_KEYS, DEFAULT_TEMPLATE, check_template
 
     check_template(DEFAULT_TEMPLATE)  # uses every key (README, "The official report")
     context = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
@@ -311,8 +311,8 @@ def test_split_copies_nothing_from_outside_a_template_folder(data, tmp_path, nam
     (lambda p: os.symlink("../../ngoai/2023-Q1.md", p), "a link leading out of the data folder"),
 ])
 def test_each_way_a_file_can_fail_to_be_one_is_named(tmp_path, make, says):
-    from cchc_lib.confine import data_file
-    from cchc_lib.errors import DataError
+    from cchc_lib.base.errors import DataError
+    from cchc_lib.inputs.confine import data_file
 
     data = tmp_path / "du-lieu"
     (data / "narrative").mkdir(parents=True)

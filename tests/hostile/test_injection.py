@@ -109,7 +109,7 @@ def _csv_header(path: Path) -> list[str]:
 
 def test_the_planted_columns_exist():
     """The columns planted above are the plan files' and the export's own (guards the fixture)."""
-    from cchc_lib import paths
+    from cchc_lib.base import paths
     plan = paths.SAMPLE_DATA_DIR / "plan"
     assert "target_id" in _csv_header(plan / "targets.csv")
 

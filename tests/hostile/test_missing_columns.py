@@ -16,12 +16,12 @@ import pytest
 from openpyxl import load_workbook
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
-from cchc_lib.coverage import KPI_NEEDS
-from cchc_lib.document import build_document, read_narrative
-from cchc_lib.dossiers import COUNT_KEYS, KPI_NAMES_VI
-from cchc_lib.rollup import build_rollup_summary
-from cchc_lib.rollup_outputs import build_rollup_document
-from cchc_lib.xlsx_report import build_workbook
+from cchc_lib.figures.coverage import KPI_NEEDS
+from cchc_lib.figures.dossiers import COUNT_KEYS, KPI_NAMES_VI
+from cchc_lib.figures.rollup import build_rollup_summary
+from cchc_lib.outputs.document import build_document, read_narrative
+from cchc_lib.outputs.rollup_outputs import build_rollup_document
+from cchc_lib.outputs.xlsx_report import build_workbook
 
 from .support import EARLIER, PERSONAL_HEADERS, Page, assert_no_personal, cchc, file_text, snapshot
 
@@ -286,8 +286,8 @@ def test_a_report_of_the_bare_export_publishes_nulls_and_says_there_is_no_figure
 # ---- the reform index self-assessment -------------------------------------------------------------
 
 def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tell(data):
-    from cchc_lib.ingest import read_unit
-    from cchc_lib.scoring import load_scoring, score
+    from cchc_lib.figures.scoring import load_scoring, score
+    from cchc_lib.inputs.ingest import read_unit
 
     _keep_columns(data, drop=("apology_at",))
     plan = load_plan(data)
@@ -300,7 +300,7 @@ def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tel
 
 
 def test_the_reports_own_sections_say_there_is_no_figure(data):
-    from cchc_lib import views
+    from cchc_lib.outputs import views
 
     summary = _summary(_keep_columns(data, keep=BARE))
     late = Page(views.show_late_and_backlog(summary).data).text

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 import yaml
 
-from cchc_lib import schema as S
-from cchc_lib.errors import DataError
-from cchc_lib.exports import ExportMapping, read_export
+from cchc_lib.base.errors import DataError
+from cchc_lib.inputs import schema as S
+from cchc_lib.inputs.exports import ExportMapping, read_export
 
 from .support import PERSONAL, assert_no_personal, assert_refused, assert_unchanged, cchc, make_data, snapshot
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
-from cchc_lib import schema as S
-from cchc_lib.errors import ParameterError
-from cchc_lib.exports import MAX_CELL_CHARS, read_export
-from cchc_lib.ingest import read_raw_dossiers
-from cchc_lib.units import find_units
+from cchc_lib.base.errors import ParameterError
+from cchc_lib.inputs import schema as S
+from cchc_lib.inputs.exports import MAX_CELL_CHARS, read_export
+from cchc_lib.inputs.ingest import read_raw_dossiers
+from cchc_lib.running.units import find_units
 
 from .support import PERSONAL, assert_no_personal, cchc, make_data
 from .test_reading import (

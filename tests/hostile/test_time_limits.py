@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from cchc_lib.errors import ReportError
-from cchc_lib.limits import TIME_LIMITS, StepTimeout, run_limited, time_limit
+from cchc_lib.base.errors import ReportError
+from cchc_lib.running.limits import TIME_LIMITS, StepTimeout, run_limited, time_limit
 
 from .support import assert_no_personal, assert_refused, assert_unchanged, cchc, snapshot
 

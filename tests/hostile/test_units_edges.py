@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib.units import build_unit, find_units, unit_jobs
+from cchc_lib.running.units import build_unit, find_units, unit_jobs
 
 from .support import assert_no_personal, cchc, make_data, make_earlier, snapshot
 
@@ -374,7 +374,7 @@ def test_a_run_stopped_before_its_roll_up_says_what_it_published_and_the_pages_s
 
 
 def test_the_pages_say_which_unit_reports_are_newer_than_the_roll_up(tmp_path):
-    from cchc_lib.publish import refresh_rollup_index, write_index, write_units_index
+    from cchc_lib.running.publish import refresh_rollup_index, write_index, write_units_index
 
     out = tmp_path / "out"
 

@@ -1,0 +1,544 @@
+"""What the report notebook displays: HTML blocks built from the summary, and figures.
+
+Each function returns an IPython display object; the notebook shows it. Text is
+Vietnamese. The markup lives in the templates of ``templates/sections/``, rendered by one
+Jinja environment that escapes every value: the functions here hand the templates data
+(dicts, lists, numbers, plain strings), never HTML, so nothing read from the data folder
+can become markup in the report.
+
+Every text a section shows is cut to :data:`TEXT_LIMIT` characters (with an ellipsis): a
+cell holding a whole page of text, or a hundred thousand characters, would make the report
+unreadable and its PDF take minutes. The JSON keeps the texts whole.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import jinja2
+from IPython.display import HTML, JSON, SVG
+from markupsafe import Markup, escape
+from matplotlib.figure import Figure
+
+from ..base import paths, vi
+from ..base.periods import CUTOFF_NAMES_VI
+
+SUMMARY_MIME = "application/json"  # the output type of show_summary
+TEXT_LIMIT = 300  # characters of one text shown in a report (a name, a cell, a sentence of the plan)
+
+
+vi_date, vi_number, vi_percent = vi.date, vi.number, vi.percent  # numbers and dates as Vietnamese write them
+
+
+def clip(value: object, limit: int = TEXT_LIMIT) -> object:
+    """A text longer than ``limit`` characters cut to ``limit`` (its last one an ellipsis);
+    markup made by the templates themselves and other values pass as they are.
+
+    >>> clip("Đăng ký khai sinh" * 100, 20)
+    'Đăng ký khai sinhĐă…'
+    >>> clip("ngắn"), clip(3), clip(None)
+    ('ngắn', 3, None)
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
+
+
+# Column widths (percent) of each table: set, rather than measured from the content, they
+# keep the layout steady on screen and spare the PDF renderer most of its table work.
+COLUMN_WIDTHS: dict[str, list[float]] = {
+    "cchc-tthc": [6, 14] + [80 / 11] * 11,
+    "cchc-kpis": [58, 14, 28],
+    "cchc-late": [25, 21, 12, 11, 13, 8, 10],
+    "cchc-backlog": [50, 25, 25],
+    "cchc-quality": [25, 8, 17, 50],
+    "cchc-exports": [24, 16, 10, 10, 24, 16],
+    "cchc-plan-counts": [30] + [10] * 7,
+    "cchc-milestones": [9, 23, 12, 11, 16, 29],
+    "cchc-overdue": [10, 33, 29, 14, 14],
+    "cchc-targets": [22, 10, 9, 10, 49],
+}
+
+
+def vi_decimal(value: float, trim: bool = False) -> str:
+    """A number with one decimal and a decimal comma; ``trim`` drops a ",0".
+
+    >>> vi_decimal(2.34), vi_decimal(3.0), vi_decimal(3.0, trim=True)
+    ('2,3', '3,0', '3')
+    """
+    text = f"{value:.1f}".replace(".", ",")
+    return text.removesuffix(",0") if trim else text
+
+
+def _vi_count(value: object) -> str:
+    return vi_number(int(value))
+
+
+# a document's number ("19/BC-UBND", "Kế hoạch số 16/KH-UBND") or a date: never split across lines
+UNBROKEN = re.compile(r"\d+/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
+
+
+def unbroken(text: object) -> Markup:
+    """``text`` (cut to :data:`DOCUMENT_TEXT_LIMIT` characters) escaped, its document numbers and
+    dates each kept on one line.
+
+    >>> str(unbroken("Báo cáo số 19/BC-UBND ngày 13/06/2023 <b>"))
+    'Báo cáo số <span class="cchc-nobr">19/BC-UBND</span> ngày <span class="cchc-nobr">13/06/2023</span> &lt;b&gt;'
+    """
+    escaped = str(escape(clip(str(text), DOCUMENT_TEXT_LIMIT)))
+    return Markup(UNBROKEN.sub(lambda m: f'<span class="cchc-nobr">{m.group(0)}</span>', escaped))
+
+
+@functools.cache
+def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
+    """The one environment of the section templates; it escapes every value (autoescape), and
+    cuts every text it shows to ``limit`` characters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # every {{ value }} a template shows; joined lists are clipped item by item
+        finalize=functools.partial(clip, limit=limit),
+    )
+    env.filters.update(clip=clip, vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
+                       vi_decimal=vi_decimal, unbroken=unbroken)
+    env.globals["COLUMN_WIDTHS"] = COLUMN_WIDTHS
+    return env
+
+
+def _render(section: str, **data: object) -> HTML:
+    return HTML(_environment().get_template(f"sections/{section}.html.j2").render(**data))
+
+
+def show_header(summary: dict) -> HTML:
+    """Title block: unit, period, window and cut-off, time of generation."""
+    generated = vi.local_time(summary["generated_at"])
+    return _render(
+        "header",
+        place=[p for p in (summary["unit"], summary["district"], summary["province"]) if p],
+        period_name=summary["period_name"], start=summary["start"], end=summary["end"],
+        cutoff_name=CUTOFF_NAMES_VI[summary["cutoff"]], generated=generated,
+    )
+
+
+def show_tthc_table(summary: dict) -> HTML:
+    """Biểu II.06a: dossiers received and resolved, per field and in total."""
+    counts = summary["dossiers"]
+    fields = [{"field": str(field), "counts": list(values.values())} for field, values in counts["by_field"].items()]
+    outcome_unknown = "outcome" in ((summary.get("data_quality") or {}).get("missing_columns") or [])
+    return _render("tthc", fields=fields, total=list(counts["total"].values()), outcome_unknown=outcome_unknown)
+
+
+def show_kpis(summary: dict) -> HTML:
+    """The plan's dossier indicators: value, numerator and denominator."""
+    from ..figures.dossiers import KPI_NAMES_VI
+
+    kpis = [
+        {"name": KPI_NAMES_VI[key], "value": value, **summary["kpi_parts"][key]}
+        for key, value in summary["kpis"].items()
+    ]
+    channels_unknown = (summary["kpis"]["online_rate"] is None
+                        and summary["kpi_parts"]["online_rate"]["denominator"] is None)
+    return _render("kpis", kpis=kpis, channels_unknown=channels_unknown, time=summary["processing_days"])
+
+
+LATE_STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
+
+
+def show_late_and_backlog(summary: dict, limit: int = 25) -> HTML:
+    """Late dossiers, most days late first (with apology yes/no; the first ``limit``, all of
+    them in the JSON), and the pending backlog by age."""
+    late = summary["late_dossiers"]
+    if late is None:  # the export does not tell which dossiers are late (README, "The figures")
+        return _render("late_backlog", late=[], late_total=None, backlog=summary["backlog_by_age"])
+    rows = [
+        {"dossier_id": r["dossier_id"], "procedure": r["procedure"] or "", "field": r["field"] or "",
+         "status": LATE_STATUS_VI[r["status"]], "due_at": r["due_at"], "days_late": r["days_late"],
+         "apology": {True: "Có", False: "Chưa"}.get(r["apology"], "không có số liệu")}
+        for r in late[:limit]
+    ]
+    return _render("late_backlog", late=rows, late_total=len(late), backlog=summary["backlog_by_age"])
+
+
+def show_data_quality(summary: dict, limit: int = 30) -> HTML:
+    """What the checks found: rows left out, repeated rows, computed due dates, warnings."""
+    from ..inputs.exports import DROP_REASONS_VI
+
+    quality = summary["data_quality"]
+    exports = [
+        {"file": e["file"], "format": e["format"], "header_rows": ", ".join(map(str, e["header_rows"])),
+         "rows": e["rows"],
+         "dropped": "; ".join(f"{DROP_REASONS_VI[k]}: {n}" for k, n in e["dropped"].items()) or "—",
+         "lacking": ", ".join(e["lacking"]) or "—"}
+        for e in quality.get("exports", [])
+    ]
+    notices = quality.get("notices", [])
+    warnings = [w for w in quality["warning_list"] if w not in notices]  # notices are listed first, on their own
+    problem_lists = [
+        {"title": title, "problems": records[:limit], "more": max(len(records) - limit, 0)}
+        for title, records in (("Dòng bị loại", summary["excluded_rows"]), ("Cảnh báo", warnings))
+        if records
+    ]
+    return _render("data_quality", source_files=summary["dossiers"]["source_files"], quality=quality,
+                   exports=exports, problem_lists=problem_lists, notices=[n["problem_vi"] for n in notices])
+
+
+def _date_or_dash(iso: str | None) -> str:
+    return vi_date(iso) if iso else "—"
+
+
+STATE_COLUMNS = ["due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date"]
+
+
+def _state_rows(counts: dict[str, dict[str, int]], names: dict[str, str] | None = None) -> list[dict]:
+    return [{"name": (names or {}).get(key, key), "counts": [c[s] for s in STATE_COLUMNS]} for key, c in counts.items()]
+
+
+def _milestone_name(m: dict) -> str:
+    from ..base.periods import parse_period
+
+    if m["kind"] == "period":
+        return f"Báo cáo định kỳ {parse_period(m['milestone']).name_vi}"
+    return m["label"]
+
+
+def show_plan(summary: dict) -> HTML:
+    """The plan's progress in the period: per area, overdue milestones, by official, targets,
+    evidence, and the notes where the data corrects the plan's text."""
+    from ..figures.dossiers import KPI_NAMES_VI
+    from ..inputs.plan import INDICATOR_NAMES_VI, STATE_VI, STATUS_VI
+
+    plan = summary["plan"]
+    if not plan["available"]:
+        period_year = summary["period"][:4]
+        return _render("plan", available=False, left_out_year=plan.get("left_out_year"), period_year=period_year)
+    area_names = {key: f"{key}. {name}" for key, name in plan["areas"].items()}
+    areas = [
+        {"name": name,
+         "milestones": [
+             {"task_id": m["task_id"], "name": _milestone_name(m), "due": _date_or_dash(m["due"]),
+              "state": m["state"], "state_name": STATE_VI[m["state"]],
+              "latest": f"{STATUS_VI[m['latest_status']]} ({vi_date(m['latest_date'])})" if m["latest_status"] else "—",
+              "evidence": m["evidence"] or ""}
+             for m in plan["milestones"] if str(m["area"]) == key],
+         "evidence": [e for e in plan["evidence"] if str(e["area"]) == key]}
+        for key, name in area_names.items()
+    ]
+    overdue = [{**m, "name": _milestone_name(m)} for m in plan["overdue"]]
+    names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
+    verdict = {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}
+    targets = [
+        {"name": names.get(t["kpi"], t["kpi"]), "conflict": t["conflict"],
+         "comparison": t["comparison"].replace(">=", "≥").replace("<=", "≤"), "value": t["value"],
+         "actual": t["actual"], "met": str(t["met"]).lower(), "verdict": verdict[t["met"]],
+         "where": t["where"], "sentence": t["sentence"], "actual_source": t["actual_source"]}
+        for t in summary["targets"]
+    ]
+    conflicts = [
+        {"name": names.get(c["kpi"], c["kpi"]), "levels": c["values"], "targets": c["targets"]}
+        for c in plan["target_conflicts"]
+    ]
+    return _render(
+        "plan", available=True, title=plan["title"], document=plan["document"], task_total=summary["tasks"]["total"],
+        state_labels=[{"due": "Đến hạn", **STATE_VI}[s] for s in STATE_COLUMNS],
+        by_area=_state_rows(summary["tasks"]["by_area"], area_names), areas=areas, overdue=overdue,
+        by_owner=_state_rows(summary["tasks"]["by_owner"]), targets=targets, conflicts=conflicts,
+        corrections=plan["corrections"],
+    )
+
+
+DOCUMENT_TEXT_LIMIT = 5000  # characters of one paragraph of the document (the office's own are long)
+
+
+class DataUri:
+    """An image drawn by the report, as a ``data:`` URI for an ``<img src>``: not a text of the
+    data, so never cut; still escaped like any value."""
+
+    def __init__(self, mime: str, payload: bytes):
+        self.uri = f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+CHART_DPI = 200  # sharp on a screen and in print; a PNG costs the PDF renderer a fifth of an SVG's time
+
+
+def figure_uri(fig: Figure) -> DataUri:
+    """A figure as a PNG ``data:`` URI (the document's charts: drawn once, read by any browser
+    and by the PDF renderer, which lays an SVG's thousands of glyph paths out far more slowly)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    return DataUri("image/png", buffer.getvalue())
+
+
+def show_document(document: dict, images: dict | None = None) -> HTML:
+    """The official report (:func:`cchc_lib.outputs.document.build_document`): header block, sections I
+    to V, signature, appendices; ``images`` maps an appendix's ``image`` key to a :class:`DataUri`."""
+    html = _environment(DOCUMENT_TEXT_LIMIT).get_template("document/document.html.j2").render(
+        document=document, images=images or {})
+    return HTML(html)
+
+
+def show_figure(fig: Figure) -> SVG:
+    """A figure as inline SVG (sharp on screen and in the PDF; text drawn as shapes)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return SVG(buffer.getvalue())
+
+
+def show_document_data(document: dict, images: dict | None = None) -> JSON:
+    """The document's context and its images (left out of the HTML and PDF; read back to write
+    the Word file, so that it says and shows exactly what the page does): the document's keys,
+    and ``images``, each image's ``data:`` URI."""
+    uris = {key: str(uri) for key, uri in (images or {}).items()}
+    return _hand_over({**document, "images": uris}, "document")
+
+
+def show_summary(summary: dict) -> JSON:
+    """The period's JSON summary (the cell is left out of the HTML and PDF, and read back to publish)."""
+    return _hand_over(summary, "summary")
+
+
+HANDOVER_ENV = "CCHC_HANDOVER"  # set by ``cchc report`` for each notebook it runs: a folder
+HANDOVER_KEY = "cchc_handover"  # the one key of what is shown instead, naming the file
+
+
+def _hand_over(data: dict, root: str) -> JSON:
+    """``data`` shown as JSON in JupyterLab; under ``cchc report`` (:data:`HANDOVER_ENV` names a
+    folder) written to ``<folder>/<root>.json`` instead, and only that file's name shown.
+
+    At a province's volume the summary and the document are megabytes: sent as a cell's output
+    they would ride on the kernel's output channel and into the executed notebook, and a busy
+    machine could deliver them late. The file is written as the kernel would serialise the
+    output (same JSON conversions), so what the report reads back is the same either way."""
+    folder = os.environ.get(HANDOVER_ENV, "")
+    if not folder or not Path(folder).is_dir():
+        return JSON(data, expanded=False, root=root)
+    from jupyter_client.jsonutil import json_clean, json_default
+
+    try:  # as jupyter_client.session.json_packer does with an output
+        text = json.dumps(data, default=json_default, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        text = json.dumps(json_clean(data), default=json_default, ensure_ascii=False, allow_nan=False)
+    target = Path(folder) / f"{root}.json"
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+    return JSON({HANDOVER_KEY: target.name}, expanded=False, root=root)
+
+
+# ---------------------------------------------------------------------------------------------
+# The roll-up of many units (``rollup.build_rollup_summary``): its own sections; the Biểu II.06a
+# table is the unit report's (``show_tthc_table`` reads the same ``dossiers`` keys).
+# ---------------------------------------------------------------------------------------------
+
+COLUMN_WIDTHS.update({
+    "cchc-rollup-kpis": [28, 10, 14, 17, 19, 12],
+    "cchc-rollup-rank": [7, 29, 11, 15, 19, 19],
+    "cchc-rollup-units": [4, 20, 9, 9, 9, 9, 9, 12, 19],
+    "cchc-rollup-change": [5, 23, *[72 / 6] * 6],
+})
+_COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+
+
+def _comparison(sign: str) -> str:
+    return _COMPARISON_SIGNS.get(sign, sign)
+
+
+def _place_of(units: list[dict]) -> list[str]:
+    """The area the units share: their district and province, or the province alone."""
+    districts = {(u["district"], u["province"]) for u in units}
+    provinces = {u["province"] for u in units}
+    if len(districts) == 1:
+        return [p for p in next(iter(districts)) if p]
+    if len(provinces) == 1:
+        return [p for p in provinces if p]
+    return []
+
+
+def _gap_cell(gap: dict | None) -> dict | None:
+    """A gap to a target as a table cell shows it: its text, its band (the cell's shade) and the
+    band's name, the target it is measured against."""
+    from ..figures.rollup_analysis import BAND_LABELS_VI, gap_text
+
+    if gap is None:
+        return None
+    value = gap.get("target", gap.get("value"))
+    return {"text": gap_text(gap["points"]), "band": gap["band"], "label": BAND_LABELS_VI[gap["band"]],
+            "target": f"{_comparison(gap['comparison'])} {vi_percent(value)} ({gap['target_id']})"}
+
+
+def _unit_link(unit: dict) -> dict:
+    """A unit's name and the links to its files (the page of the period first)."""
+    links = unit.get("links") or {}
+    files = [{"href": links[kind], "label": label} for kind, label in
+             (("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel"), ("index", "Các kỳ")) if kind in links]
+    return {"name": unit["unit"], "href": links.get("html") or links.get("pdf"), "files": files}
+
+
+def show_rollup_header(summary: dict) -> HTML:
+    """Title block of the roll-up: area, period, window and cut-off, the units summed and,
+    prominently, the units missing (left out of every figure, not counted as zero). It also
+    carries the roll-up's own style rules (``sections/rollup.css``)."""
+    generated = vi.local_time(summary["generated_at"])
+    units = summary["units"]
+    return _render(
+        "rollup_header",
+        place=_place_of(units), period_name=summary["period_name"], start=summary["start"], end=summary["end"],
+        cutoff_name=CUTOFF_NAMES_VI[summary["cutoff"]], generated=generated, unit_count=summary["unit_count"],
+        expected_count=summary["unit_count"] + len(summary["missing_units"]),
+        unit_names=[u["unit"] for u in units], missing=summary["missing_units"],
+    )
+
+
+def show_rollup_attention(summary: dict, limit: int | None = None) -> HTML:
+    """The box "Đơn vị cần chú ý": the units furthest from a target of their plan (a shortfall of
+    at least the threshold), each with its figures; the first ``limit`` (all of them in the JSON)."""
+    from ..figures.rollup_analysis import ATTENTION_LIMIT
+
+    chosen = summary["attention"]["units"]
+    shown = chosen[: limit or ATTENTION_LIMIT]
+    links = {u["unit_slug"]: _unit_link(u) for u in summary["units"]}
+    rows = [{"unit": links[u["unit_slug"]],
+             "shortfalls": [{**i, "name": i["name"][:1].lower() + i["name"][1:], "gap": _gap_cell(i)}
+                       for i in u["items"][:3]],
+             "more": max(len(u["items"]) - 3, 0)} for u in shown]
+    return _render("rollup_attention", rows=rows, more=len(chosen) - len(shown),
+                   threshold=vi_decimal(summary["attention"]["threshold_points"], trim=True),
+                   unit_count=summary["unit_count"])
+
+
+_VERDICT_VI = {True: "Đạt", False: "Chưa đạt", None: "—"}
+
+
+def _band_legend(summary: dict) -> list[dict]:
+    bands = summary["gap_bands"]
+    legend = []
+    for i, b in enumerate(bands):
+        upper = bands[i + 1]["least_shortfall_points"] if i + 1 < len(bands) else None
+        least = b["least_shortfall_points"]
+        if least is None:
+            rule = "đạt hoặc vượt chỉ tiêu"
+        elif upper is None:
+            rule = f"thiếu từ {vi_decimal(least, trim=True)} điểm % trở lên"
+        elif not least:
+            rule = f"thiếu dưới {vi_decimal(upper, trim=True)} điểm %"
+        else:
+            rule = f"thiếu từ {vi_decimal(least, trim=True)} đến dưới {vi_decimal(upper, trim=True)} điểm %"
+        legend.append({"band": b["band"], "label": b["label"], "rule": rule})
+    return legend
+
+
+def show_rollup_ranking(summary: dict) -> HTML:
+    """The KPIs over all units (recomputed from the summed parts) against the plans' targets,
+    with the gap to each target; then per KPI the units ranked best first, those below a target
+    marked "Chưa đạt", each with its gap to its target, shaded by band and named in words."""
+    from ..figures.dossiers import KPI_NAMES_VI
+
+    links = {u["unit_slug"]: _unit_link(u) for u in summary["units"]}
+    kpis = []
+    for key, ranking in summary["ranking"].items():
+        entries = ranking["units"]
+        kpis.append({
+            "name": KPI_NAMES_VI.get(key, key), "value": ranking["value"], **summary["kpi_parts"][key],
+            "targets": [{**t, "comparison": _comparison(t["comparison"])} for t in ranking["targets"]],
+            "gaps": [_gap_cell(g) for g in ranking.get("total_gaps", []) if g["points"] is not None],
+            "below": sum(1 for e in entries if e["met"] is False),
+            "judged": sum(1 for e in entries if e["met"] is not None),
+            "units": [{**e, "link": links[e["unit_slug"]], "met": str(e["met"]).lower(),
+                       "verdict": _VERDICT_VI[e["met"]], "gap": _gap_cell(e.get("gap"))} for e in entries],
+        })
+    return _render("rollup_ranking", kpis=kpis, legend=_band_legend(summary))
+
+
+def show_rollup_units(summary: dict) -> HTML:
+    """Each unit's figures side by side (received, resolved, on-time and online rates, overdue
+    dossiers and milestones of its plan, targets not met), a link to its report, the missing
+    units among them, and the total."""
+    from ..figures.dossiers import KPI_NAMES_VI
+    from ..inputs.plan import INDICATOR_NAMES_VI
+
+    parts = {(key, e["unit_slug"]): e for key, r in summary["ranking"].items() for e in r["units"]}
+
+    def rate(key: str, slug: str | None) -> dict:
+        part = summary["kpi_parts"][key] if slug is None else parts[(key, slug)]
+        value = summary["kpis"][key] if slug is None else part["value"]
+        return {"value": value, "unknown": value is None and part["denominator"] is None}
+
+    rows = [
+        {"unit": u["unit"], "slug": u["unit_slug"], "link": _unit_link(u), "received": u["dossiers"]["received_total"],
+         "resolved": u["dossiers"]["resolved_total"], "on_time": rate("on_time_rate", u["unit_slug"]),
+         "online": rate("online_rate", u["unit_slug"]), "pending_overdue": u["dossiers"]["pending_overdue"],
+         "overdue": u["tasks"]["overdue"] if u["tasks"] else None, "has_plan": bool(u["tasks"]),
+         "below_target": u["below_target"]}
+        for u in summary["units"]
+    ]
+    overdue = [u["tasks"]["overdue"] if u["tasks"] else None for u in summary["units"]]
+    total = {"received": summary["dossiers"]["total"]["received_total"],
+             "resolved": summary["dossiers"]["total"]["resolved_total"],
+             "on_time": rate("on_time_rate", None), "online": rate("online_rate", None),
+             "pending_overdue": summary["dossiers"]["total"]["pending_overdue"],
+             "overdue": None if any(v is None for v in overdue) else sum(overdue)}
+    names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
+    legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": _comparison(t["comparison"])}
+              for t in summary["target_levels"]]
+    return _render("rollup_units", rows=rows, missing=summary["missing_units"], total=total,
+                   unit_count=summary["unit_count"], legend=legend)
+
+
+def _change_cell(change: dict | None) -> dict:
+    from ..figures.rollup_analysis import change_text
+
+    points = (change or {}).get("points")
+    direction = "none" if points is None else ("up" if points >= 0.05 else "down" if points <= -0.05 else "same")
+    return {"current": (change or {}).get("current"), "previous": (change or {}).get("previous"),
+            "text": change_text(points), "direction": direction}
+
+
+def show_rollup_changes(summary: dict) -> HTML:
+    """Each unit's change since the previous comparable period, per main KPI (the rate now, the
+    rate then and the change in points); a unit without a comparable period says why."""
+    from ..figures.dossiers import KPI_NAMES_VI
+    from ..figures.rollup_analysis import CHANGE_KPIS
+
+    rows = []
+    for u in summary["units"]:
+        change = u["change"]
+        rows.append({"link": _unit_link(u), "comparable": change["comparable"], "reason": change["reason"],
+                     "cells": [_change_cell((change["kpis"] or {}).get(k)) for k in CHANGE_KPIS]})
+    total = summary["change"]
+    return _render("rollup_changes", rows=rows, headers=[KPI_NAMES_VI[k] for k in CHANGE_KPIS],
+                   period_name=total["period_name"] or "", total_units=total["unit_count"],
+                   period_in_text=(total["period_name"] or "")[:1].lower() + (total["period_name"] or "")[1:],
+                   total=[_change_cell(total["kpis"][k]) for k in CHANGE_KPIS] if total["unit_count"] else None)
+
+
+def show_rollup_late(summary: dict, columns: int = 12) -> HTML:
+    """The late dossiers ((10) + (13)) of each unit per field: the ``columns`` fields with the
+    most late dossiers (the others in one column), the unit's total, and the total per field."""
+    late = summary["late_by_unit"]
+    fields = late["fields"][:columns]
+    others = late["fields"][columns:]
+
+    def cells(by_field: dict) -> list:
+        rest = [by_field.get(f, 0) for f in others]
+        return [by_field.get(f, 0) for f in fields] + ([None if None in rest else sum(rest)] if others else [])
+
+    names = fields + (["Lĩnh vực khác"] if others else [])
+    links = {u["unit_slug"]: _unit_link(u) for u in summary["units"]}
+    rows = [{"link": links[r["unit_slug"]], "cells": cells(r["by_field"]),
+             **{k: r[k] for k in ("resolved_late", "pending_overdue", "total")}} for r in late["units"]]
+    counted = len(names) + 3
+    widths = [4, 22, *[74 / counted] * counted]
+    total = {**late["total"], "cells": cells(late["total"]["by_field"])}
+    return _render("rollup_late", fields=names, rows=rows, total=total, widths=widths, min_width=260 + 64 * counted,
+                   unit_count=summary["unit_count"])

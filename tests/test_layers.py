@@ -1,0 +1,88 @@
+"""The package's rooms import only downward: base → inputs → figures → outputs → running → the command.
+
+Every import of a package module is counted, at the top of a file or inside a function, so a
+room cannot reach up even lazily; the package's ``__init__`` and ``cli`` stand above every room.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import cchc_lib
+
+PACKAGE = Path(cchc_lib.__file__).parent
+ROOMS = ("base", "inputs", "figures", "outputs", "running")
+TOP = len(ROOMS)
+
+
+def module_name(path: Path, root: Path = PACKAGE.parent) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path, root: Path = PACKAGE.parent) -> set[str]:
+    """The package modules (or packages) a file imports, anywhere in it, as absolute names."""
+    name = module_name(path, root)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("cchc_lib"):
+                found.add(target)
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("cchc_lib"))
+    return found
+
+
+def rank(module: str) -> int | None:
+    """The room's place, lowest first; the package itself and the command are on top; None: not a module."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in ("cli", "notebooks"):
+        return TOP
+    return ROOMS.index(parts[1]) if parts[1] in ROOMS else None
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def test_every_module_sits_in_a_room_one_level_deep():
+    strays = [m for m in modules() if rank(m) is None or len(m.split(".")) > 3]
+    assert strays == []
+
+
+def test_each_room_imports_only_the_rooms_below_it():
+    known = modules()
+    upward = []
+    for name, path in known.items():
+        for target in imported(path):
+            if target in known and rank(target) > rank(name):
+                upward.append(f"{name} imports {target}")
+    assert upward == []
+
+
+def test_the_check_sees_an_upward_import(tmp_path):
+    room = tmp_path / "cchc_lib" / "inputs"
+    room.mkdir(parents=True)
+    probe = room / "probe.py"
+    probe.write_text("def f():\n    from ..running.render import build_reports\n", encoding="utf-8")
+    assert "cchc_lib.running.render" in imported(probe, tmp_path)
+    assert rank("cchc_lib.running.render") > rank(module_name(probe, tmp_path))
+
+
+def test_a_notebook_importing_the_public_face_loads_no_notebook_runner_nor_pdf_renderer():
+    import subprocess
+    import sys
+
+    heavy = "('papermill', 'weasyprint', 'nbclient', 'cchc_lib.running')"
+    probe = ("import sys, cchc_lib; from cchc_lib.outputs import charts, views, document; "
+             f"print(sorted(m for m in {heavy} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
