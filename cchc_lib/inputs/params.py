@@ -126,6 +126,30 @@ def resolve_data_dir(data_dir: str | Path = "") -> Path:
     return folder.resolve()
 
 
+def check_window(start: str | dt.date, end: str | dt.date) -> tuple[dt.date, dt.date]:
+    """The window ``start`` – ``end`` (both inclusive) as dates, each given as a date or as text
+    ``YYYY-MM-DD``; a :class:`ParameterError` naming the bad one, or saying the end comes first.
+
+    >>> check_window("2023-01-01", dt.date(2023, 3, 31))
+    (datetime.date(2023, 1, 1), datetime.date(2023, 3, 31))
+    >>> check_window("2023-04-01", "2023-03-31")
+    Traceback (most recent call last):
+    ...
+    cchc_lib.base.errors.ParameterError: end: 2023-03-31 is before start 2023-04-01
+    """
+    days = []
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+            raise ParameterError(f"{name}: expected a date YYYY-MM-DD, got {type(value).__name__} {value!r}")
+        try:
+            days.append(value if isinstance(value, dt.date) else dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            raise ParameterError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+    if days[1] < days[0]:
+        raise ParameterError(f"end: {days[1].isoformat()} is before start {days[0].isoformat()}")
+    return days[0], days[1]
+
+
 # ---------------------------------------------------------------------------------------------
 # The parameters of a run of many periods (``cchc report``, ``render.build_reports``,
 # ``units.build_units``): checked here, so a Python caller is refused exactly as the command is.
