@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/explore.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_year.py
