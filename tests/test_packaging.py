@@ -108,7 +108,7 @@ def test_a_wheel_installed_in_a_fresh_environment_runs_a_report_from_any_folder(
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert {"cchc_lib/notebooks/period_report.ipynb", "cchc_lib/notebooks/rollup_report.ipynb",
-            "cchc_lib/templates/cchc/report.css", "cchc_lib/templates/sections/header.html.j2"} <= names
+            "cchc_lib/templates/cchc/report.css", "cchc_lib/templates/sections/tthc.html.j2"} <= names
     assert not any(name.startswith(("data/", "tests/", "notebooks/")) for name in names)
 
     # a fresh environment holding only the wheel; the dependencies are this environment's,

@@ -15,7 +15,6 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
 from cchc_lib.base import paths
 from cchc_lib.base.periods import parse_period
 from cchc_lib.outputs import pdf_resources, views
@@ -27,7 +26,7 @@ ATTACHMENT = '<a rel="attachment" href="file:///etc/passwd">x</a>'
 REMOTE_IMAGE = '<img src="http://127.0.0.1:9/x.png">'
 PAYLOAD = SCRIPT + ATTACHMENT + REMOTE_IMAGE
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-VIEWS = ("show_header", "show_tthc_table", "show_kpis", "show_late_and_backlog", "show_plan", "show_data_quality")
+VIEWS = ("show_tthc_table",)  # the unit report's section the roll-up shows (the rest: tests/test_rollup.py)
 
 
 def hostile(name: str) -> str:
@@ -72,20 +71,10 @@ def assert_no_live_markup(html: str, charts: int = 0) -> None:
 COUNT_KEYS = ("received_total", "received_online", "received_direct_postal", "carried_over", "resolved_total",
               "resolved_early", "resolved_on_time", "resolved_late", "pending_total", "pending_in_term",
               "pending_overdue")
-KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate", "apology_coverage",
-        "progress_766")
-STATES = ("due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date")
 
 
 def _counts(*values: int | None) -> dict:
     return dict(zip(COUNT_KEYS, values, strict=True))
-
-
-def _milestone(task_id: str, label: str, state: str, **more: object) -> dict:
-    return {"task_id": task_id, "area": 1, "area_name": "Cải cách thể chế", "owner": "Công chức tư pháp",
-            "milestone": "2023-06-10", "kind": "date", "label": label, "due": "2023-06-10", "state": state,
-            "done_at": None, "days_overdue": None, "latest_status": None, "latest_date": None, "evidence": None,
-            **more}
 
 
 @pytest.fixture
@@ -101,56 +90,10 @@ def small_summary() -> dict:
             "total": _counts(545, 233, 297, 15, 535, 450, 78, 7, 10, 9, 1),
             "received_in_period": 530, "source_files": ["dossiers.csv"],
         },
-        "kpis": dict(zip(KPIS, (0.9869, 0.4396, 0.4936, 0.8228, 0.9373, 0.8667, 0.9725), strict=True)),
-        "kpi_parts": dict(zip(KPIS, ({"numerator": 528, "denominator": 535}, {"numerator": 233, "denominator": 530},
-                                     {"numerator": 115, "denominator": 233}, {"numerator": 418, "denominator": 508},
-                                     {"numerator": 299, "denominator": 319}, {"numerator": 13, "denominator": 15},
-                                     {"numerator": 530, "denominator": 545}), strict=True)),
-        "processing_days": {"count": 535, "mean": 1.234, "p90": 3.0},
-        "late_dossiers": [{"dossier_id": "H56.27.12-230320-0660", "procedure": "Chứng thực chữ ký",
-                           "field": "Chứng thực", "status": "resolved_late", "due_at": "2023-03-20", "days_late": 7,
-                           "apology": True},
-                          {"dossier_id": "H56.27.12-230601-0001", "procedure": None, "field": None,
-                           "status": "pending_overdue", "due_at": "2023-06-01", "days_late": 9, "apology": False}],
-        "backlog_by_age": [{"band": "0–5 ngày", "pending": 9, "overdue": 0},
-                           {"band": "trên 5 ngày", "pending": 1, "overdue": 1}],
-        "excluded_rows": [],
         "data_quality": {"errors": 0, "warnings": 0, "excluded_rows": 0, "duplicates_dropped": 0,
                          "due_dates_computed": 0, "warning_list": [],
                          "exports": [{"file": "dossiers.csv", "format": "CSV", "header_rows": [1], "rows": 2600,
                                       "dropped": {"total": 1}, "lacking": []}]},
-        "tasks": {"total": 24,
-                  "by_area": {"1": dict(zip(STATES, (3, 1, 1, 1, 2, 0, 0), strict=True))},
-                  "by_owner": {"Công chức tư pháp": dict(zip(STATES, (3, 1, 1, 1, 2, 0, 0), strict=True))}},
-        "targets": [
-            {"target_id": f"T{n}", "kpi": "satisfaction_rate", "comparison": ">=", "value": value,
-             "actual": 0.9373, "met": False, "actual_source": "hồ sơ TTHC", "where": "Mục II.1",
-             "sentence": "Mức độ hài lòng đạt tối thiểu", "conflict": True}
-            for n, value in ((4, 0.95), (5, 0.96), (6, 1.0))
-        ] + [{"target_id": "T8", "kpi": "officials_qualified", "comparison": ">=", "value": 1.0, "actual": None,
-              "met": None, "actual_source": None, "where": "Mục II.4", "sentence": "100% cán bộ đạt chuẩn",
-              "conflict": False}],
-        "plan": {
-            "available": True, "title": "Kế hoạch cải cách hành chính năm 2023", "document": "Quyết định số 01",
-            "year": 2023, "areas": {"1": "Cải cách thể chế", "2": "Cải cách thủ tục hành chính"},
-            "milestones": [
-                _milestone("PL01-1", "Báo cáo", "done_on_time", kind="period", milestone="2023-Q2",
-                           due="2023-06-14", latest_status="done", latest_date="2023-06-13",
-                           evidence="Báo cáo số 19/BC-UBND"),
-                _milestone("PL01-2", "Kế hoạch tháng", "done_late", latest_status="done", latest_date="2023-06-12",
-                           evidence="Kế hoạch số 12/KH-UBND"),
-                _milestone("PL01-3", "Rà soát văn bản", "overdue", days_overdue=4),
-                _milestone("PL01-4", "Tuyên truyền", "continuous", due=None, latest_status="in_progress",
-                           latest_date="2023-05-02"),
-            ],
-            "overdue": [_milestone("PL01-3", "Rà soát văn bản", "overdue", days_overdue=4)],
-            "evidence": [{"area": 1, "task_id": "PL01-1", "evidence": "Báo cáo số 19/BC-UBND"}],
-            "corrections": [{"task_id": "PL01-2", "timing": "tháng 01/2032", "timing_corrected": "tháng 01/2023",
-                             "correction_note": 'Bản gốc ghi "tháng 01/2032": lỗi đánh máy.'}],
-            "target_conflicts": [{"kpi": "satisfaction_rate", "values": [0.95, 0.96, 1.0],
-                                  "targets": ["T4", "T5", "T6"]}],
-            "warnings": [],
-        },
     }
 
 
@@ -165,53 +108,10 @@ def hostile_summary(small_summary) -> tuple[dict, dict[str, list[str]]]:
         shown[view].append(name)
         return hostile(name)
 
-    for key in ("unit", "district", "province", "period_name"):
-        s[key] = put("show_header", key)
     dossiers = s["dossiers"]
     first_field = next(iter(dossiers["by_field"]))
     dossiers["by_field"] = {put("show_tthc_table", "field name") if f == first_field else f: v
                             for f, v in dossiers["by_field"].items()}
-    late = s["late_dossiers"][0]
-    late.update(dossier_id=put("show_late_and_backlog", "dossier id"),
-                procedure=put("show_late_and_backlog", "procedure"), field=put("show_late_and_backlog", "late field"))
-    s["backlog_by_age"][0]["band"] = put("show_late_and_backlog", "band")
-
-    dossiers["source_files"] = [put("show_data_quality", "source file")]
-    quality = s["data_quality"]
-    quality["exports"][0].update(file=put("show_data_quality", "export file"),
-                                 format=put("show_data_quality", "format"),
-                                 lacking=[put("show_data_quality", "lacking")])
-    quality["exports"].append({"file": "b.xlsx", "format": "XLSX", "header_rows": [3, 4], "rows": 1, "dropped": {},
-                               "lacking": ["channel"]})
-    s["excluded_rows"] = [{"file": put("show_data_quality", "excluded file"), "row": 7,
-                           "column": put("show_data_quality", "excluded column"),
-                           "problem_vi": put("show_data_quality", "excluded problem"), "problem_en": "x"}]
-    quality["warning_list"] = [{"file": put("show_data_quality", "warning file"), "row": None,
-                                "column": put("show_data_quality", "warning column"),
-                                "problem_vi": put("show_data_quality", "warning problem"), "problem_en": "x"}]
-
-    plan = s["plan"]
-    plan["title"] = put("show_plan", "plan title")
-    plan["document"] = put("show_plan", "plan document")
-    first_area = next(iter(plan["areas"]))
-    plan["areas"][first_area] = put("show_plan", "area name")
-    milestone = next(m for m in plan["milestones"] if str(m["area"]) == first_area)
-    milestone.update(task_id=put("show_plan", "milestone task"), kind="date", label=put("show_plan", "milestone label"),
-                     evidence=put("show_plan", "milestone evidence"))
-    plan["overdue"][0].update(task_id=put("show_plan", "overdue task"), kind="date",
-                              label=put("show_plan", "overdue label"), owner=put("show_plan", "overdue owner"))
-    owner = next(iter(s["tasks"]["by_owner"]))
-    s["tasks"]["by_owner"][put("show_plan", "owner")] = s["tasks"]["by_owner"].pop(owner)
-    target = s["targets"][0]
-    target.update(target_id=hostile("target id"), kpi=put("show_plan", "target kpi"),
-                  comparison=put("show_plan", "comparison"), where=put("show_plan", "target where"),
-                  sentence=put("show_plan", "target sentence"), actual_source=put("show_plan", "actual source"))
-    plan["target_conflicts"][0]["targets"][0] = put("show_plan", "conflicting target id")
-    plan["target_conflicts"][0]["kpi"] = put("show_plan", "conflict kpi")
-    evidence = next(e for e in plan["evidence"] if str(e["area"]) == first_area)
-    evidence.update(task_id=put("show_plan", "evidence task"), evidence=put("show_plan", "evidence"))
-    plan["corrections"][0].update(task_id=put("show_plan", "correction task"),
-                                  correction_note=put("show_plan", "correction note"))
     return s, shown
 
 
@@ -225,8 +125,8 @@ def test_every_value_from_the_data_is_shown_as_text(hostile_summary, view):
 
 
 def test_the_escaped_markup_reads_as_the_data_wrote_it(hostile_summary):
-    html = views.show_plan(hostile_summary[0]).data
-    assert ("[plan title]&lt;script&gt;alert(1)&lt;/script&gt;&lt;a rel=&#34;attachment&#34; "
+    html = views.show_tthc_table(hostile_summary[0]).data
+    assert ("[field name]&lt;script&gt;alert(1)&lt;/script&gt;&lt;a rel=&#34;attachment&#34; "
             "href=&#34;file:///etc/passwd&#34;&gt;x&lt;/a&gt;"
             "&lt;img src=&#34;http://127.0.0.1:9/x.png&#34;&gt;") in html
 
@@ -244,32 +144,6 @@ def test_views_keep_their_tables_and_texts(small_summary):
     assert '<th class="colno">(13)</th>' in html
     assert re.search(r'<tr><td></td><td class="total">Tổng số</td>(<td class="num">[\d.]+</td>|'
                      r'<td class="num unknown">không rõ</td>)', html)
-    header = views.show_header(summary).data
-    assert "<p class=\"cchc-unit\">Xã Hoằng Giang, Huyện Hoằng Hóa, Tỉnh Thanh Hóa</p>" in header
-    assert "<h1>Báo cáo kết quả cải cách hành chính<br>Quý II năm 2023</h1>" in header
-    kpis = views.show_kpis(summary).data
-    assert re.search(r'<td class="num"><strong>\d+(,\d)?%</strong></td><td class="num">[\d.]+ / [\d.]+</td>', kpis)
-    plan = views.show_plan(summary).data
-    assert '<td class="state-done_on_time">Hoàn thành đúng hạn</td>' in plan
-    assert "<h3>4.7. Ghi chú hiệu đính kế hoạch</h3>" in plan and "01/2032" in plan
-    assert "Kế hoạch nêu 3 mức khác nhau cho cùng chỉ tiêu “Tỷ lệ hài lòng”: 95%, 96%, 100% (T4, T5, T6)." in plan
-    summary["plan"]["available"] = False
-    assert "<code>plan/</code>" in views.show_plan(summary).data
-    summary["plan"]["left_out_year"] = 2022
-    left_out = views.show_plan(summary).data
-    assert "kế hoạch năm 2022, không áp dụng cho kỳ báo cáo năm 2023" in left_out
-    assert "<code>plan/</code>" not in left_out
-
-
-def test_notices_lead_the_data_quality_section_and_are_not_repeated_as_warnings(small_summary):
-    summary = copy.deepcopy(small_summary)
-    notice = {"file": "plan/plan.yaml", "row": None, "column": "year", "value": 2022,
-              "problem_vi": "Kế hoạch năm 2022 không áp dụng cho kỳ này", "problem_en": "plan of another year"}
-    summary["data_quality"]["notices"] = [notice]
-    summary["data_quality"]["warning_list"] = [notice, *summary["data_quality"]["warning_list"]]
-    html = views.show_data_quality(summary).data
-    assert html.count("Kế hoạch năm 2022 không áp dụng cho kỳ này") == 1
-    assert html.index('<p class="cchc-notice">Kế hoạch năm 2022') < html.index("<ul>")
 
 
 def test_the_templates_escape_and_no_code_marks_data_safe():
@@ -290,19 +164,8 @@ def test_the_section_templates_ship_with_the_package():
     project = (paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"templates/*/*"' in project
     shipped = set(paths.PACKAGE_DIR.glob("templates/*/*"))
-    for name in ("_macros", "header", "tthc", "kpis", "late_backlog", "plan", "data_quality"):
+    for name in ("_macros", "tthc", "rollup_header", "rollup_ranking", "rollup_units"):
         assert paths.TEMPLATES_DIR / "sections" / f"{name}.html.j2" in shipped
-
-
-def test_a_hostile_target_id_in_the_plan_files_is_text(tmp_path):
-    data = tmp_path / "unit"
-    shutil.copytree(paths.SAMPLE_DATA_DIR, data)
-    _replace_target_id(data, "T4", hostile("T4"))
-    ctx = check_parameters(period="2023-Q2", cutoff="decree09", data_dir=str(data), unit="", skip_invalid=False)
-    summary = build_summary(ctx, load_dossiers(ctx.data_dir, skip_invalid=False), load_plan(ctx.data_dir))
-    html = views.show_plan(summary).data
-    assert_no_live_markup(html)
-    assert shown_escaped("T4", html)
 
 
 def _replace_target_id(data: Path, old: str, new: str) -> None:

@@ -299,16 +299,6 @@ def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tel
     assert rows["on_time_rate"]["score"] is not None  # a rate the export tells is scored as before
 
 
-def test_the_reports_own_sections_say_there_is_no_figure(data):
-    from cchc_lib.outputs import views
-
-    summary = _summary(_keep_columns(data, keep=BARE))
-    late = Page(views.show_late_and_backlog(summary).data).text
-    assert "Không có số liệu" in late and "Không có hồ sơ trễ hạn" not in late
-    kpis = Page(views.show_kpis(summary).data).text
-    assert "Thời gian giải quyết: không có số liệu" in kpis and "Không có hồ sơ giải quyết xong" not in kpis
-
-
 @pytest.mark.notebook
 def test_a_report_of_an_export_without_apologies_states_no_apology_figure(data, tmp_path):
     _keep_columns(data, drop=("apology_at",))
