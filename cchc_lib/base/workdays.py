@@ -31,7 +31,6 @@ import holidays
 import numpy as np
 import pandas as pd
 
-SAME_DAY_CUTOFF = dt.time(15, 0)
 _SAME_DAY_CUTOFF_SECONDS = 15 * 3600
 _DEFAULT_YEARS = (2023, 2024)  # the table's range when no date is given
 # The years a table may cover (README, "How working days are counted over a whole column"): the

@@ -235,21 +235,6 @@ def received_in(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
     return dossiers.loc[inside]
 
 
-def count_by_month(dossiers: pd.DataFrame, column: str = S.RECEIVED_AT) -> pd.Series:
-    """Number of dossiers per calendar month of ``column``, months without any included as 0.
-
-    >>> frame = pd.DataFrame({S.RECEIVED_AT: pd.to_datetime(["2023-01-05", "2023-03-01", "2023-03-02"])})
-    >>> count_by_month(frame).to_dict()
-    {'01/2023': 1, '02/2023': 0, '03/2023': 2}
-    """
-    if dossiers.empty:
-        return pd.Series(dtype="int64", name="count")
-    months = dossiers[column].dt.to_period("M")
-    counts = months.value_counts().reindex(pd.period_range(months.min(), months.max(), freq="M"), fill_value=0)
-    counts.index = counts.index.strftime("%m/%Y")
-    return counts.rename("count")
-
-
 def received_by_month(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> list[dict]:
     """Dossiers received in the window [``start``, ``end``] (both inclusive, refused ones left
     out, as in (4)+(5)), per calendar month the window touches, months without any included.

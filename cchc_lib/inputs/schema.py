@@ -254,16 +254,6 @@ def normalize_header(text: str) -> str:
     return re.sub(r"\s*/\s*", "/", folded)
 
 
-def canonical_value(column: str, text: str) -> str:
-    """The canonical spelling of a cell of a vocabulary column; unknown text is returned as is.
-
-    >>> (canonical_value("channel", "Bưu chính  công ích"), canonical_value("e_result", "Có"),
-    ...  canonical_value("outcome", "??"))
-    ('postal', 'true', '??')
-    """
-    return VALUE_ALIASES[column].get(normalize_header(text), text)
-
-
 def canonical_column(header: str) -> str | None:
     """The column an export header names (a canonical column, ``status`` or ``online_flag``),
     or None for a column the analysis does not read.
@@ -275,13 +265,3 @@ def canonical_column(header: str) -> str | None:
     if key in DOSSIER_COLUMNS or key in (STATUS, ONLINE_FLAG):
         return key
     return HEADER_ALIASES.get(key)
-
-
-def header_preference(header: str) -> int:
-    """Rank of a header among those naming the same column (0 = read first)."""
-    key = normalize_header(header)
-    column = canonical_column(header)
-    if key == column:
-        return 0
-    names = [name for name, target in HEADER_ALIASES.items() if target == column]
-    return names.index(key) + 1 if key in names else len(names) + 1

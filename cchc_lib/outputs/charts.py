@@ -23,7 +23,6 @@ from ..base.paths import TEMPLATES_DIR  # noqa: E402
 FONT_FILES = {False: TEMPLATES_DIR / "fonts" / "LiberationSerif-Regular.ttf",
               True: TEMPLATES_DIR / "fonts" / "LiberationSerif-Italic.ttf"}
 TEXT_COLOR = "#1a1a1a"
-BAR_COLOR = "#1f5f99"  # the report's blue (headings)
 # dossiers received in a whole month: a mid tone
 RECEIVED_STYLE = {"facecolor": "#7ba3cc", "edgecolor": "#2b4a6b", "hatch": None}
 # of them, received online: a dark tone with light hatching

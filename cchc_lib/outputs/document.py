@@ -42,7 +42,6 @@ from ..inputs.plan import INDICATOR_NAMES_VI
 
 NARRATIVE_DIR = "narrative"  # the office's own words: narrative/<PERIOD>.md in the data folder
 NARRATIVE_LIMIT = 256 * 1024  # bytes of one narrative file
-SECTION_IDS = ("I", "II", "III", "IV", "V")
 SECTION_TITLES = {
     "I": "Công tác chỉ đạo, điều hành",
     "II": "Kết quả thực hiện các nhiệm vụ cải cách hành chính",

@@ -146,15 +146,6 @@ class PeriodResult:
     seconds: float = 0.0
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """The ``--format`` list (``html,pdf,json``) as a tuple in canonical order.
-
-    >>> parse_formats("json, html")
-    ('html', 'json')
-    """
-    return check_formats(text)
-
-
 # The kernel process's own log (start-up notices) says nothing to the analyst; errors in
 # cells reach the executed notebook and the command line.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
