@@ -19,6 +19,8 @@ from cchc_lib.figures.dossiers import COUNT_KEYS, TOTAL_LABEL
 from cchc_lib.inputs.params import check_window
 from cchc_lib.running import render
 
+from .conftest import write_data_dir
+
 NOTEBOOK = paths.PROJECT_ROOT / "notebooks" / "explore.ipynb"  # the checkout's, as JupyterLab opens it
 TINY_ROWS = [
     "A1,Đăng ký khai sinh,Hộ tịch,14/12/2022 16:00,15/12/2022,15/12/2022,resolved,direct,,true,satisfied,",
@@ -94,8 +96,6 @@ def test_the_notebook_shows_a_periods_window_as_the_period_report_counts_it(tmp_
 
 
 def test_the_notebook_runs_on_a_small_folder_without_a_plan(tmp_path):
-    from .conftest import write_data_dir
-
     folder = write_data_dir(tmp_path / "xa-thu-nghiem", TINY_ROWS)
     start, end = "2022-12-15", "2023-03-14"
     shown = _run(tmp_path, data_dir=str(folder), start=start, end=end, field="Hộ tịch", procedure="Chứng thực chữ ký")
@@ -110,8 +110,6 @@ def test_the_notebook_runs_on_a_small_folder_without_a_plan(tmp_path):
 
 
 def test_cchc_report_neither_runs_nor_publishes_the_notebook(tmp_path, monkeypatch):
-    from .conftest import write_data_dir
-
     assert NOTEBOOK.is_file()  # it ships in the package as the report notebooks do (tests/test_packaging.py)
     run = []
     real = render.execute_notebook
