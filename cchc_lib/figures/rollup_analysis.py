@@ -42,7 +42,7 @@ from .dossiers import KPI_NAMES_VI
 
 # (band, label, least shortfall in points): the bands of the gap to a target, best first
 GAP_BANDS: tuple[tuple[str, str, float | None], ...] = (
-    ("met", "Đạt", None),
+    ("met", vi.VERDICTS[True], None),
     ("near", "Gần đạt", 0.0),
     ("short", "Còn thấp", 5.0),
     ("far", "Cách xa", 20.0),
@@ -101,17 +101,13 @@ def gap_text(points: float | None) -> str:
     ['−0,8 điểm %', '+12,0 điểm %', 'bằng chỉ tiêu', '−0,04 điểm %', 'thiếu dưới 0,01 điểm %', '—']
     """
     if points is None:
-        return "—"
+        return vi.MISSING
     if points == 0:
         return "bằng chỉ tiêu"
     size = abs(points)
-    if size >= 0.05:
-        shown = f"{size:.1f}"
-    elif size >= 0.005:
-        shown = f"{size:.2f}"
-    else:
+    if size < 0.005:
         return "thiếu dưới 0,01 điểm %" if points < 0 else "vượt dưới 0,01 điểm %"
-    return f"{'−' if points < 0 else '+'}{shown.replace('.', ',')} điểm %"
+    return f"{'−' if points < 0 else '+'}{vi.decimal(size, 1 if size >= 0.05 else 2)} điểm %"
 
 
 def worst_gap(value: float | None, targets: list[dict]) -> dict | None:
@@ -236,10 +232,10 @@ def change_text(points: float | None) -> str:
     ['tăng 5,5 điểm %', 'giảm 0,8 điểm %', 'không đổi', '—']
     """
     if points is None:
-        return "—"
+        return vi.MISSING
     if abs(points) < UNCHANGED_POINTS:
         return "không đổi"
-    return f"{'tăng' if points > 0 else 'giảm'} {abs(points):.1f} điểm %".replace(".", ",")
+    return f"{'tăng' if points > 0 else 'giảm'} {vi.decimal(abs(points))} điểm %"
 
 
 def total_change(units: list[dict], parts_now: dict[str, dict], parts_before: dict[str, dict]) -> dict:

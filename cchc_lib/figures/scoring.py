@@ -137,8 +137,7 @@ def points_vi(value: float) -> str:
     >>> points_vi(4.5), points_vi(3.0), points_vi(4.898989), points_vi(0.125)
     ('4,5', '3', '4,9', '0,13')
     """
-    text = f"{_round(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return vi.points(_round(value))
 
 
 def percent_vi(share: float, decimals: int = 1) -> str:
@@ -147,12 +146,12 @@ def percent_vi(share: float, decimals: int = 1) -> str:
     >>> percent_vi(0.97), percent_vi(0.99, 0)
     ('97,0%', '99%')
     """
-    return f"{share * 100:.{decimals}f}%".replace(".", ",")
+    return vi.percent(share, decimals, trim=False)
 
 
 def _share_vi(points: float) -> str:
     """A milestone's share of the points, exact to four decimals (3/8 of a point: ``0,375``)."""
-    return f"{points:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    return vi.points(points, 4)
 
 
 def _target_vi(share: float) -> str:

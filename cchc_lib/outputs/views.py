@@ -18,22 +18,19 @@ import functools
 import io
 import json
 import os
-import re
 from pathlib import Path
 
 import jinja2
 from IPython.display import HTML, JSON, SVG
-from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
-from ..base import paths, vi
+from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI
+from . import tthc_form
+from .templating import DOCUMENT_TEXT_LIMIT, environment, unbroken  # noqa: F401 (the document's, named here too)
 
 SUMMARY_MIME = "application/json"  # the output type of show_summary
 TEXT_LIMIT = 300  # characters of one text shown in a report (a name, a cell, a sentence of the plan)
-
-
-vi_date, vi_number, vi_percent = vi.date, vi.number, vi.percent  # numbers and dates as Vietnamese write them
 
 
 def clip(value: object, limit: int = TEXT_LIMIT) -> object:
@@ -45,9 +42,7 @@ def clip(value: object, limit: int = TEXT_LIMIT) -> object:
     >>> clip("ngắn"), clip(3), clip(None)
     ('ngắn', 3, None)
     """
-    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
-        return value[: limit - 1] + "…"
-    return value
+    return vi.clip_text(value, limit)
 
 
 # Column widths (percent) of each table: set, rather than measured from the content, they
@@ -66,41 +61,12 @@ COLUMN_WIDTHS: dict[str, list[float]] = {
 }
 
 
-def vi_decimal(value: float, trim: bool = False) -> str:
-    """A number with one decimal and a decimal comma; ``trim`` drops a ",0".
-
-    >>> vi_decimal(2.34), vi_decimal(3.0), vi_decimal(3.0, trim=True)
-    ('2,3', '3,0', '3')
-    """
-    text = f"{value:.1f}".replace(".", ",")
-    return text.removesuffix(",0") if trim else text
-
-
-def _vi_count(value: object) -> str:
-    return vi_number(int(value))
-
-
-# a document's number ("19/BC-UBND", "Kế hoạch số 16/KH-UBND") or a date: never split across lines
-UNBROKEN = re.compile(r"\d+/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
-
-
-def unbroken(text: object) -> Markup:
-    """``text`` (cut to :data:`DOCUMENT_TEXT_LIMIT` characters) escaped, its document numbers and
-    dates each kept on one line.
-
-    >>> str(unbroken("Báo cáo số 19/BC-UBND ngày 13/06/2023 <b>"))
-    'Báo cáo số <span class="cchc-nobr">19/BC-UBND</span> ngày <span class="cchc-nobr">13/06/2023</span> &lt;b&gt;'
-    """
-    escaped = str(escape(clip(str(text), DOCUMENT_TEXT_LIMIT)))
-    return Markup(UNBROKEN.sub(lambda m: f'<span class="cchc-nobr">{m.group(0)}</span>', escaped))
-
-
 @functools.cache
 def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
     """The one environment of the section templates; it escapes every value (autoescape), and
     cuts every text it shows to ``limit`` characters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR),
+    env = environment(
+        clip_limit=TEXT_LIMIT,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -108,8 +74,6 @@ def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
         # every {{ value }} a template shows; joined lists are clipped item by item
         finalize=functools.partial(clip, limit=limit),
     )
-    env.filters.update(clip=clip, vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
-                       vi_decimal=vi_decimal, unbroken=unbroken)
     env.globals["COLUMN_WIDTHS"] = COLUMN_WIDTHS
     return env
 
@@ -133,8 +97,8 @@ def show_tthc_table(summary: dict) -> HTML:
     """Biểu II.06a: dossiers received and resolved, per field and in total."""
     counts = summary["dossiers"]
     fields = [{"field": str(field), "counts": list(values.values())} for field, values in counts["by_field"].items()]
-    outcome_unknown = "outcome" in ((summary.get("data_quality") or {}).get("missing_columns") or [])
-    return _render("tthc", fields=fields, total=list(counts["total"].values()), outcome_unknown=outcome_unknown)
+    return _render("tthc", fields=fields, total=list(counts["total"].values()), header=tthc_form.header_cells(),
+                   note=tthc_form.page_note(summary))
 
 
 def show_kpis(summary: dict) -> HTML:
@@ -192,7 +156,7 @@ def show_data_quality(summary: dict, limit: int = 30) -> HTML:
 
 
 def _date_or_dash(iso: str | None) -> str:
-    return vi_date(iso) if iso else "—"
+    return vi.date(iso) if iso else vi.MISSING
 
 
 STATE_COLUMNS = ["due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date"]
@@ -226,7 +190,7 @@ def show_plan(summary: dict) -> HTML:
          "milestones": [
              {"task_id": m["task_id"], "name": _milestone_name(m), "due": _date_or_dash(m["due"]),
               "state": m["state"], "state_name": STATE_VI[m["state"]],
-              "latest": f"{STATUS_VI[m['latest_status']]} ({vi_date(m['latest_date'])})" if m["latest_status"] else "—",
+              "latest": f"{STATUS_VI[m['latest_status']]} ({vi.date(m['latest_date'])})" if m["latest_status"] else "—",
               "evidence": m["evidence"] or ""}
              for m in plan["milestones"] if str(m["area"]) == key],
          "evidence": [e for e in plan["evidence"] if str(e["area"]) == key]}
@@ -234,11 +198,10 @@ def show_plan(summary: dict) -> HTML:
     ]
     overdue = [{**m, "name": _milestone_name(m)} for m in plan["overdue"]]
     names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
-    verdict = {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}
     targets = [
         {"name": names.get(t["kpi"], t["kpi"]), "conflict": t["conflict"],
-         "comparison": t["comparison"].replace(">=", "≥").replace("<=", "≤"), "value": t["value"],
-         "actual": t["actual"], "met": str(t["met"]).lower(), "verdict": verdict[t["met"]],
+         "comparison": vi.sign(t["comparison"]), "value": t["value"],
+         "actual": t["actual"], "met": str(t["met"]).lower(), "verdict": vi.verdict(t["met"], "Chưa có số liệu"),
          "where": t["where"], "sentence": t["sentence"], "actual_source": t["actual_source"]}
         for t in summary["targets"]
     ]
@@ -253,9 +216,6 @@ def show_plan(summary: dict) -> HTML:
         by_owner=_state_rows(summary["tasks"]["by_owner"]), targets=targets, conflicts=conflicts,
         corrections=plan["corrections"],
     )
-
-
-DOCUMENT_TEXT_LIMIT = 5000  # characters of one paragraph of the document (the office's own are long)
 
 
 class DataUri:
@@ -347,11 +307,6 @@ COLUMN_WIDTHS.update({
     "cchc-rollup-units": [4, 20, 9, 9, 9, 9, 9, 12, 19],
     "cchc-rollup-change": [5, 23, *[72 / 6] * 6],
 })
-_COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
-
-
-def _comparison(sign: str) -> str:
-    return _COMPARISON_SIGNS.get(sign, sign)
 
 
 def _place_of(units: list[dict]) -> list[str]:
@@ -374,7 +329,7 @@ def _gap_cell(gap: dict | None) -> dict | None:
         return None
     value = gap.get("target", gap.get("value"))
     return {"text": gap_text(gap["points"]), "band": gap["band"], "label": BAND_LABELS_VI[gap["band"]],
-            "target": f"{_comparison(gap['comparison'])} {vi_percent(value)} ({gap['target_id']})"}
+            "target": f"{vi.sign(gap['comparison'])} {vi.percent(value)} ({gap['target_id']})"}
 
 
 def _unit_link(unit: dict) -> dict:
@@ -413,11 +368,8 @@ def show_rollup_attention(summary: dict, limit: int | None = None) -> HTML:
                        for i in u["items"][:3]],
              "more": max(len(u["items"]) - 3, 0)} for u in shown]
     return _render("rollup_attention", rows=rows, more=len(chosen) - len(shown),
-                   threshold=vi_decimal(summary["attention"]["threshold_points"], trim=True),
+                   threshold=vi.decimal(summary["attention"]["threshold_points"], 1, 0),
                    unit_count=summary["unit_count"])
-
-
-_VERDICT_VI = {True: "Đạt", False: "Chưa đạt", None: "—"}
 
 
 def _band_legend(summary: dict) -> list[dict]:
@@ -429,11 +381,11 @@ def _band_legend(summary: dict) -> list[dict]:
         if least is None:
             rule = "đạt hoặc vượt chỉ tiêu"
         elif upper is None:
-            rule = f"thiếu từ {vi_decimal(least, trim=True)} điểm % trở lên"
+            rule = f"thiếu từ {vi.decimal(least, 1, 0)} điểm % trở lên"
         elif not least:
-            rule = f"thiếu dưới {vi_decimal(upper, trim=True)} điểm %"
+            rule = f"thiếu dưới {vi.decimal(upper, 1, 0)} điểm %"
         else:
-            rule = f"thiếu từ {vi_decimal(least, trim=True)} đến dưới {vi_decimal(upper, trim=True)} điểm %"
+            rule = f"thiếu từ {vi.decimal(least, 1, 0)} đến dưới {vi.decimal(upper, 1, 0)} điểm %"
         legend.append({"band": b["band"], "label": b["label"], "rule": rule})
     return legend
 
@@ -450,12 +402,12 @@ def show_rollup_ranking(summary: dict) -> HTML:
         entries = ranking["units"]
         kpis.append({
             "name": KPI_NAMES_VI.get(key, key), "value": ranking["value"], **summary["kpi_parts"][key],
-            "targets": [{**t, "comparison": _comparison(t["comparison"])} for t in ranking["targets"]],
+            "targets": [{**t, "comparison": vi.sign(t["comparison"])} for t in ranking["targets"]],
             "gaps": [_gap_cell(g) for g in ranking.get("total_gaps", []) if g["points"] is not None],
             "below": sum(1 for e in entries if e["met"] is False),
             "judged": sum(1 for e in entries if e["met"] is not None),
             "units": [{**e, "link": links[e["unit_slug"]], "met": str(e["met"]).lower(),
-                       "verdict": _VERDICT_VI[e["met"]], "gap": _gap_cell(e.get("gap"))} for e in entries],
+                       "verdict": vi.verdict(e["met"], vi.MISSING), "gap": _gap_cell(e.get("gap"))} for e in entries],
         })
     return _render("rollup_ranking", kpis=kpis, legend=_band_legend(summary))
 
@@ -489,7 +441,7 @@ def show_rollup_units(summary: dict) -> HTML:
              "pending_overdue": summary["dossiers"]["total"]["pending_overdue"],
              "overdue": None if any(v is None for v in overdue) else sum(overdue)}
     names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
-    legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": _comparison(t["comparison"])}
+    legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": vi.sign(t["comparison"])}
               for t in summary["target_levels"]]
     return _render("rollup_units", rows=rows, missing=summary["missing_units"], total=total,
                    unit_count=summary["unit_count"], legend=legend)
