@@ -38,7 +38,7 @@ import math
 
 from ..base import vi
 from ..base.periods import parse_period
-from .dossiers import KPI_NAMES_VI
+from .dossiers import KPI_KEYS, KPI_NAMES_VI
 
 # (band, label, least shortfall in points): the bands of the gap to a target, best first
 GAP_BANDS: tuple[tuple[str, str, float | None], ...] = (
@@ -50,8 +50,7 @@ GAP_BANDS: tuple[tuple[str, str, float | None], ...] = (
 BAND_LABELS_VI = {band: label for band, label, _ in GAP_BANDS}
 ATTENTION_POINTS = 5.0  # a unit needs attention when a KPI is this many points short of its target, or more
 ATTENTION_LIMIT = 10  # units named in the attention box (the JSON lists them all)
-CHANGE_KPIS: tuple[str, ...] = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate",
-                                "satisfaction_rate", "apology_coverage")
+CHANGE_KPIS: tuple[str, ...] = tuple(k for k in KPI_KEYS if k != "progress_766")  # the index is no rate of units
 UNCHANGED_POINTS = 0.05  # a change smaller than this (in points) shows as "không đổi"
 
 

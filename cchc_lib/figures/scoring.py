@@ -43,6 +43,7 @@ from ..base.problems import (
 from ..inputs import schema as S
 from ..inputs.confine import confinement_problems
 from ..inputs.exports import read_table
+from ..inputs.numbers import parse_points, parse_share
 from ..inputs.plan import INDICATOR_NAMES_VI, PLAN_DIR, Plan, milestone_status, owner_label, target_conflicts
 from . import coverage
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
@@ -67,36 +68,9 @@ KIND = "chi-so-cchc"
 SCHEMA_VERSION = 1
 _EPS = 1e-9
 _ID = re.compile(r"\d+(?:\.\d+)*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 # ---- numbers as the office writes them --------------------------------------------------------
-
-def parse_points(text: object) -> float | None:
-    """Points written with a decimal comma or point (``2,5``, ``2.5``, ``10``); None when not a
-    number that can be points (negative, empty, text).
-
-    >>> parse_points("2,5"), parse_points(" 10 "), parse_points("-1"), parse_points("năm")
-    (2.5, 10.0, None, None)
-    """
-    value = str(text or "").strip()
-    return float(value.replace(",", ".")) if _NUMBER.fullmatch(value) else None
-
-
-def parse_share(text: object) -> float | None:
-    """A share written ``99%``, ``99``, ``0,99`` or ``0.99`` as 0.99; None when not a share 0–100%.
-
-    >>> parse_share("99%"), parse_share("0,5"), parse_share("95"), parse_share("1"), parse_share("120%")
-    (0.99, 0.5, 0.95, 1.0, None)
-    """
-    value = str(text or "").strip()
-    percent = value.endswith("%")
-    number = parse_points(value[:-1].strip() if percent else value)
-    if number is None:
-        return None
-    share = number / 100 if percent or number > 1 else number
-    return round(share, 10) if 0 <= share <= 1 else None
-
 
 def _parse_part(text: str) -> float | None:
     """A part of the points: ``0,5``, ``1`` or ``50%``; None above all of them or below none (``2``

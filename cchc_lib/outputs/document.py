@@ -32,11 +32,11 @@ from ..base import vi
 from ..base.errors import DataError
 from ..base.periods import CUTOFF_SHORT_VI
 from ..figures import coverage
-from ..figures.dossiers import KPI_NAMES_VI
+from ..figures.dossiers import KPI_NAMES_VI, MAIN_KPIS
 from ..inputs import schema as S
 from ..inputs.confine import data_file, present
 from ..inputs.ingest import DocumentInfo
-from ..inputs.plan import INDICATOR_NAMES_VI
+from ..inputs.plan import INDICATOR_NAMES_VI, STATE_NAMES
 from . import tthc_form
 from .templating import environment
 
@@ -58,7 +58,6 @@ DIRECTION_WORDS = ("chỉ đạo",)
 TTHC_WORDS = ("thủ tục hành chính",)
 EGOV_WORDS = ("chính quyền điện tử", "chính quyền số")
 UNIT_KINDS = ("thị trấn", "phường", "xã", "huyện", "quận", "thị xã", "thành phố", "tỉnh")
-MAIN_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
 EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 
 
@@ -701,8 +700,7 @@ def _cell(text: str, colspan: int = 1, rowspan: int = 1) -> dict:
 
 
 TTHC_HEADER = tthc_form.header_cells()
-STATE_VI = {"done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành chậm", "overdue": "Quá hạn",
-            "not_yet_due": "Chưa đến hạn", "continuous": "Thường xuyên", "no_fixed_date": "Không định thời hạn"}
+STATE_VI = {state: names["document"] for state, names in STATE_NAMES.items()}  # the document's words
 
 
 LATE_ROWS = 30  # late dossiers listed in the document (all of them in the workbook and the JSON)

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI
+from ..figures import dossiers
 from . import tthc_form
 from .templating import DOCUMENT_TEXT_LIMIT, environment, unbroken  # noqa: F401 (the document's, named here too)
 
@@ -114,9 +115,6 @@ def show_kpis(summary: dict) -> HTML:
     return _render("kpis", kpis=kpis, channels_unknown=channels_unknown, time=summary["processing_days"])
 
 
-LATE_STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
-
-
 def show_late_and_backlog(summary: dict, limit: int = 25) -> HTML:
     """Late dossiers, most days late first (with apology yes/no; the first ``limit``, all of
     them in the JSON), and the pending backlog by age."""
@@ -125,7 +123,7 @@ def show_late_and_backlog(summary: dict, limit: int = 25) -> HTML:
         return _render("late_backlog", late=[], late_total=None, backlog=summary["backlog_by_age"])
     rows = [
         {"dossier_id": r["dossier_id"], "procedure": r["procedure"] or "", "field": r["field"] or "",
-         "status": LATE_STATUS_VI[r["status"]], "due_at": r["due_at"], "days_late": r["days_late"],
+         "status": dossiers.LATE_STATUS_VI[r["status"]], "due_at": r["due_at"], "days_late": r["days_late"],
          "apology": {True: "Có", False: "Chưa"}.get(r["apology"], "không có số liệu")}
         for r in late[:limit]
     ]

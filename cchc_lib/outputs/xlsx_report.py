@@ -60,7 +60,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI, parse_period
 from ..figures import coverage
-from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI, TOTAL_LABEL
+from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI, LATE_STATUS_VI, TOTAL_LABEL
 from ..inputs.plan import INDICATOR_NAMES_VI
 from .document import UNIT_KINDS, build_document
 from .tthc_form import FORM_COLUMNS, FORM_HEADER, FORM_NOTE, FORM_SOURCE, form_source  # noqa: F401 (named here too)
@@ -85,7 +85,6 @@ FACE = "Times New Roman"  # the face of official documents; LibreOffice shows it
 MAX_CELL_CHARS = 32767  # Excel's limit, in UTF-16 code units
 PERCENT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
-STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
 NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "The figures")
 NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
@@ -573,7 +572,7 @@ def _late_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
         status = entry.get("status")
         apology = entry.get("apology")
         values = (number, entry.get("dossier_id"), entry.get("procedure"), entry.get("field"),
-                  STATUS_VI.get(status, status), _date(entry.get("due_at")), _count(entry.get("days_late")),
+                  LATE_STATUS_VI.get(status, status), _date(entry.get("due_at")), _count(entry.get("days_late")),
                   ("Có" if apology else "Chưa") if isinstance(apology, bool) else
                   NO_DATA if apology is None else apology)
         for column, item in enumerate(values, start=1):

@@ -21,6 +21,7 @@ from ..base import paths, vi
 from ..base.errors import CchcError, ReportError
 from ..base.periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 from ..figures import coverage
+from ..figures.dossiers import MAIN_KPIS
 from ..figures.rollup_analysis import BAND_LABELS_VI
 from .limits import StepTimeout, run_limited
 
@@ -31,7 +32,7 @@ FILE_LABELS_VI = {"html": "Trang web", "pdf": "PDF", "docx": "Word", "xlsx": "Ex
                   "noi-bo": "Nội bộ"}
 COMPANION_SUFFIX = "-noi-bo"  # <PERIOD>-noi-bo.html: the report's internal companion (cchc_lib.outputs.companion)
 # the KPIs of an index page's table of the year, and its columns (period kinds) in this order
-INDEX_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
+INDEX_KPIS = MAIN_KPIS
 INDEX_COLUMNS_VI = {"Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV", "H1": "6 tháng",
                     "9M": "9 tháng", "Y": "Cả năm"}
 COMPARISONS_VI = vi.COMPARISON_SIGNS
