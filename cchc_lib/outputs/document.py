@@ -425,7 +425,7 @@ def _names(milestones: list[dict], with_due: bool = True) -> str:
     dues = {m.get("due") for m in milestones}
     if len(milestones) > MILESTONES_NAMED:  # a year's quarterly reports: counted, not listed
         last = max(d for d in dues if d)
-        return f"{len(milestones):02d} lần trong kỳ" + (f", lần cuối hạn {date(last)}" if with_due else "")
+        return f"{vi.count(len(milestones))} lần trong kỳ" + (f", lần cuối hạn {date(last)}" if with_due else "")
     if len(milestones) > 1 and len(dues) == 1:
         named = [_milestone_name(m, with_due=False) for m in milestones]
         if all(not n.startswith("hạn ") for n in named):
