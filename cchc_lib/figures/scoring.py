@@ -106,26 +106,12 @@ def parse_thresholds(text: object) -> tuple[tuple[float, float], ...] | None:
 
 
 def points_vi(value: float) -> str:
-    """Points as Vietnamese writes them: two decimals at most, decimal comma.
+    """Points as Vietnamese writes them: two decimals at most (rounded half away from zero), decimal comma.
 
     >>> points_vi(4.5), points_vi(3.0), points_vi(4.898989), points_vi(0.125)
     ('4,5', '3', '4,9', '0,13')
     """
     return vi.points(_round(value))
-
-
-def percent_vi(share: float, decimals: int = 1) -> str:
-    """A share as a percentage with a decimal comma: ``97,0%``.
-
-    >>> percent_vi(0.97), percent_vi(0.99, 0)
-    ('97,0%', '99%')
-    """
-    return vi.percent(share, decimals, trim=False)
-
-
-def _share_vi(points: float) -> str:
-    """A milestone's share of the points, exact to four decimals (3/8 of a point: ``0,375``)."""
-    return vi.points(points, 4)
 
 
 def _target_vi(share: float) -> str:
@@ -635,7 +621,8 @@ def _milestones_how(counts: Counter, total: int, share: float, result: _Score, b
                 if state == "not_yet_due" and result.open_dates else ""
             parts.append(f"{counts[state]}{'' if parts else f'/{total}'} mốc {words}{dates}")
     full, late = counts["done_on_time"] + counts["proven"], counts["done_late"]
-    terms = [f"{n} × {_share_vi(part)}" for n, part in ((full, share), (late, share / 2)) if n]
+    # a milestone's share of the points, exact to four decimals (3/8 of a point: 0,375)
+    terms = [f"{n} × {vi.points(part, 4)}" for n, part in ((full, share), (late, share / 2)) if n]
     scored = f"{' + '.join(terms)} = {points_vi(result.score)} điểm" if terms \
         else "" if counts["not_yet_due"] == total else "0 điểm"
     waiting = f"{points_vi(result.open)} điểm chấm khi đến hạn" if result.open else ""
@@ -687,14 +674,14 @@ def _score_ratio(c: Criterion, ctx: _Context) -> _Score:
     conflict = ["target_conflict"] if c.source and c.source[0] in ctx.conflicts else []
     if value is None:
         return _Score(None, detail, flags=["data_missing", *conflict])
-    rate = f"Tỷ lệ {percent_vi(value)}{detail}"
+    rate = f"Tỷ lệ {vi.percent(value, trim=False)}{detail}"
     if c.rule == PROPORTIONAL:
         target = c.target or 1.0
         if value >= target - _EPS:
             points, how = c.max, f"{rate} đạt chỉ tiêu {_target_vi(target)}: {points_vi(c.max)} điểm"
         else:
             points = value * c.max / target
-            how = (f"{rate} so với chỉ tiêu {_target_vi(target)}: {percent_vi(value)} × {points_vi(c.max)}"
+            how = (f"{rate} so với chỉ tiêu {_target_vi(target)}: {vi.percent(value, trim=False)} × {points_vi(c.max)}"
                    f" / {_target_vi(target)} = {points_vi(points)} điểm")
     else:
         reached = next(((low, part) for low, part in c.thresholds if value >= low - _EPS), None)
