@@ -1,5 +1,8 @@
 """Numbers and dates as Vietnamese write them: one set of helpers for every output (the
-document, the pages, the index, the self-assessment)."""
+document, the pages, the index, the workbooks, the self-assessment). The digits are Babel's for
+``vi_VN`` (a thousands dot, a decimal comma); a figure the data cannot give prints as
+:data:`MISSING`, never as 0. Also here: a target's comparison sign and verdict, and a text cut
+to a length."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from babel.numbers import format_decimal
 # the time every page, document and JSON gives: Vietnam's (UTC+7, no summer time)
 VN_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCALE = "vi_VN"  # Babel's locale: a thousands dot, a decimal comma
-MISSING = "—"  # a figure the data cannot give: never 0, never blank
+MISSING = "—"  # a figure the data cannot give: never 0, never blank (in a narrow cell, explained in its note)
+NO_DATA = "Không có số liệu"  # the same in words, where there is room for them
 # a target's comparison as the plan writes it (">=") and as every output shows it ("≥")
 COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 VERDICTS = {True: "Đạt", False: "Chưa đạt"}  # a target met or not
@@ -28,7 +32,7 @@ def decimal(value: float, places: int = 1, least: int | None = None) -> str:
     """
     least = places if least is None else least
     pattern = "0" + ("." + "0" * least + "#" * (places - least) if places else "")
-    return format_decimal(Decimal(value), format=pattern, locale=LOCALE)
+    return format_decimal(Decimal(float(value)), format=pattern, locale=LOCALE)
 
 
 def sign(comparison: str) -> str:

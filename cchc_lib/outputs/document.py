@@ -65,8 +65,7 @@ EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 percent, number, date, _points = vi.percent, vi.number, vi.date, vi.points
 
 
-NO_DATA = "Không có số liệu"  # a figure the data cannot tell, in a table (never 0, never blank)
-NO_DATA_MARK = "—"  # the same in a narrow cell, explained in the table's note
+NO_DATA, NO_DATA_MARK = vi.NO_DATA, vi.MISSING  # a figure the data cannot tell: in words, in a narrow cell
 APOLOGY_VI = {True: "Có", False: "Chưa", None: NO_DATA_MARK}
 TEXT_LIMIT = 300  # characters of one text of the data inside the document (the JSON keeps it whole)
 PHRASES = "document/phrases.j2"  # the sentences, as Jinja macros (an office changes the wording there)

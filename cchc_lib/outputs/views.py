@@ -124,7 +124,7 @@ def show_late_and_backlog(summary: dict, limit: int = 25) -> HTML:
     rows = [
         {"dossier_id": r["dossier_id"], "procedure": r["procedure"] or "", "field": r["field"] or "",
          "status": dossiers.LATE_STATUS_VI[r["status"]], "due_at": r["due_at"], "days_late": r["days_late"],
-         "apology": {True: "Có", False: "Chưa"}.get(r["apology"], "không có số liệu")}
+         "apology": {True: "Có", False: "Chưa"}.get(r["apology"], vi.NO_DATA.lower())}
         for r in late[:limit]
     ]
     return _render("late_backlog", late=rows, late_total=len(late), backlog=summary["backlog_by_age"])

@@ -86,8 +86,7 @@ MAX_CELL_CHARS = 32767  # Excel's limit, in UTF-16 code units
 PERCENT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
-NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "The figures")
-NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
+NO_DATA, NO_DATA_MARK = vi.NO_DATA, vi.MISSING  # a figure the export cannot tell: in words, in a narrow cell
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")

@@ -339,7 +339,7 @@ def _number(value: object) -> float | None:
 
 
 _vi_percent = vi.percent  # the index shows rates as the reports do
-NO_DATA = "không có số liệu"
+NO_DATA = vi.NO_DATA.lower()
 
 
 def _targets_of(summary: dict, kpi: str) -> list[dict]:
