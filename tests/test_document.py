@@ -113,6 +113,13 @@ def test_assessment_names_the_worst_field_overdue_work_and_falling_kpis(sample):
         parts = summary["previous"]["kpi_parts"][key]
         base = f"{number(parts['numerator'])}/{number(parts['denominator'])}"
         assert f"giảm từ {before} ({base} hồ sơ, quý I năm 2023) xuống {now}" in points
+    # a previous period without its parts (an older JSON) gives no base: none is printed, never 0/0
+    unknown = copy.deepcopy(summary)
+    unknown["previous"].pop("kpi_parts", None)
+    text = " ".join(attention_points(unknown))
+    for key in fell:
+        assert f"giảm từ {percent(previous[key])} (quý I năm 2023) xuống" in text
+    assert "0/0" not in text
     # a KPI that rose is not named
     risen = copy.deepcopy(summary)
     risen["previous"]["kpis"] = {k: 0.0 for k in previous}

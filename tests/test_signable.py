@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
+from cchc_lib.base import paths
 from cchc_lib.outputs import views
 from cchc_lib.outputs.companion import render_companion
 from cchc_lib.outputs.document import build_document, say, short_task, task_lines
@@ -150,7 +151,7 @@ def _numbers_at_the_top(pdf) -> list[list[str]]:
 
 def test_page_numbers_stand_top_centre_from_the_second_page(documents, tmp_path):
     _, doc = documents["2023-Q2"]
-    css = (views.paths.TEMPLATES_DIR / "cchc" / "report.css").read_text(encoding="utf-8")
+    css = (paths.TEMPLATES_DIR / "cchc" / "report.css").read_text(encoding="utf-8")
     body = views.show_document(doc).data
     html = f"<html><head><meta charset='utf-8'><style>{css}</style></head><body>{body}</body></html>"
     target = tmp_path / "doc.pdf"

@@ -24,6 +24,7 @@ import pandera.pandas as pa
 import yaml
 from pandera.errors import SchemaErrors
 
+from . import vi
 from .errors import DataError
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem_vi", "problem_en", "severity"]
@@ -89,7 +90,7 @@ def shown_value(value: object) -> str:
     if _missing(value):
         return ""
     text = _DIGIT_RUN.sub(lambda m: f"[{len(m.group())} chữ số]", str(value))
-    return text if len(text) <= SHOWN_VALUE_LIMIT else text[: SHOWN_VALUE_LIMIT - 1] + "…"
+    return vi.clip(text, SHOWN_VALUE_LIMIT, words=False)
 
 
 def _missing(value: object) -> bool:

@@ -43,7 +43,10 @@ CHANNEL_UNKNOWN = "received_channel_unknown"  # received in the window through a
 TOTAL_LABEL = "Tổng số"
 UNKNOWN_FIELD = "Không rõ lĩnh vực"
 
-# KPI -> (Vietnamese name, numerator, denominator) as documented in summary.py
+KPI_KEYS, MAIN_KPIS = S.KPI_KEYS, S.MAIN_KPIS  # the seven rates (the main five first), once for every room
+# a late dossier's status (``late_dossiers``) in words
+LATE_STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
+# KPI -> Vietnamese name, in the order of KPI_KEYS (numerators and denominators as documented in summary.py)
 KPI_NAMES_VI: dict[str, str] = {
     "on_time_rate": "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn",
     "online_rate": "Tỷ lệ hồ sơ tiếp nhận trực tuyến",

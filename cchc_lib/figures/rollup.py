@@ -34,13 +34,11 @@ from ..base import paths, vi
 from ..base.errors import ParameterError
 from ..base.periods import Period, parse_period
 from ..figures import rollup_analysis as analysis
-from ..figures.dossiers import COUNT_KEYS
+from ..figures.dossiers import COUNT_KEYS, KPI_KEYS
 from ..inputs.params import check_period_and_cutoff
 
 SCHEMA_VERSION = 1
 KIND = "rollup"
-KPI_KEYS: tuple[str, ...] = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate",
-                             "satisfaction_rate", "apology_coverage", "progress_766")
 TASK_STATES: tuple[str, ...] = ("due", "done_on_time", "done_late", "overdue", "not_yet_due", "continuous",
                                 "no_fixed_date")
 _PERIOD_FILE = re.compile(r"^\d{4}-(Q[1-4]|H1|9M|Y)\.json$")

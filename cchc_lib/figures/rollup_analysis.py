@@ -38,11 +38,11 @@ import math
 
 from ..base import vi
 from ..base.periods import parse_period
-from .dossiers import KPI_NAMES_VI
+from .dossiers import KPI_KEYS, KPI_NAMES_VI
 
 # (band, label, least shortfall in points): the bands of the gap to a target, best first
 GAP_BANDS: tuple[tuple[str, str, float | None], ...] = (
-    ("met", "Đạt", None),
+    ("met", vi.VERDICTS[True], None),
     ("near", "Gần đạt", 0.0),
     ("short", "Còn thấp", 5.0),
     ("far", "Cách xa", 20.0),
@@ -50,8 +50,7 @@ GAP_BANDS: tuple[tuple[str, str, float | None], ...] = (
 BAND_LABELS_VI = {band: label for band, label, _ in GAP_BANDS}
 ATTENTION_POINTS = 5.0  # a unit needs attention when a KPI is this many points short of its target, or more
 ATTENTION_LIMIT = 10  # units named in the attention box (the JSON lists them all)
-CHANGE_KPIS: tuple[str, ...] = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate",
-                                "satisfaction_rate", "apology_coverage")
+CHANGE_KPIS: tuple[str, ...] = tuple(k for k in KPI_KEYS if k != "progress_766")  # the index is no rate of units
 UNCHANGED_POINTS = 0.05  # a change smaller than this (in points) shows as "không đổi"
 
 
@@ -101,17 +100,13 @@ def gap_text(points: float | None) -> str:
     ['−0,8 điểm %', '+12,0 điểm %', 'bằng chỉ tiêu', '−0,04 điểm %', 'thiếu dưới 0,01 điểm %', '—']
     """
     if points is None:
-        return "—"
+        return vi.MISSING
     if points == 0:
         return "bằng chỉ tiêu"
     size = abs(points)
-    if size >= 0.05:
-        shown = f"{size:.1f}"
-    elif size >= 0.005:
-        shown = f"{size:.2f}"
-    else:
+    if size < 0.005:
         return "thiếu dưới 0,01 điểm %" if points < 0 else "vượt dưới 0,01 điểm %"
-    return f"{'−' if points < 0 else '+'}{shown.replace('.', ',')} điểm %"
+    return f"{'−' if points < 0 else '+'}{vi.decimal(size, 1 if size >= 0.05 else 2)} điểm %"
 
 
 def worst_gap(value: float | None, targets: list[dict]) -> dict | None:
@@ -236,10 +231,10 @@ def change_text(points: float | None) -> str:
     ['tăng 5,5 điểm %', 'giảm 0,8 điểm %', 'không đổi', '—']
     """
     if points is None:
-        return "—"
+        return vi.MISSING
     if abs(points) < UNCHANGED_POINTS:
         return "không đổi"
-    return f"{'tăng' if points > 0 else 'giảm'} {abs(points):.1f} điểm %".replace(".", ",")
+    return f"{'tăng' if points > 0 else 'giảm'} {vi.decimal(abs(points))} điểm %"
 
 
 def total_change(units: list[dict], parts_now: dict[str, dict], parts_before: dict[str, dict]) -> dict:

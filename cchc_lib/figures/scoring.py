@@ -43,6 +43,7 @@ from ..base.problems import (
 from ..inputs import schema as S
 from ..inputs.confine import confinement_problems
 from ..inputs.exports import read_table
+from ..inputs.numbers import parse_points, parse_share
 from ..inputs.plan import INDICATOR_NAMES_VI, PLAN_DIR, Plan, milestone_status, owner_label, target_conflicts
 from . import coverage
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
@@ -67,36 +68,9 @@ KIND = "chi-so-cchc"
 SCHEMA_VERSION = 1
 _EPS = 1e-9
 _ID = re.compile(r"\d+(?:\.\d+)*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 # ---- numbers as the office writes them --------------------------------------------------------
-
-def parse_points(text: object) -> float | None:
-    """Points written with a decimal comma or point (``2,5``, ``2.5``, ``10``); None when not a
-    number that can be points (negative, empty, text).
-
-    >>> parse_points("2,5"), parse_points(" 10 "), parse_points("-1"), parse_points("năm")
-    (2.5, 10.0, None, None)
-    """
-    value = str(text or "").strip()
-    return float(value.replace(",", ".")) if _NUMBER.fullmatch(value) else None
-
-
-def parse_share(text: object) -> float | None:
-    """A share written ``99%``, ``99``, ``0,99`` or ``0.99`` as 0.99; None when not a share 0–100%.
-
-    >>> parse_share("99%"), parse_share("0,5"), parse_share("95"), parse_share("1"), parse_share("120%")
-    (0.99, 0.5, 0.95, 1.0, None)
-    """
-    value = str(text or "").strip()
-    percent = value.endswith("%")
-    number = parse_points(value[:-1].strip() if percent else value)
-    if number is None:
-        return None
-    share = number / 100 if percent or number > 1 else number
-    return round(share, 10) if 0 <= share <= 1 else None
-
 
 def _parse_part(text: str) -> float | None:
     """A part of the points: ``0,5``, ``1`` or ``50%``; None above all of them or below none (``2``
@@ -132,27 +106,12 @@ def parse_thresholds(text: object) -> tuple[tuple[float, float], ...] | None:
 
 
 def points_vi(value: float) -> str:
-    """Points as Vietnamese writes them: two decimals at most, decimal comma.
+    """Points as Vietnamese writes them: two decimals at most (rounded half away from zero), decimal comma.
 
     >>> points_vi(4.5), points_vi(3.0), points_vi(4.898989), points_vi(0.125)
     ('4,5', '3', '4,9', '0,13')
     """
-    text = f"{_round(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def percent_vi(share: float, decimals: int = 1) -> str:
-    """A share as a percentage with a decimal comma: ``97,0%``.
-
-    >>> percent_vi(0.97), percent_vi(0.99, 0)
-    ('97,0%', '99%')
-    """
-    return f"{share * 100:.{decimals}f}%".replace(".", ",")
-
-
-def _share_vi(points: float) -> str:
-    """A milestone's share of the points, exact to four decimals (3/8 of a point: ``0,375``)."""
-    return f"{points:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    return vi.points(_round(value))
 
 
 def _target_vi(share: float) -> str:
@@ -662,7 +621,8 @@ def _milestones_how(counts: Counter, total: int, share: float, result: _Score, b
                 if state == "not_yet_due" and result.open_dates else ""
             parts.append(f"{counts[state]}{'' if parts else f'/{total}'} mốc {words}{dates}")
     full, late = counts["done_on_time"] + counts["proven"], counts["done_late"]
-    terms = [f"{n} × {_share_vi(part)}" for n, part in ((full, share), (late, share / 2)) if n]
+    # a milestone's share of the points, exact to four decimals (3/8 of a point: 0,375)
+    terms = [f"{n} × {vi.points(part, 4)}" for n, part in ((full, share), (late, share / 2)) if n]
     scored = f"{' + '.join(terms)} = {points_vi(result.score)} điểm" if terms \
         else "" if counts["not_yet_due"] == total else "0 điểm"
     waiting = f"{points_vi(result.open)} điểm chấm khi đến hạn" if result.open else ""
@@ -714,14 +674,14 @@ def _score_ratio(c: Criterion, ctx: _Context) -> _Score:
     conflict = ["target_conflict"] if c.source and c.source[0] in ctx.conflicts else []
     if value is None:
         return _Score(None, detail, flags=["data_missing", *conflict])
-    rate = f"Tỷ lệ {percent_vi(value)}{detail}"
+    rate = f"Tỷ lệ {vi.percent(value, trim=False)}{detail}"
     if c.rule == PROPORTIONAL:
         target = c.target or 1.0
         if value >= target - _EPS:
             points, how = c.max, f"{rate} đạt chỉ tiêu {_target_vi(target)}: {points_vi(c.max)} điểm"
         else:
             points = value * c.max / target
-            how = (f"{rate} so với chỉ tiêu {_target_vi(target)}: {percent_vi(value)} × {points_vi(c.max)}"
+            how = (f"{rate} so với chỉ tiêu {_target_vi(target)}: {vi.percent(value, trim=False)} × {points_vi(c.max)}"
                    f" / {_target_vi(target)} = {points_vi(points)} điểm")
     else:
         reached = next(((low, part) for low, part in c.thresholds if value >= low - _EPS), None)

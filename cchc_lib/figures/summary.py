@@ -170,8 +170,7 @@ TASK_TEXT_LIMIT = 300  # characters of a task's text kept in the JSON beside eac
 def _short_tasks(status: pd.DataFrame) -> pd.DataFrame:
     """The milestones with their task's text, a long one cut (the plan's files keep it whole)."""
     text = status["task"].fillna("").astype(str).str.split().str.join(" ")
-    cut = text.str.len() > TASK_TEXT_LIMIT
-    return status.assign(task=text.where(~cut, text.str[: TASK_TEXT_LIMIT - 1] + "…"))
+    return status.assign(task=text.map(lambda task: vi.clip(task, TASK_TEXT_LIMIT, words=False)))
 
 
 def next_milestones(plan: Plan, ctx: ReportContext) -> dict:

@@ -48,6 +48,7 @@ from . import schema as S
 from .columns import fold_key, map_values, parse_dates
 from .confine import confinement_problems
 from .ingest import read_with_aliases
+from .numbers import parse_shares
 from .params import REPORT_YEARS, check_covered
 
 PLAN_DIR = "plan"
@@ -62,13 +63,18 @@ STATUSES = {
     "hoàn thành": "done", "đã hoàn thành": "done", "done": "done",
 }
 STATUS_VI = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
-STATES = ("done_on_time", "done_late", "overdue", "not_yet_due", "continuous", "no_fixed_date")
-STATE_VI = {
-    "done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành trễ hạn", "overdue": "Quá hạn",
-    "not_yet_due": "Chưa đến hạn", "continuous": "Thường xuyên", "no_fixed_date": "Chưa có thời hạn",
+# a milestone's state in words: on the report's page ("page") and in the document and its companion ("document")
+STATE_NAMES: dict[str, dict[str, str]] = {
+    "done_on_time": {"page": "Hoàn thành đúng hạn", "document": "Hoàn thành đúng hạn"},
+    "done_late": {"page": "Hoàn thành trễ hạn", "document": "Hoàn thành chậm"},
+    "overdue": {"page": "Quá hạn", "document": "Quá hạn"},
+    "not_yet_due": {"page": "Chưa đến hạn", "document": "Chưa đến hạn"},
+    "continuous": {"page": "Thường xuyên", "document": "Thường xuyên"},
+    "no_fixed_date": {"page": "Chưa có thời hạn", "document": "Không định thời hạn"},
 }
-DOSSIER_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate",
-                "apology_coverage", "progress_766")
+STATES = tuple(STATE_NAMES)
+STATE_VI = {state: names["page"] for state, names in STATE_NAMES.items()}
+DOSSIER_KPIS = S.KPI_KEYS
 INDICATOR_NAMES_VI = {
     "officials_qualified": "Tỷ lệ cán bộ, công chức đạt chuẩn chuyên môn",
     "e_work_files": "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
@@ -287,11 +293,7 @@ def _parse_days(texts: pd.Series) -> pd.Series:
 
 def _fractions(texts: pd.Series) -> pd.Series:
     """``96%``, ``96``, ``0,96`` or ``0.96`` as 0.96; NaN when not a number in 0–100%."""
-    text = texts.astype(str)
-    number = pd.to_numeric(text.str.replace("%", "", regex=False).str.replace(",", ".", regex=False).str.strip(),
-                           errors="coerce")
-    value = number.where(~(text.str.contains("%", regex=False) | (number > 1)), number / 100)
-    return value.where(value.between(0, 1)).astype("float64")
+    return parse_shares(texts.astype(str))
 
 
 def _as_dates(days: pd.Series) -> list[dt.date | None]:

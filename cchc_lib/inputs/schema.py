@@ -25,6 +25,12 @@ SATISFACTION = "satisfaction"
 APOLOGY_AT = "apology_at"
 PAYMENT = "payment"  # optional: how the fee was paid (QĐ 766/QĐ-TTg, online payment)
 
+# the dossier KPIs: the rates a period's summary gives (cchc_lib.figures.dossiers.compute_kpis) and a
+# plan's target may name; the first five are the main ones every report and index shows
+KPI_KEYS: tuple[str, ...] = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate",
+                             "apology_coverage", "progress_766")
+MAIN_KPIS: tuple[str, ...] = KPI_KEYS[:5]
+
 DOSSIER_COLUMNS: tuple[str, ...] = (
     DOSSIER_ID,
     PROCEDURE,

@@ -16,6 +16,7 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from ..base import vi  # noqa: E402
 from ..base.paths import TEMPLATES_DIR  # noqa: E402
 
 # the document's own face, shipped with the package (templates/fonts/): a chart reads like the text
@@ -41,10 +42,6 @@ FONT_SIZE = 8  # value labels, ticks and legend; the title is 10 pt
 
 def _font(size: float, italic: bool = False) -> FontProperties:
     return FontProperties(fname=FONT_FILES[italic], size=size)
-
-
-def _vi_int(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = None) -> Figure:
@@ -76,7 +73,7 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
         containers.append((ax.bar([x + width / 2 for x in positions], online, width, label="online", **ONLINE_STYLE),
                            online))
     for container, values in containers:
-        ax.bar_label(container, labels=[_vi_int(v) for v in values], padding=1.5,
+        ax.bar_label(container, labels=[vi.number(v) for v in values], padding=1.5,
                      fontproperties=_font(FONT_SIZE), color=TEXT_COLOR)
 
     ax.set_xticks(positions, [str(m["label"]) for m in by_month])
@@ -90,7 +87,7 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
     for tick in ax.get_yticklabels():
         tick.set_fontproperties(_font(FONT_SIZE))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(lambda value, _pos: _vi_int(int(value)))
+    ax.yaxis.set_major_formatter(lambda value, _pos: vi.number(value))
     ax.set_title(title, fontproperties=_font(10), loc="left", color=TEXT_COLOR, pad=22)  # legend below it
     ax.set_ylabel(LABELS_VI["y"], fontproperties=_font(FONT_SIZE + 1), color=TEXT_COLOR)
     ax.spines[["top", "right"]].set_visible(False)

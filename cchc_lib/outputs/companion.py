@@ -14,17 +14,14 @@ import jinja2
 from ..base import vi
 from ..base.paths import TEMPLATES_DIR
 from .document import companion
+from .templating import environment
 
 TEMPLATE = "document/companion.html.j2"
 
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    from .views import unbroken  # the document's tables, as the report's page writes them
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
-    env.filters["unbroken"] = unbroken
-    return env
+    return environment(autoescape=True)  # the document's tables, as the report's page writes them
 
 
 @functools.cache

@@ -26,19 +26,19 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined
 
 from ..base import vi
 from ..base.errors import DataError
-from ..base.paths import TEMPLATES_DIR
 from ..base.periods import CUTOFF_SHORT_VI
 from ..figures import coverage
-from ..figures.dossiers import KPI_NAMES_VI
+from ..figures.dossiers import KPI_NAMES_VI, MAIN_KPIS
 from ..inputs import schema as S
 from ..inputs.confine import data_file, present
 from ..inputs.ingest import DocumentInfo
-from ..inputs.plan import INDICATOR_NAMES_VI
+from ..inputs.plan import INDICATOR_NAMES_VI, STATE_NAMES
+from . import tthc_form
+from .templating import environment
 
 NARRATIVE_DIR = "narrative"  # the office's own words: narrative/<PERIOD>.md in the data folder
 NARRATIVE_LIMIT = 256 * 1024  # bytes of one narrative file
@@ -57,7 +57,6 @@ DIRECTION_WORDS = ("chỉ đạo",)
 TTHC_WORDS = ("thủ tục hành chính",)
 EGOV_WORDS = ("chính quyền điện tử", "chính quyền số")
 UNIT_KINDS = ("thị trấn", "phường", "xã", "huyện", "quận", "thị xã", "thành phố", "tỉnh")
-MAIN_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
 EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 
 
@@ -65,8 +64,7 @@ EGOV_KPIS = ("online_rate", "full_online_rate", "e_result_rate")
 percent, number, date, _points = vi.percent, vi.number, vi.date, vi.points
 
 
-NO_DATA = "Không có số liệu"  # a figure the data cannot tell, in a table (never 0, never blank)
-NO_DATA_MARK = "—"  # the same in a narrow cell, explained in the table's note
+NO_DATA, NO_DATA_MARK = vi.NO_DATA, vi.MISSING  # a figure the data cannot tell: in words, in a narrow cell
 APOLOGY_VI = {True: "Có", False: "Chưa", None: NO_DATA_MARK}
 TEXT_LIMIT = 300  # characters of one text of the data inside the document (the JSON keeps it whole)
 PHRASES = "document/phrases.j2"  # the sentences, as Jinja macros (an office changes the wording there)
@@ -74,9 +72,7 @@ PHRASES = "document/phrases.j2"  # the sentences, as Jinja macros (an office cha
 
 @functools.cache
 def _phrases() -> object:
-    env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=False)
-    env.filters.update(n=vi.number, nn=vi.count, pct=vi.percent, d=vi.date, pts=vi.points,
-                       capitalize_first=lambda text: text[:1].upper() + text[1:])
+    env = environment(sandboxed=True, undefined=StrictUndefined, autoescape=False)  # an office may reword them
     return env.get_template(PHRASES).module
 
 
@@ -427,7 +423,7 @@ def _names(milestones: list[dict], with_due: bool = True) -> str:
     dues = {m.get("due") for m in milestones}
     if len(milestones) > MILESTONES_NAMED:  # a year's quarterly reports: counted, not listed
         last = max(d for d in dues if d)
-        return f"{len(milestones):02d} lần trong kỳ" + (f", lần cuối hạn {date(last)}" if with_due else "")
+        return f"{vi.count(len(milestones))} lần trong kỳ" + (f", lần cuối hạn {date(last)}" if with_due else "")
     if len(milestones) > 1 and len(dues) == 1:
         named = [_milestone_name(m, with_due=False) for m in milestones]
         if all(not n.startswith("hạn ") for n in named):
@@ -512,7 +508,7 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
                              pending=t["pending_total"], pending_overdue=t["pending_overdue"]))
     days = summary.get("processing_days") or {}
     if days.get("count"):
-        sentences.append(say("processing_time", mean=str(days["mean"]).replace(".", ","), count=days["count"],
+        sentences.append(say("processing_time", mean=vi.decimal(days["mean"], 2, 1), count=days["count"],
                              resolved=resolved))
     previous = summary.get("previous") or {}
     if previous and not previous.get("covered", True):
@@ -543,7 +539,7 @@ def _target_text(target: dict | None, explain: bool = False) -> str:
     computed over (once, in section II)."""
     if target is None:
         return ""
-    comparison = {">=": "≥", "<=": "≤", "=": "="}.get(target["comparison"], target["comparison"])
+    comparison = vi.sign(target["comparison"])
     if target["comparison"] in (">=", "=") and target["value"] >= 1:  # "100%", not "≥ 100%"
         comparison = ""
     return say("target", sign=comparison, value=target["value"], met=target.get("met"),
@@ -701,18 +697,8 @@ def _cell(text: str, colspan: int = 1, rowspan: int = 1) -> dict:
     return {"text": text, "colspan": colspan, "rowspan": rowspan}
 
 
-TTHC_HEADER = [
-    [_cell("STT", rowspan=3), _cell("Lĩnh vực", rowspan=3), _cell("Số hồ sơ nhận giải quyết", colspan=4),
-     _cell("Số hồ sơ đã giải quyết", colspan=4), _cell("Số hồ sơ đang giải quyết", colspan=3)],
-    [_cell("Tổng số", rowspan=2), _cell("Trong kỳ", colspan=2), _cell("Từ kỳ trước", rowspan=2),
-     _cell("Tổng số", rowspan=2), _cell("Trước hạn", rowspan=2), _cell("Đúng hạn", rowspan=2),
-     _cell("Quá hạn", rowspan=2), _cell("Tổng số", rowspan=2), _cell("Trong hạn", rowspan=2),
-     _cell("Quá hạn", rowspan=2)],
-    [_cell("Trực tuyến"), _cell("Trực tiếp, bưu chính")],
-    [_cell(f"({i})") for i in range(1, 14)],
-]
-STATE_VI = {"done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành chậm", "overdue": "Quá hạn",
-            "not_yet_due": "Chưa đến hạn", "continuous": "Thường xuyên", "no_fixed_date": "Không định thời hạn"}
+TTHC_HEADER = tthc_form.header_cells()
+STATE_VI = {state: names["document"] for state, names in STATE_NAMES.items()}  # the document's words
 
 
 LATE_ROWS = 30  # late dossiers listed in the document (all of them in the workbook and the JSON)
@@ -745,8 +731,8 @@ def tthc_appendix(summary: dict) -> dict:
             for i, (field, counts) in enumerate(by_field.items(), start=1)]
     rows.append(["", "Tổng số", *(number(v) if v is not None else "" for v in summary["dossiers"]["total"].values())])
     lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
-    note = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11). Hồ sơ "
-            "công dân rút và hồ sơ trả lại tính vào cột đúng hạn (9).")
+    note = (f"{tthc_form.FORM_BASIS_NOTE} {tthc_form.FORM_NOTE}. Hồ sơ công dân rút và hồ sơ trả lại tính vào cột "
+            "đúng hạn (9).")
     if lacking:  # a count the export cannot tell is marked, never left blank or 0
         rows = [[*row[:2], *(cell or NO_DATA_MARK for cell in row[2:])] for row in rows]
         note += f" Dấu {NO_DATA_MARK}: không có số liệu (dữ liệu hồ sơ không có thông tin {lacking})."

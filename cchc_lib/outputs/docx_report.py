@@ -57,6 +57,7 @@ from lxml import etree
 
 from ..base.errors import ReportError
 from ..base.paths import TEMPLATES_DIR
+from .templating import environment
 
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "docx" / "bao-cao.docx"
 
@@ -353,10 +354,16 @@ def _keep_the_ending(doc) -> None:
             before = before.getprevious()
 
 
+def _environment() -> SandboxedEnvironment:
+    """The Word templates' environment: sandboxed (an office may bring its own template), every
+    value escaped, a name the context does not have an error; the filters of every template."""
+    return environment(None, sandboxed=True, autoescape=True, undefined=StrictUndefined)
+
+
 def _render(tpl: DocxTemplate, context: dict, template: Path, target: Path) -> None:
     # a name the context does not have is an error naming the template, not an empty place
     # (a typo such as {{ subtitel }} would otherwise vanish from the office's document)
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = _environment()
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
@@ -386,7 +393,7 @@ def check_template(template: Path) -> None:
     whose tags are sound Jinja and name only what the document has (:data:`CONTEXT_KEYS`).
     Raises :class:`ReportError` naming the file."""
     tpl = _load(template)
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = _environment()
     try:
         names = tpl.get_undeclared_template_variables(jinja_env=env)
     except TemplateError as exc:

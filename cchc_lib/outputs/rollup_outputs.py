@@ -28,16 +28,8 @@ from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI, CUTOFF_SHORT_VI
 from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI
 from ..figures.rollup_analysis import BAND_LABELS_VI, change_text, gap_text
-from .xlsx_report import (
-    FORM_CODE,
-    FORM_COLUMNS,
-    FORM_HEADER,
-    FORM_NOTE,
-    FORM_SOURCE,
-    FORM_TITLE,
-    clean_text,
-    looks_like_formula,
-)
+from .tthc_form import FORM_BASIS_NOTE, FORM_COLUMNS, FORM_HEADER, FORM_NOTE, FORM_SOURCE
+from .xlsx_report import FORM_CODE, FORM_TITLE, clean_text, looks_like_formula
 
 FORM_SHEET = "Biểu II.06a"
 UNITS_SHEET = "Theo đơn vị"
@@ -98,7 +90,7 @@ def _title_block(ws, f: _Formats, summary: dict, second_column: str) -> None:
 
 
 def _form_header(ws, f: _Formats, second_column: str) -> None:
-    """The form's merged header (:data:`cchc_lib.outputs.xlsx_report.FORM_HEADER`) and the column numbers."""
+    """The form's merged header (:data:`cchc_lib.outputs.tthc_form.FORM_HEADER`) and the column numbers."""
     for top, left, bottom, right, text in FORM_HEADER:
         text = second_column if (left, right) == (2, 2) else text
         r0, c0, r1, c1 = HEADER_ROW + top, left - 1, HEADER_ROW + bottom, right - 1
@@ -265,7 +257,7 @@ def count_vi(value: int | None, noun: str = "hồ sơ") -> str:
         return f"chưa rõ số {noun}"
     if not value:
         return f"không có {noun}"
-    return f"{value:02d} {noun}" if value < 10 else f"{vi.number(value)} {noun}"
+    return f"{vi.count(value)} {noun}"
 
 
 def _header(summary: dict) -> dict:
@@ -314,7 +306,7 @@ def _kpi_bullets(summary: dict) -> list[str]:
         parts = summary["kpi_parts"][key]
         figure = (f"{vi.percent(ranking['value'])} ({vi.number(parts['numerator'])}/{vi.number(parts['denominator'])})"
                   if ranking["value"] is not None else "chưa tính được")
-        targets = [f"chỉ tiêu {_sign(g['comparison'])} {vi.percent(g['value'])}: {gap_text(g['points'])}, "
+        targets = [f"chỉ tiêu {vi.sign(g['comparison'])} {vi.percent(g['value'])}: {gap_text(g['points'])}, "
                    f"{BAND_LABELS_VI[g['band']].lower()}" for g in ranking.get("total_gaps", [])
                    if g["points"] is not None]
         below = sum(1 for u in ranking["units"] if u["met"] is False)
@@ -325,15 +317,12 @@ def _kpi_bullets(summary: dict) -> list[str]:
     return bullets
 
 
-def _sign(comparison: str) -> str:
-    return {">=": "≥", "<=": "≤"}.get(comparison, comparison)
-
 
 def _attention_bullets(summary: dict) -> list[str]:
     bullets = []
     for unit in summary["attention"]["units"]:
         items = [f"{vi.lower_first(i['name'])} {vi.percent(i['value'])}, {gap_text(i['points'])} so với chỉ tiêu "
-                 f"{_sign(i['comparison'])} {vi.percent(i['target'])}, {BAND_LABELS_VI[i['band']].lower()}"
+                 f"{vi.sign(i['comparison'])} {vi.percent(i['target'])}, {BAND_LABELS_VI[i['band']].lower()}"
                  for i in unit["items"]]
         bullets.append(f"{unit['unit']}: {'; '.join(items)}.")
     return bullets
@@ -460,7 +449,7 @@ def _appendices(summary: dict) -> list[dict]:
     return [
         {"heading": "Phụ lục 1. Tình hình, kết quả giải quyết thủ tục hành chính của các đơn vị (Biểu II.06a, "
                     "tổng hợp theo lĩnh vực)",
-         "note": "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). (3) = (4) + (5) + (6) = (7) + (11).",
+         "note": f"{FORM_BASIS_NOTE} {FORM_NOTE}.",
          "image": None, "table": {**form, "header": TTHC_HEADER, "rows": [*fields, total]}},
         {"heading": "Phụ lục 2. Tình hình, kết quả giải quyết thủ tục hành chính theo đơn vị (Biểu II.06a)",
          "note": "Mỗi dòng là số liệu tổng số của một đơn vị; đơn vị chưa có báo cáo không được tính."

@@ -18,22 +18,19 @@ import functools
 import io
 import json
 import os
-import re
 from pathlib import Path
 
 import jinja2
 from IPython.display import HTML, JSON, SVG
-from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
-from ..base import paths, vi
+from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI
+from . import tthc_form
+from .templating import DOCUMENT_TEXT_LIMIT, environment, unbroken  # noqa: F401 (the document's, named here too)
 
 SUMMARY_MIME = "application/json"  # the output type of show_summary
 TEXT_LIMIT = 300  # characters of one text shown in a report (a name, a cell, a sentence of the plan)
-
-
-vi_date, vi_number, vi_percent = vi.date, vi.number, vi.percent  # numbers and dates as Vietnamese write them
 
 
 def clip(value: object, limit: int = TEXT_LIMIT) -> object:
@@ -45,62 +42,26 @@ def clip(value: object, limit: int = TEXT_LIMIT) -> object:
     >>> clip("ngắn"), clip(3), clip(None)
     ('ngắn', 3, None)
     """
-    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
-        return value[: limit - 1] + "…"
-    return value
+    return vi.clip_text(value, limit)
 
 
 # Column widths (percent) of each table: set, rather than measured from the content, they
 # keep the layout steady on screen and spare the PDF renderer most of its table work.
 COLUMN_WIDTHS: dict[str, list[float]] = {
     "cchc-tthc": [6, 14] + [80 / 11] * 11,
-    "cchc-kpis": [58, 14, 28],
-    "cchc-late": [25, 21, 12, 11, 13, 8, 10],
-    "cchc-backlog": [50, 25, 25],
-    "cchc-quality": [25, 8, 17, 50],
-    "cchc-exports": [24, 16, 10, 10, 24, 16],
-    "cchc-plan-counts": [30] + [10] * 7,
-    "cchc-milestones": [9, 23, 12, 11, 16, 29],
-    "cchc-overdue": [10, 33, 29, 14, 14],
-    "cchc-targets": [22, 10, 9, 10, 49],
+    "cchc-rollup-kpis": [28, 10, 14, 17, 19, 12],
+    "cchc-rollup-rank": [7, 29, 11, 15, 19, 19],
+    "cchc-rollup-units": [4, 20, 9, 9, 9, 9, 9, 12, 19],
+    "cchc-rollup-change": [5, 23, *[72 / 6] * 6],
 }
-
-
-def vi_decimal(value: float, trim: bool = False) -> str:
-    """A number with one decimal and a decimal comma; ``trim`` drops a ",0".
-
-    >>> vi_decimal(2.34), vi_decimal(3.0), vi_decimal(3.0, trim=True)
-    ('2,3', '3,0', '3')
-    """
-    text = f"{value:.1f}".replace(".", ",")
-    return text.removesuffix(",0") if trim else text
-
-
-def _vi_count(value: object) -> str:
-    return vi_number(int(value))
-
-
-# a document's number ("19/BC-UBND", "Kế hoạch số 16/KH-UBND") or a date: never split across lines
-UNBROKEN = re.compile(r"\d+/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
-
-
-def unbroken(text: object) -> Markup:
-    """``text`` (cut to :data:`DOCUMENT_TEXT_LIMIT` characters) escaped, its document numbers and
-    dates each kept on one line.
-
-    >>> str(unbroken("Báo cáo số 19/BC-UBND ngày 13/06/2023 <b>"))
-    'Báo cáo số <span class="cchc-nobr">19/BC-UBND</span> ngày <span class="cchc-nobr">13/06/2023</span> &lt;b&gt;'
-    """
-    escaped = str(escape(clip(str(text), DOCUMENT_TEXT_LIMIT)))
-    return Markup(UNBROKEN.sub(lambda m: f'<span class="cchc-nobr">{m.group(0)}</span>', escaped))
 
 
 @functools.cache
 def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
     """The one environment of the section templates; it escapes every value (autoescape), and
     cuts every text it shows to ``limit`` characters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR),
+    env = environment(
+        clip_limit=TEXT_LIMIT,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -108,8 +69,6 @@ def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
         # every {{ value }} a template shows; joined lists are clipped item by item
         finalize=functools.partial(clip, limit=limit),
     )
-    env.filters.update(clip=clip, vi_date=vi_date, vi_number=vi_number, vi_count=_vi_count, vi_percent=vi_percent,
-                       vi_decimal=vi_decimal, unbroken=unbroken)
     env.globals["COLUMN_WIDTHS"] = COLUMN_WIDTHS
     return env
 
@@ -122,11 +81,8 @@ def show_tthc_table(summary: dict) -> HTML:
     """Biểu II.06a: dossiers received and resolved, per field and in total."""
     counts = summary["dossiers"]
     fields = [{"field": str(field), "counts": list(values.values())} for field, values in counts["by_field"].items()]
-    outcome_unknown = "outcome" in ((summary.get("data_quality") or {}).get("missing_columns") or [])
-    return _render("tthc", fields=fields, total=list(counts["total"].values()), outcome_unknown=outcome_unknown)
-
-
-DOCUMENT_TEXT_LIMIT = 5000  # characters of one paragraph of the document (the office's own are long)
+    return _render("tthc", fields=fields, total=list(counts["total"].values()), header=tthc_form.header_cells(),
+                   note=tthc_form.page_note(summary))
 
 
 class DataUri:
@@ -212,19 +168,6 @@ def _hand_over(data: dict, root: str) -> JSON:
 # table is the unit report's (``show_tthc_table`` reads the same ``dossiers`` keys).
 # ---------------------------------------------------------------------------------------------
 
-COLUMN_WIDTHS.update({
-    "cchc-rollup-kpis": [28, 10, 14, 17, 19, 12],
-    "cchc-rollup-rank": [7, 29, 11, 15, 19, 19],
-    "cchc-rollup-units": [4, 20, 9, 9, 9, 9, 9, 12, 19],
-    "cchc-rollup-change": [5, 23, *[72 / 6] * 6],
-})
-_COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
-
-
-def _comparison(sign: str) -> str:
-    return _COMPARISON_SIGNS.get(sign, sign)
-
-
 def _place_of(units: list[dict]) -> list[str]:
     """The area the units share: their district and province, or the province alone."""
     districts = {(u["district"], u["province"]) for u in units}
@@ -245,7 +188,7 @@ def _gap_cell(gap: dict | None) -> dict | None:
         return None
     value = gap.get("target", gap.get("value"))
     return {"text": gap_text(gap["points"]), "band": gap["band"], "label": BAND_LABELS_VI[gap["band"]],
-            "target": f"{_comparison(gap['comparison'])} {vi_percent(value)} ({gap['target_id']})"}
+            "target": f"{vi.sign(gap['comparison'])} {vi.percent(value)} ({gap['target_id']})"}
 
 
 def _unit_link(unit: dict) -> dict:
@@ -284,11 +227,8 @@ def show_rollup_attention(summary: dict, limit: int | None = None) -> HTML:
                        for i in u["items"][:3]],
              "more": max(len(u["items"]) - 3, 0)} for u in shown]
     return _render("rollup_attention", rows=rows, more=len(chosen) - len(shown),
-                   threshold=vi_decimal(summary["attention"]["threshold_points"], trim=True),
+                   threshold=vi.decimal(summary["attention"]["threshold_points"], 1, 0),
                    unit_count=summary["unit_count"])
-
-
-_VERDICT_VI = {True: "Đạt", False: "Chưa đạt", None: "—"}
 
 
 def _band_legend(summary: dict) -> list[dict]:
@@ -300,11 +240,11 @@ def _band_legend(summary: dict) -> list[dict]:
         if least is None:
             rule = "đạt hoặc vượt chỉ tiêu"
         elif upper is None:
-            rule = f"thiếu từ {vi_decimal(least, trim=True)} điểm % trở lên"
+            rule = f"thiếu từ {vi.decimal(least, 1, 0)} điểm % trở lên"
         elif not least:
-            rule = f"thiếu dưới {vi_decimal(upper, trim=True)} điểm %"
+            rule = f"thiếu dưới {vi.decimal(upper, 1, 0)} điểm %"
         else:
-            rule = f"thiếu từ {vi_decimal(least, trim=True)} đến dưới {vi_decimal(upper, trim=True)} điểm %"
+            rule = f"thiếu từ {vi.decimal(least, 1, 0)} đến dưới {vi.decimal(upper, 1, 0)} điểm %"
         legend.append({"band": b["band"], "label": b["label"], "rule": rule})
     return legend
 
@@ -321,12 +261,12 @@ def show_rollup_ranking(summary: dict) -> HTML:
         entries = ranking["units"]
         kpis.append({
             "name": KPI_NAMES_VI.get(key, key), "value": ranking["value"], **summary["kpi_parts"][key],
-            "targets": [{**t, "comparison": _comparison(t["comparison"])} for t in ranking["targets"]],
+            "targets": [{**t, "comparison": vi.sign(t["comparison"])} for t in ranking["targets"]],
             "gaps": [_gap_cell(g) for g in ranking.get("total_gaps", []) if g["points"] is not None],
             "below": sum(1 for e in entries if e["met"] is False),
             "judged": sum(1 for e in entries if e["met"] is not None),
             "units": [{**e, "link": links[e["unit_slug"]], "met": str(e["met"]).lower(),
-                       "verdict": _VERDICT_VI[e["met"]], "gap": _gap_cell(e.get("gap"))} for e in entries],
+                       "verdict": vi.verdict(e["met"], vi.MISSING), "gap": _gap_cell(e.get("gap"))} for e in entries],
         })
     return _render("rollup_ranking", kpis=kpis, legend=_band_legend(summary))
 
@@ -360,7 +300,7 @@ def show_rollup_units(summary: dict) -> HTML:
              "pending_overdue": summary["dossiers"]["total"]["pending_overdue"],
              "overdue": None if any(v is None for v in overdue) else sum(overdue)}
     names = {**KPI_NAMES_VI, **INDICATOR_NAMES_VI}
-    legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": _comparison(t["comparison"])}
+    legend = [{**t, "name": names.get(t["kpi"], t["kpi"]), "comparison": vi.sign(t["comparison"])}
               for t in summary["target_levels"]]
     return _render("rollup_units", rows=rows, missing=summary["missing_units"], total=total,
                    unit_count=summary["unit_count"], legend=legend)

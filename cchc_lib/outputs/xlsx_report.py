@@ -60,9 +60,10 @@ from openpyxl.writer.excel import ExcelWriter
 from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI, parse_period
 from ..figures import coverage
-from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI, TOTAL_LABEL
+from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI, LATE_STATUS_VI, TOTAL_LABEL
 from ..inputs.plan import INDICATOR_NAMES_VI
 from .document import UNIT_KINDS, build_document
+from .tthc_form import FORM_COLUMNS, FORM_HEADER, FORM_NOTE, FORM_SOURCE, form_source  # noqa: F401 (named here too)
 
 FORM_SHEET = "Biểu II.06a"
 KPI_SHEET = "Chỉ tiêu"
@@ -79,30 +80,13 @@ PREPARER = "NGƯỜI LẬP BIỂU"
 PREPARER_NOTE = "(Ký, ghi rõ họ tên)"
 SIGNER_PLACEHOLDER = "(Họ và tên)"  # where the signer's name goes when unit.yaml gives none
 SIGN_SPACE_ROWS = 4  # empty rows between the signer's title and name: the place to sign and stamp
-FORM_NOTE = "(3) = (4) + (5) + (6) = (7) + (11)"
-FORM_SOURCE = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Hồ sơ rút, trả lại tính là đúng hạn; "
-               "hồ sơ từ chối tiếp nhận không tính.")
-# without the export's outcome, a refused dossier cannot be told from one received (README, "The figures")
-FORM_SOURCE_NO_OUTCOME = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Dữ liệu hồ sơ không có kết quả xử "
-                          "lý nên không phân biệt được hồ sơ từ chối tiếp nhận: số hồ sơ tiếp nhận có thể gồm cả "
-                          "các hồ sơ này.")
-
-
-def form_source(summary: dict) -> str:
-    """The note under Biểu II.06a: the form's rules, or what the export lets it tell."""
-    missing = (summary.get("data_quality") or {}).get("missing_columns") or []
-    return FORM_SOURCE_NO_OUTCOME if "outcome" in missing else FORM_SOURCE
-
 
 FACE = "Times New Roman"  # the face of official documents; LibreOffice shows it in Liberation Serif
 MAX_CELL_CHARS = 32767  # Excel's limit, in UTF-16 code units
 PERCENT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
-STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
-COMPARISON_VI = {">=": "≥", "<=": "≤", "=": "="}
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
-NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "The figures")
-NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
+NO_DATA, NO_DATA_MARK = vi.NO_DATA, vi.MISSING  # a figure the export cannot tell: in words, in a narrow cell
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -117,18 +101,6 @@ _CENTER = Alignment(horizontal="center", vertical="center")
 # wrapped: "Chưa đủ số liệu để đánh giá" stays within its column
 _CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
-# the form's header: (first row, first column, last row, last column, text), rows counted from
-# the header's first row, columns from 1 (as in tthc.html.j2)
-FORM_HEADER: tuple[tuple[int, int, int, int, str], ...] = (
-    (0, 1, 2, 1, "STT"), (0, 2, 2, 2, "Lĩnh vực"),
-    (0, 3, 0, 6, "Số hồ sơ nhận giải quyết"), (0, 7, 0, 10, "Số hồ sơ đã giải quyết"),
-    (0, 11, 0, 13, "Số hồ sơ đang giải quyết"),
-    (1, 3, 2, 3, "Tổng số"), (1, 4, 1, 5, "Trong kỳ"), (1, 6, 2, 6, "Từ kỳ trước"),
-    (1, 7, 2, 7, "Tổng số"), (1, 8, 2, 8, "Trước hạn"), (1, 9, 2, 9, "Đúng hạn"), (1, 10, 2, 10, "Quá hạn"),
-    (1, 11, 2, 11, "Tổng số"), (1, 12, 2, 12, "Trong hạn"), (1, 13, 2, 13, "Quá hạn"),
-    (2, 4, 2, 4, "Trực tuyến"), (2, 5, 2, 5, "Trực tiếp,\nbưu chính"),  # broken where the phrase breaks
-)
-FORM_COLUMNS = 13
 FORM_HEADER_ROW = 6  # the header's first row; the column numbers follow its three rows
 # the form's blocks above and below the table: (first column, last column)
 _TOP_LEFT, _TOP_CENTER, _TOP_RIGHT = (1, 3), (4, 9), (10, 13)
@@ -490,10 +462,6 @@ def _fit_height(ws: Worksheet, row: int) -> None:
         ws.row_dimensions[row].height = min(409, 15 * lines)  # 409 points: the tallest row Excel allows
 
 
-def _met(value: object) -> str | None:
-    return {True: "Đạt", False: "Chưa đạt"}.get(value) if isinstance(value, bool) else None
-
-
 def indicator_name(key: object) -> object:
     """A KPI or hand-entered indicator by its Vietnamese name (an indicator of the office's own,
     which has none, by the name the plan gives it).
@@ -533,8 +501,8 @@ def _target_cells(target: dict | None) -> tuple:
         return (None,) * 6
     comparison = target.get("comparison")
     # a target whose result is unknown is said so, as the document says it ("chưa đủ số liệu để đánh giá")
-    met = _met(target.get("met")) or "Chưa đủ số liệu để đánh giá"
-    return (COMPARISON_VI.get(comparison, comparison), target.get("value"), met,
+    met = vi.verdict(target.get("met"), "Chưa đủ số liệu để đánh giá")
+    return (vi.sign(comparison), target.get("value"), met,
             None, target.get("sentence"),
             target.get("where"))
 
@@ -603,7 +571,7 @@ def _late_sheet(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
         status = entry.get("status")
         apology = entry.get("apology")
         values = (number, entry.get("dossier_id"), entry.get("procedure"), entry.get("field"),
-                  STATUS_VI.get(status, status), _date(entry.get("due_at")), _count(entry.get("days_late")),
+                  LATE_STATUS_VI.get(status, status), _date(entry.get("due_at")), _count(entry.get("days_late")),
                   ("Có" if apology else "Chưa") if isinstance(apology, bool) else
                   NO_DATA if apology is None else apology)
         for column, item in enumerate(values, start=1):

@@ -21,6 +21,8 @@ from ..base import paths, vi
 from ..base.errors import CchcError, ReportError
 from ..base.periods import CUTOFF_SHORT_VI, PeriodError, parse_period
 from ..figures import coverage
+from ..figures.dossiers import MAIN_KPIS
+from ..figures.rollup_analysis import BAND_LABELS_VI
 from .limits import StepTimeout, run_limited
 
 INDEX_FILE = "index.html"
@@ -30,10 +32,10 @@ FILE_LABELS_VI = {"html": "Trang web", "pdf": "PDF", "docx": "Word", "xlsx": "Ex
                   "noi-bo": "Nội bộ"}
 COMPANION_SUFFIX = "-noi-bo"  # <PERIOD>-noi-bo.html: the report's internal companion (cchc_lib.outputs.companion)
 # the KPIs of an index page's table of the year, and its columns (period kinds) in this order
-INDEX_KPIS = ("on_time_rate", "online_rate", "full_online_rate", "e_result_rate", "satisfaction_rate")
+INDEX_KPIS = MAIN_KPIS
 INDEX_COLUMNS_VI = {"Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV", "H1": "6 tháng",
                     "9M": "9 tháng", "Y": "Cả năm"}
-COMPARISONS_VI = {">=": "≥", "<=": "≤", "=": "="}
+COMPARISONS_VI = vi.COMPARISON_SIGNS
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
 # an index page shows texts of the reports' JSON (unit names, ...): each is cut to this length
@@ -305,8 +307,7 @@ def _check_summary_types(data: dict) -> None:
 
 
 def _short(value: object, limit: int = 40) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return vi.clip(json.dumps(value, ensure_ascii=False), limit, words=False)
 
 
 def clip(value: object, limit: int = INDEX_TEXT_LIMIT) -> object:
@@ -315,9 +316,7 @@ def clip(value: object, limit: int = INDEX_TEXT_LIMIT) -> object:
     >>> clip("abcdef", 4), clip(12, 4)
     ('abc…', 12)
     """
-    if isinstance(value, str) and not hasattr(value, "__html__") and len(value) > limit:
-        return value[: limit - 1] + "…"
-    return value
+    return vi.clip_text(value, limit)
 
 
 def _vi_date(iso: str) -> str:
@@ -326,13 +325,10 @@ def _vi_date(iso: str) -> str:
 
 def _site_environment() -> jinja2.Environment:
     """The index pages' templates; every value is escaped (autoescape)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR / "site"), autoescape=True, keep_trailing_newline=True,
-    )
-    env.filters["clip"] = clip
-    env.filters["vi_percent"] = _vi_percent
-    env.filters["lower_first"] = vi.lower_first
-    return env
+    from ..outputs.templating import environment
+
+    return environment(paths.TEMPLATES_DIR / "site", clip_limit=INDEX_TEXT_LIMIT, autoescape=True,
+                       keep_trailing_newline=True)
 
 
 def _number(value: object) -> float | None:
@@ -343,7 +339,7 @@ def _number(value: object) -> float | None:
 
 
 _vi_percent = vi.percent  # the index shows rates as the reports do
-NO_DATA = "không có số liệu"
+NO_DATA = vi.NO_DATA.lower()
 
 
 def _targets_of(summary: dict, kpi: str) -> list[dict]:
@@ -374,9 +370,9 @@ def _kpi_cell(summary: dict, kpi: str) -> dict:
     mets = [t["met"] for t in _targets_of(summary, kpi)]
     state, verdict = "none", ""
     if False in mets:
-        state, verdict = "not-met", "Chưa đạt"
+        state, verdict = "not-met", vi.VERDICTS[False]
     elif mets and all(mets):
-        state, verdict = "met", "Đạt"
+        state, verdict = "met", vi.VERDICTS[True]
     judged = [m for m in mets if m is not None]
     detail = f"đạt {judged.count(True)}/{len(mets)} mức" if len(mets) > 1 and True in judged else ""
     text = _vi_percent(value)
@@ -529,7 +525,7 @@ def _units_page(out_dir: Path, units: list[dict] | None) -> str:
         r["behind"] = rollup_behind(r, out_dir)
     return _site_environment().get_template("units_index.html.j2").render(
         units=list_units(out_dir, units), rollups=rollups, rollup_dir=quote(paths.ROLLUP_DIR_NAME),
-        rollup_index=(rollup_dir / INDEX_FILE).is_file(),
+        rollup_index=(rollup_dir / INDEX_FILE).is_file(), band_names=BAND_LABELS_VI,
     )
 
 

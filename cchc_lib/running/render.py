@@ -51,7 +51,7 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..base import paths
+from ..base import paths, vi
 from ..base.errors import CchcError, ReportError
 from ..base.periods import Period, parse_period
 from ..inputs.loading import CHECKED_DATA_ENV, hand_over_dossiers, load_dossiers, release_dossiers
@@ -325,10 +325,7 @@ def export_pdf(html_file: Path, target: Path) -> None:
 
 def page_title(kind: str, period_name: str, who: object) -> str:
     """A report page's title, the unit's name cut to :data:`TITLE_LIMIT` characters."""
-    who = str(who)
-    if len(who) > TITLE_LIMIT:
-        who = who[: TITLE_LIMIT - 1] + "…"
-    return f"{kind} {period_name} - {who}"
+    return f"{kind} {period_name} - {vi.clip(str(who), TITLE_LIMIT, words=False)}"
 
 
 def summary_from_notebook(nb: nbformat.NotebookNode, tag: str = "summary-json",

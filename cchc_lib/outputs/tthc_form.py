@@ -1,0 +1,59 @@
+"""Biểu số II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP), the form of the dossiers' figures: its
+header and the rules written under it, once for every output that lays it out (the workbook, the
+report's page and the document's appendix, the roll-up's)."""
+
+from __future__ import annotations
+
+FORM_COLUMNS = 13
+# the form's header: (first row, first column, last row, last column, text), rows counted from
+# the header's first row, columns from 1; a line break where the phrase breaks in a narrow cell
+FORM_HEADER: tuple[tuple[int, int, int, int, str], ...] = (
+    (0, 1, 2, 1, "STT"), (0, 2, 2, 2, "Lĩnh vực"),
+    (0, 3, 0, 6, "Số hồ sơ nhận giải quyết"), (0, 7, 0, 10, "Số hồ sơ đã giải quyết"),
+    (0, 11, 0, 13, "Số hồ sơ đang giải quyết"),
+    (1, 3, 2, 3, "Tổng số"), (1, 4, 1, 5, "Trong kỳ"), (1, 6, 2, 6, "Từ kỳ trước"),
+    (1, 7, 2, 7, "Tổng số"), (1, 8, 2, 8, "Trước hạn"), (1, 9, 2, 9, "Đúng hạn"), (1, 10, 2, 10, "Quá hạn"),
+    (1, 11, 2, 11, "Tổng số"), (1, 12, 2, 12, "Trong hạn"), (1, 13, 2, 13, "Quá hạn"),
+    (2, 4, 2, 4, "Trực tuyến"), (2, 5, 2, 5, "Trực tiếp,\nbưu chính"),
+)
+FORM_BASIS_NOTE = "Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP)."
+FORM_NOTE = "(3) = (4) + (5) + (6) = (7) + (11)"
+WITHDRAWN_RULE = "Hồ sơ rút, trả lại tính là đúng hạn; hồ sơ từ chối tiếp nhận không tính."
+# without the export's outcome, a refused dossier cannot be told from one received (docs: the figures)
+NO_OUTCOME_RULE = ("Dữ liệu hồ sơ không có kết quả xử lý nên không phân biệt được hồ sơ từ chối tiếp nhận: số hồ "
+                   "sơ tiếp nhận có thể gồm cả các hồ sơ này.")
+FORM_SOURCE = f"{FORM_BASIS_NOTE} {WITHDRAWN_RULE}"
+FORM_SOURCE_NO_OUTCOME = f"{FORM_BASIS_NOTE} {NO_OUTCOME_RULE}"
+
+
+def outcome_unknown(summary: dict) -> bool:
+    """Whether the period's export lacks the dossiers' outcome (a refused dossier then counts as received)."""
+    return "outcome" in ((summary.get("data_quality") or {}).get("missing_columns") or [])
+
+
+def form_source(summary: dict) -> str:
+    """The note under Biểu II.06a in the workbook: the form's rules, or what the export lets it tell.
+
+    >>> form_source({"data_quality": {"missing_columns": ["outcome"]}}) == FORM_SOURCE_NO_OUTCOME
+    True
+    """
+    return FORM_SOURCE_NO_OUTCOME if outcome_unknown(summary) else FORM_SOURCE
+
+
+def page_note(summary: dict) -> str:
+    """The note under the form on the report's page: its basis, its rule, how withdrawn and
+    refused dossiers count (or that the export cannot tell them)."""
+    return f"{FORM_BASIS_NOTE} {FORM_NOTE}. {NO_OUTCOME_RULE if outcome_unknown(summary) else WITHDRAWN_RULE}"
+
+
+def header_cells() -> list[list[dict]]:
+    """The header as rows of cells (``text``, ``colspan``, ``rowspan``), the column numbers
+    (1)…(13) last: the document's and the page's tables.
+
+    >>> [c["text"] for c in header_cells()[2]], header_cells()[0][2]
+    (['Trực tuyến', 'Trực tiếp, bưu chính'], {'text': 'Số hồ sơ nhận giải quyết', 'colspan': 4, 'rowspan': 1})
+    """
+    rows: list[list[dict]] = [[], [], []]
+    for top, left, bottom, right, text in sorted(FORM_HEADER, key=lambda cell: cell[:2]):
+        rows[top].append({"text": text.replace("\n", " "), "colspan": right - left + 1, "rowspan": bottom - top + 1})
+    return [*rows, [{"text": f"({i})", "colspan": 1, "rowspan": 1} for i in range(1, FORM_COLUMNS + 1)]]
