@@ -86,3 +86,42 @@ def test_a_notebook_importing_the_public_face_loads_no_notebook_runner_nor_pdf_r
              f"print(sorted(m for m in {heavy} if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def import_cycles(known: dict[str, Path], root: Path = PACKAGE.parent) -> list[list[str]]:
+    """The cycles among the modules ``known`` (name → file), counting every import, lazy ones
+    too: each cycle as its modules in import order, the first repeated at the end."""
+    graph = {name: sorted(t for t in imported(path, root) if t in known and t != name)
+             for name, path in known.items()}
+    cycles, state = [], {}  # state: 1 on the current path, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in graph[name]:
+            if state.get(target) == 1:
+                cycles.append(path[path.index(target):] + [name, target] if target in path else [name, target])
+            elif target not in state:
+                visit(target, [*path, name])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])
+    return cycles
+
+
+def test_no_module_of_the_package_imports_itself_round_a_cycle():
+    assert import_cycles(modules()) == []
+
+
+def test_the_check_sees_a_cycle_made_of_a_lazy_import(tmp_path):
+    room = tmp_path / "cchc_lib" / "running"
+    room.mkdir(parents=True)
+    (tmp_path / "cchc_lib" / "__init__.py").write_text("", encoding="utf-8")
+    (room / "__init__.py").write_text("", encoding="utf-8")
+    (room / "a.py").write_text("from .b import g\n", encoding="utf-8")
+    (room / "b.py").write_text("def g():\n    from .c import h\n", encoding="utf-8")
+    (room / "c.py").write_text("def h():\n    from . import a\n", encoding="utf-8")
+    known = {module_name(p, tmp_path): p for p in sorted((tmp_path / "cchc_lib").rglob("*.py"))}
+    assert import_cycles(known, tmp_path) == [
+        ["cchc_lib.running.a", "cchc_lib.running.b", "cchc_lib.running.c", "cchc_lib.running.a"]]

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from cchc_lib.outputs import pdf_resources
-from cchc_lib.running.render import html_to_pdf
+from cchc_lib.running.pages import html_to_pdf
 
 VIETNAMESE = "Kết quả thực hiện công tác cải cách hành chính quý II năm 2023: ỦY BAN NHÂN DÂN XÃ HOẰNG GIANG"
 PAGE = (f"<html><body><h1>{VIETNAMESE}</h1><p><b>Độc lập - Tự do - Hạnh phúc</b> <i>Hoằng Giang, ngày</i> "
@@ -78,7 +78,7 @@ def test_one_face_under_a_fontconfig_of_old_liberation_and_dejavu(tmp_path):
     target = tmp_path / "a.pdf"
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from cchc_lib.running.render import html_to_pdf
+        from cchc_lib.running.pages import html_to_pdf
         html_to_pdf({PAGE!r}, Path({str(target)!r}))
     """)
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120,

@@ -1,7 +1,8 @@
 import json
 import re
 
-from cchc_lib.running.publish import list_reports, write_atomic, write_index
+from cchc_lib.outputs.index_page import list_reports
+from cchc_lib.running.publish import write_atomic, write_index
 
 
 def _report(folder, period_id, start, end, kinds=("html", "pdf", "json")):
@@ -51,7 +52,7 @@ def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
 
 
 def test_a_json_that_is_a_list_or_has_a_bad_time_is_left_out_with_a_note_and_a_line(tmp_path):
-    from cchc_lib.running.publish import render_index
+    from cchc_lib.outputs.index_page import render_index
 
     _report(tmp_path, "2023-Q1", "2022-12-15", "2023-03-14")
     (tmp_path / "2023-Q2.json").write_text("[1, 2]", encoding="utf-8")
@@ -172,7 +173,7 @@ class _KpiCells:
 
 
 def test_the_kpi_table_holds_each_periods_values_in_period_order_with_the_target_and_verdict(tmp_path):
-    from cchc_lib.running.publish import INDEX_KPIS, _vi_percent
+    from cchc_lib.outputs.index_page import INDEX_KPIS, _vi_percent
 
     values = {
         "2023-Y": {**KPIS, "on_time_rate": 0.995},
@@ -245,7 +246,7 @@ def test_hostile_texts_of_a_json_are_escaped_and_odd_values_shown_as_unknown(tmp
 
 
 def test_an_unreadable_json_beside_good_ones_leaves_the_table_of_the_others(tmp_path):
-    from cchc_lib.running.publish import render_index
+    from cchc_lib.outputs.index_page import render_index
 
     _write(tmp_path, "2023-Q1", _summary("2023-Q1"))
     (tmp_path / "2023-Q2.json").write_text("{not json", encoding="utf-8")

@@ -20,7 +20,8 @@ from cchc_lib.base.errors import ReportError
 from cchc_lib.base.periods import parse_period
 from cchc_lib.cli import main
 from cchc_lib.figures.dossiers import COUNT_KEYS
-from cchc_lib.running.render import build_reports, summary_from_notebook
+from cchc_lib.running.render import build_reports
+from cchc_lib.running.steps import summary_from_notebook
 
 from .conftest import write_data_dir
 

@@ -19,7 +19,8 @@ from cchc_lib.base import paths
 from cchc_lib.base.errors import ParameterError, ReportError
 from cchc_lib.figures import rollup, rollup_analysis
 from cchc_lib.outputs import views
-from cchc_lib.running.publish import list_units, write_units_index
+from cchc_lib.outputs.index_page import list_units
+from cchc_lib.running.publish import write_units_index
 from cchc_lib.running.rollup import publish_rollup
 
 from .test_views import assert_no_live_markup, hostile, shown_escaped

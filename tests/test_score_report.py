@@ -1,6 +1,7 @@
-"""The reform index self-assessment's files (cchc_lib.running.score_report): the workbook's cells equal
-the JSON, texts of the data are inert in the page and the workbook, what goes upward is a document
-of the commune naming no file, folder or column, ``cchc score`` publishes the four files with the
+"""The reform index self-assessment's files (cchc_lib.outputs.score_files, and their run in
+cchc_lib.running.score_report): the workbook's cells equal the JSON, texts of the data are inert
+in the page and the workbook, what goes upward is a document of the commune naming no file, folder
+or column, ``cchc score`` publishes the four files with the
 index, and a year's report run writes them beside the reports."""
 
 from __future__ import annotations
@@ -21,17 +22,15 @@ from cchc_lib.base import paths
 from cchc_lib.base.errors import ReportError
 from cchc_lib.figures.scoring import CRITERIA_COLUMNS, SELF_SCORE_COLUMNS
 from cchc_lib.inputs.ingest import DocumentInfo
-from cchc_lib.running.score_report import (
+from cchc_lib.outputs.score_files import (
     EXAMPLE_NOTICE,
     FLAG_NAMES_VI,
     METHOD_NAMES_VI,
-    build_score,
     build_score_workbook,
-    compute_score,
     render_score_html,
     score_stem,
-    write_score_files,
 )
+from cchc_lib.running.score_report import build_score, compute_score, write_score_files
 from tests.hostile.support import Page, assert_no_personal, cchc, make_data
 from tests.test_scoring import _folder, _score, late_folder
 

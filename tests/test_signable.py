@@ -13,7 +13,7 @@ from cchc_lib.base import paths
 from cchc_lib.outputs import views
 from cchc_lib.outputs.companion import render_companion
 from cchc_lib.outputs.document import build_document, say, short_task, task_lines
-from cchc_lib.running.render import html_to_pdf
+from cchc_lib.running.pages import html_to_pdf
 
 PERIOD_CODE = re.compile(r"\b20\d\d-(?:Q[1-4]|H1|9M|Y)\b")
 

@@ -25,7 +25,6 @@ and Word document are written by :mod:`cchc_lib.outputs.rollup_outputs`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from ..base.errors import ParameterError
 from ..base.periods import Period, parse_period
 from ..figures import rollup_analysis as analysis
 from ..figures.dossiers import COUNT_KEYS, KPI_KEYS
+from ..figures.summary_json import UnreadableJson, read_json
 from ..inputs.params import check_period_and_cutoff
 
 SCHEMA_VERSION = 1
@@ -197,10 +197,9 @@ def load_unit_summaries(out_dir: Path, period_id: str, expected: list[str], cuto
             missing.append({"unit_slug": slug, "reason": f"chưa có báo cáo kỳ này (không có tệp {relative})"})
             continue
         try:
-            summary = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            missing.append({"unit_slug": slug, "reason": f"không đọc được tệp {relative} ({detail})"})
+            summary = read_json(path)
+        except UnreadableJson as exc:
+            missing.append({"unit_slug": slug, "reason": f"không đọc được tệp {relative} ({exc.detail})"})
             continue
         problem = _summary_problem(summary, period_id, cutoff)
         if problem:
@@ -223,8 +222,8 @@ def load_previous_summaries(out_dir: Path, period_id: str, summaries: list[dict]
             found[slug] = {"summary": None, "reason": ""}
             continue
         try:
-            summary = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            summary = read_json(path)
+        except UnreadableJson:
             found[slug] = {"summary": None, "reason": f"không đọc được tệp {slug}/{previous_id}.json"}
             continue
         problem = _summary_problem(summary, previous_id, cutoff)

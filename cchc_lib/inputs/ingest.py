@@ -205,17 +205,32 @@ def find_dossier_files(data_dir: Path) -> list[Path]:
     return files
 
 
+_COPY_MARKS = re.compile(r"(\s*\(\d+\)|\s*-\s*(copy|sao chép|bản sao)(\s*\(\d+\))?|^(copy of|bản sao của)\s+)",
+                         re.IGNORECASE)
+
+
+def near_misses(folder: Path, stem: str) -> list[str]:
+    """Files of ``folder`` that look like ``stem`` saved under another name (``tasks (1).csv``,
+    ``Tasks.CSV``, ``tasks - Copy.csv``, ``tasks.xls``), office lock files left out."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("~$", ".")) or not path.is_file():
+            continue
+        base = _COPY_MARKS.sub("", unicodedata.normalize("NFC", path.name.split(".")[0])).strip().lower()
+        if base == stem:
+            found.append(path.name)
+    return found
+
+
 def missing_export_hint(data_dir: Path) -> tuple[str, str, str]:
     """For a data folder without a dossier export: the files that look like one under another
     name (``dossiers (1).xlsx``, ``Copy of dossiers.csv``, ``dossier.csv``, ``dossiers.ods``, a
     ``dossiers/`` file of a format not read), and what to do with each, in Vietnamese and English
     ('' when there is none)."""
-    from .plan import _near_misses  # the plan folder's rule for a file saved under another name
-
     if not data_dir.is_dir():
         return "", "", ""
     found: list[tuple[str, str, str]] = []
-    for name in dict.fromkeys(n for stem in ("dossiers", "dossier") for n in _near_misses(data_dir, stem)):
+    for name in dict.fromkeys(n for stem in ("dossiers", "dossier") for n in near_misses(data_dir, stem)):
         suffix = Path(name).suffix.lower()
         target = f"dossiers{suffix}" if suffix in _DOSSIER_SUFFIXES else ""
         found.append((name, f"đổi tên thành {target}" if target else "lưu lại thành dossiers.xlsx hoặc dossiers.csv",

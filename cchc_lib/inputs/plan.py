@@ -47,7 +47,7 @@ from ..base.problems import (
 from . import schema as S
 from .columns import fold_key, map_values, parse_dates
 from .confine import confinement_problems
-from .ingest import read_with_aliases
+from .ingest import near_misses, read_with_aliases
 from .numbers import parse_shares
 from .params import REPORT_YEARS, check_covered
 
@@ -260,8 +260,6 @@ class Plan:
 
 
 PLAN_FILES = ("tasks", "milestones", "updates", "targets", "indicators")  # CSV, or XLSX of the same name
-_COPY_MARKS = re.compile(r"(\s*\(\d+\)|\s*-\s*(copy|sao chép|bản sao)(\s*\(\d+\))?|^(copy of|bản sao của)\s+)",
-                         re.IGNORECASE)
 
 
 def _read_csv(path: Path, columns: list[str], required: list[str], problems: list[dict]) -> pd.DataFrame:
@@ -300,19 +298,6 @@ def _as_dates(days: pd.Series) -> list[dt.date | None]:
     return [None if pd.isna(d) else d.date() for d in days]
 
 
-def _near_misses(folder: Path, stem: str) -> list[str]:
-    """Files of ``folder`` that look like ``stem`` saved under another name (``tasks (1).csv``,
-    ``Tasks.CSV``, ``tasks - Copy.csv``, ``tasks.xls``), office lock files left out."""
-    found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(("~$", ".")) or not path.is_file():
-            continue
-        base = _COPY_MARKS.sub("", unicodedata.normalize("NFC", path.name.split(".")[0])).strip().lower()
-        if base == stem:
-            found.append(path.name)
-    return found
-
-
 def _folder_problems(folder: Path) -> list[dict]:
     """A ``plan/`` folder must hold ``plan.yaml`` and ``tasks.csv`` (or ``tasks.xlsx``); a plan
     file found only under another name (as Excel names a copy) is named, never skipped."""
@@ -322,7 +307,7 @@ def _folder_problems(folder: Path) -> list[dict]:
         expected = ("plan.yaml",) if stem == "plan" else (f"{stem}.csv", f"{stem}.xlsx")
         if any((folder / name).is_file() for name in expected):
             continue
-        misses = [n for n in _near_misses(folder, stem) if n not in expected]
+        misses = [n for n in near_misses(folder, stem) if n not in expected]
         required = stem in ("plan", "tasks")
         if not misses and not required:
             continue

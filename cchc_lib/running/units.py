@@ -24,10 +24,9 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from ..base.errors import CchcError, ReportError
@@ -167,7 +166,7 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
         return
     count = max(1, min(len(jobs), workers or os.cpu_count() or 1))
     if count == 1:
-        from .render import shutdown_kernel
+        from .kernel import shutdown_kernel
 
         try:
             for job in jobs:
@@ -175,15 +174,14 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
         finally:
             shutdown_kernel()
         return
-    from .render import stop_pool, worker_started
+    from .pool import local_pool
 
     # each worker keeps one kernel for the units it builds; workers start afresh ("spawn"): a
     # forked copy of a process that already ran a kernel client or Arrow's thread pool can wait
     # forever on a thread that was not copied. A worker stops, with its kernel, when this
-    # process ends, however it ends.
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"),
-                               initializer=worker_started, initargs=(os.getpid(),))
-    try:
+    # process ends, however it ends; interrupted (Ctrl-C, SIGTERM) or failing, the units not
+    # yet started are not started, those running are stopped (each removes its staging folder)
+    with local_pool(count, "spawn") as pool:
         futures = [pool.submit(build_unit, job) for job in jobs]
         for future in as_completed(futures):
             try:
@@ -192,12 +190,6 @@ def run_units(jobs: list[UnitJob], *, workers: int | None = None, scheduler: str
                 raise WorkersLost("--jobs: a worker process of the run ended before its unit was built (killed "
                                   "by the system or by hand?); the run stopped before the roll-up") from None
             yield result
-    except BaseException:
-        # interrupted (Ctrl-C, SIGTERM) or failing: the units not yet started are not started,
-        # those running are stopped (each removes its staging folder)
-        stop_pool(pool)
-        raise
-    pool.shutdown(wait=True)
 
 
 class WorkersLost(ReportError):
@@ -443,7 +435,7 @@ def _rollup_published_since(folder: Path, period_ids: list[str], since: float) -
 
 def _index_if_published(out: Path, jobs: list[UnitJob], finished: dict[str, UnitResult], since: float) -> None:
     """A stopped run that published units leaves the page of units saying so (and that the roll-up is older)."""
-    from .render import signals_held
+    from .publish import signals_held
 
     if _published_by_run(jobs, finished, since)[0]:
         with signals_held():

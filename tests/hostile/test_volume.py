@@ -16,7 +16,7 @@ import pytest
 
 from cchc_lib.base import paths
 from cchc_lib.outputs.views import HANDOVER_ENV, HANDOVER_KEY, show_summary
-from cchc_lib.running.render import step_failure, summary_from_notebook
+from cchc_lib.running.steps import step_failure, summary_from_notebook
 
 from .support import assert_no_personal, cchc, make_data
 
