@@ -209,8 +209,8 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
     from .inputs.exports import describe, read_export
-    from .inputs.ingest import UNIT_FILE, read_unit
     from .inputs.loading import DUPLICATE, UNPARSED, type_dossiers
+    from .inputs.unit import UNIT_FILE, read_unit
 
     if not args.file.is_file():
         if args.file.is_dir():
@@ -231,7 +231,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .inputs.ingest import ERROR, format_problems
+    from .base.problems import ERROR, format_problems
     from .inputs.params import resolve_data_dir
     from .running.checks import validate_data
 

@@ -4,7 +4,8 @@ import pytest
 from cchc_lib.base.errors import DataError
 from cchc_lib.inputs import schema as S
 from cchc_lib.inputs.columns import parse_dates
-from cchc_lib.inputs.ingest import find_dossier_files, read_catalogue, read_raw_dossiers, slugify
+from cchc_lib.inputs.ingest import find_dossier_files, read_catalogue, read_raw_dossiers
+from cchc_lib.inputs.unit import slugify
 
 from .conftest import write_data_dir
 
@@ -168,7 +169,7 @@ def test_a_legal_time_above_the_maximum_is_named_and_never_used(tmp_path):
 
 def test_a_yaml_bomb_in_unit_yaml_is_refused_naming_the_file(tmp_path):
     from cchc_lib.base.problems import ProblemError
-    from cchc_lib.inputs.ingest import read_unit
+    from cchc_lib.inputs.unit import read_unit
 
     (tmp_path / "unit.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8")
     with pytest.raises(ProblemError,

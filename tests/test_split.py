@@ -17,9 +17,9 @@ import yaml
 from cchc_lib.base.errors import DataError
 from cchc_lib.inputs import schema as S
 from cchc_lib.inputs import split as split_module
-from cchc_lib.inputs.ingest import read_unit
 from cchc_lib.inputs.loading import load_dossiers
 from cchc_lib.inputs.split import split_export
+from cchc_lib.inputs.unit import read_unit
 from cchc_lib.running.checks import validate_data
 from tests.conftest import CANONICAL_HEADER, write_data_dir
 

@@ -12,7 +12,8 @@ from ..base.errors import ParameterError
 from ..base.paths import sample_data_dir
 from ..base.periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
 from ..base.workdays import CALENDAR_YEARS
-from .ingest import Unit, find_dossier_files, missing_export_hint, read_unit
+from .ingest import find_dossier_files, missing_export_hint
+from .unit import Unit, read_unit
 
 # The years a report can be about (README, "Periods"): those whose windows the working-day
 # calendar covers. A year's decree09 window starts on 15/12 of the year before, so the first

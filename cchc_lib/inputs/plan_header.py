@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..base.problems import WARNING, ProblemError, load_yaml, problem, problem_table
 from .confine import refusal
+from .unit import unit_yaml_keys
 
 HEADER_FILE = "plan/plan.yaml"  # as named in the data folder
 # key of plan.yaml -> how the messages name it (Vietnamese, English)
@@ -148,7 +149,7 @@ def check_plan_header(data_dir: Path) -> pd.DataFrame:
     meta = _yaml_or_empty(data_dir, HEADER_FILE, "plan.yaml")
     if not meta:
         return problem_table()
-    unit = _yaml_or_empty(data_dir, "unit.yaml", "unit.yaml").get("name")
+    unit = unit_yaml_keys(data_dir).get("name")
     if not isinstance(unit, str) or any(ord(c) < 0x20 for c in unit):  # unit.yaml's reader refuses such a name
         unit = ""
     return header_problems(meta, unicodedata.normalize("NFC", unit))

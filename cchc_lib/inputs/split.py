@@ -17,7 +17,7 @@ shape, header found by content, rows that are not dossiers dropped, statuses map
 outcomes, personal data never read); the column ``by`` names is found among the header's
 names (compared as :func:`cchc_lib.inputs.schema.normalize_header` compares them: case, spacing and
 Unicode form do not matter) and taken for the same rows. Rows are grouped by its value (NFC,
-trimmed) and each unit gets ``ROOT/<slug>/`` (slug: :func:`cchc_lib.inputs.ingest.slugify` of the
+trimmed) and each unit gets ``ROOT/<slug>/`` (slug: :func:`cchc_lib.inputs.unit.slugify` of the
 value) holding:
 
 - ``dossiers.csv``: the canonical columns the export gives, values as read (dates as the text
@@ -54,7 +54,8 @@ from . import schema as S
 from .columns import normalize_text, pa_text
 from .confine import confinement_problems
 from .exports import ExportMapping, ExportReading, find_header, read_export, read_table
-from .ingest import UNIT_FILE, find_catalogue, read_unit, slugify
+from .ingest import find_catalogue
+from .unit import UNIT_FILE, read_unit, slugify
 
 DOSSIER_FILE = "dossiers.csv"
 PLAN_DIR = "plan"

@@ -44,7 +44,7 @@ from ..base import paths, vi
 from ..base.errors import ReportError
 from ..base.periods import CUTOFF_SHORT_VI
 from ..figures.scoring import score_sentence
-from ..inputs.ingest import DocumentInfo
+from ..inputs.unit import DocumentInfo
 from ..outputs.xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ EXAMPLE_NOTICE = ("Bộ tiêu chí dùng ở đây là bộ ví dụ, chưa ph�
 
 class ScoreResult(dict):
     """The self-assessment (the dict :func:`cchc_lib.figures.scoring.score` returns, written as the JSON)
-    with its author as ``unit.yaml`` gives it (``author``: :class:`cchc_lib.inputs.ingest.DocumentInfo`,
+    with its author as ``unit.yaml`` gives it (``author``: :class:`cchc_lib.inputs.unit.DocumentInfo`,
     the document's header and signature); the JSON holds the dict only.
 
     >>> r = ScoreResult({"year": 2023}, author=DocumentInfo(signer="Lê Văn A"))
