@@ -27,7 +27,6 @@ from pathlib import Path
 
 from .base.errors import CchcError
 from .base.periods import CUTOFFS, PeriodError
-from .inputs import schema as S
 
 
 def _year(text: str) -> int:
@@ -208,25 +207,9 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from .inputs.exports import describe, read_export
-    from .inputs.loading import DUPLICATE, UNPARSED, type_dossiers
-    from .inputs.unit import UNIT_FILE, read_unit
+    from .inputs.inspection import inspect_export
 
-    if not args.file.is_file():
-        if args.file.is_dir():
-            raise CchcError(f"{args.file}: a folder; give one export file (to check a whole data folder: "
-                            f"cchc validate --data {args.file})")
-        raise CchcError(f"{args.file}: no such file")
-    folder = args.data or next(
-        (d for d in (args.file.parent, args.file.parent.parent) if (d / UNIT_FILE).is_file()), args.file.parent
-    )
-    unit = read_unit(folder)
-    reading = read_export(args.file, unit.mapping, unit.dossier_sheet)
-    preview = type_dossiers(reading.frame.head(args.rows))
-    preview = preview[[c for c in preview.columns if not c.endswith((UNPARSED, DUPLICATE))]]
-    shown = [S.SOURCE_ROW, *[c for c in preview.columns
-                             if c not in (S.SOURCE_ROW, S.SOURCE_FILE) and preview[c].notna().any()]]
-    print(describe(reading, preview[shown], args.rows))
+    print(inspect_export(args.file, args.data, args.rows))
     return 0
 
 
