@@ -343,8 +343,8 @@ def load_dossiers(data_dir: Path, skip_invalid: bool = False) -> DossierData:
     The result is kept for the process while the input files keep their size and time of
     change, so a batch of periods reads and checks the data once; treat it as read-only.
     """
-    folder = Path(data_dir).resolve()
-    return _load_checked(_input_signature(folder), folder, skip_invalid)
+    data_dir = Path(data_dir).resolve()
+    return _load_checked(_input_signature(data_dir), data_dir, skip_invalid)
 
 
 CHECKED_DATA_ENV = "CCHC_CHECKED_DATA"  # a file of checked dossiers handed to the report kernels
@@ -356,9 +356,9 @@ def hand_over_dossiers(data_dir: Path, skip_invalid: bool, target: Path) -> None
     takes it only while the inputs keep the size and time of change they had when checked)."""
     import pickle
 
-    folder = Path(data_dir).resolve()
-    signature = _input_signature(folder)
-    data = _load_checked(signature, folder, skip_invalid)
+    data_dir = Path(data_dir).resolve()
+    signature = _input_signature(data_dir)
+    data = _load_checked(signature, data_dir, skip_invalid)
     with open(target, "wb") as handle:
         pickle.dump((signature, skip_invalid, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
 

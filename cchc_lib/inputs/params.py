@@ -56,20 +56,20 @@ def check_parameters(
     if not isinstance(skip_invalid, bool):
         raise ParameterError(f"skip_invalid: expected True or False, got {skip_invalid!r}")
     parsed = check_period_and_cutoff(period, cutoff)
-    folder = resolve_data_dir(data_dir)
-    if not find_dossier_files(folder):
+    data_dir = resolve_data_dir(data_dir)
+    if not find_dossier_files(data_dir):
         raise ParameterError(
-            f"data_dir: {str(folder)!r} holds no dossier export (dossiers.csv, dossiers.xlsx or a folder dossiers/)"
-            f"{missing_export_hint(folder)[2]}"
+            f"data_dir: {str(data_dir)!r} holds no dossier export (dossiers.csv, dossiers.xlsx or a folder dossiers/)"
+            f"{missing_export_hint(data_dir)[2]}"
         )
     start, end = parsed.window(cutoff)
     return ReportContext(
-        unit=read_unit(folder, unit.strip()),
+        unit=read_unit(data_dir, unit.strip()),
         period=parsed,
         cutoff=cutoff,
         start=start,
         end=end,
-        data_dir=folder,
+        data_dir=data_dir,
         skip_invalid=skip_invalid,
     )
 

@@ -37,7 +37,6 @@ from ..base.problems import (
     WARNING,
     ProblemError,
     concat_problems,
-    load_yaml,
     problem,
     problem_table,
     raise_errors,
@@ -49,6 +48,7 @@ from .columns import fold_key, map_values, parse_dates
 from .confine import confinement_problems
 from .once import kept
 from .params import REPORT_YEARS, check_covered
+from .plan_header import read_plan_yaml
 from .tables import find_table, known_header, read_known_columns
 
 PLAN_DIR = "plan"
@@ -331,7 +331,7 @@ def _plan_meta(folder: Path) -> tuple[dict, int | None, list[dict]]:
     """``plan.yaml``: its keys and the plan's year (None when not a year that can be right)."""
     label = "plan.yaml"
     try:
-        meta = load_yaml(folder / label, label)
+        meta = read_plan_yaml(folder.parent)
     except ProblemError as exc:
         return {}, None, exc.problems.to_dict(orient="records")
     year = meta.get("year")

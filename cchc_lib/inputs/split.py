@@ -30,10 +30,10 @@ value) holding:
   same for every commune; not the self-scores, which are each commune's).
 
 Nothing is dropped or overwritten silently: rows with no unit are an error naming them
-(``unassigned="skip"`` leaves them out, counted); an existing unit folder is refused
+(``unassigned="skip"`` leaves them out, counted); an existing unit's data folder is refused
 (``overwrite=True`` replaces it, the whole folder); two values giving one slug are refused.
 Folders are written in a temporary folder inside ``ROOT`` and renamed into place once all are
-written, so a failure leaves no half-written unit folder.
+written, so a failure leaves no half-written data folder.
 """
 
 from __future__ import annotations
