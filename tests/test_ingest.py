@@ -175,3 +175,24 @@ def test_a_yaml_bomb_in_unit_yaml_is_refused_naming_the_file(tmp_path):
     with pytest.raises(ProblemError,
                        match=r"unit\.yaml: YAML anchors and aliases .*\nunit\.yaml, dòng/row -, cột/column -"):
         read_unit(tmp_path)
+
+
+def test_the_unit_is_read_once_while_its_file_is_unchanged(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from cchc_lib.inputs import unit as unit_module
+    from cchc_lib.inputs.unit import read_unit
+
+    path = tmp_path / "unit.yaml"
+    path.write_text("name: Xã A\n", encoding="utf-8")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    reads = []
+    real = unit_module.load_yaml
+    monkeypatch.setattr(unit_module, "load_yaml", lambda *a: reads.append(a) or real(*a))
+    assert read_unit(tmp_path).name == read_unit(tmp_path).name == "Xã A"
+    assert len(reads) == 1
+    path.write_text("name: Xã B\n", encoding="utf-8")  # changed just now: read again, never kept on its time
+    assert read_unit(tmp_path).name == read_unit(tmp_path).name == "Xã B"
+    assert len(reads) == 3
