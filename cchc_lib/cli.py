@@ -27,7 +27,6 @@ from pathlib import Path
 
 from .base.errors import CchcError
 from .base.periods import CUTOFFS, PeriodError
-from .inputs import schema as S
 
 
 def _year(text: str) -> int:
@@ -39,15 +38,23 @@ def _year(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description="Báo cáo cải cách hành chính theo kỳ (CCHC / TTHC).")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_report(commands)
+    _add_split(commands)
+    _add_score(commands)
+    _add_checks(commands)
+    return parser
 
+
+def _add_report(commands: argparse._SubParsersAction) -> None:
+    """``cchc report``: one unit's periods (its data folder: ``--data``), or every unit's under ``--units ROOT``."""
     report = commands.add_parser("report", help="build period reports (HTML, PDF, JSON) and the index page")
     report.add_argument("periods", nargs="*", metavar="PERIOD", help="2023-Q1 … 2023-Q4, 2023-H1, 2023-9M, 2023-Y")
     report.add_argument("--year", type=_year, help="all seven periods of this year")
     report.add_argument("--data", type=Path, default=None,
                         help="the unit's data folder (default in a checkout: the shipped sample)")
     report.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: reports/<unit-slug>/, of the repository in a checkout, "
-                             "else of the current folder)")
+                        help="the unit's output folder (default: reports/<unit-slug>/, of the repository in a "
+                             "checkout, else of the current folder)")
     report.add_argument("--format", default="html,pdf,docx,xlsx,json",
                         help="comma-separated: html,pdf,docx,xlsx,json (default: all five)")
     report.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="period windows (default: decree09)")
@@ -57,29 +64,38 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=None,
                         help="periods (with --units: units) built at once (default: the number of cores)")
     report.add_argument("--units", type=Path, default=None, metavar="ROOT",
-                        help="report every unit folder of ROOT into OUT/<unit-slug>/, then the roll-up into "
-                             "OUT/_tong-hop/ (OUT default: reports/)")
+                        help="report the data folder of every unit under ROOT (ROOT/<folder>/), each into its "
+                             "output folder OUT/<unit-slug>/, then the roll-up into OUT/_tong-hop/ "
+                             "(OUT default: reports/)")
     report.add_argument("--scheduler", default="", metavar="ADDRESS",
                         help="with --units: run the units on this dask.distributed scheduler (tcp://host:8786)")
     report.add_argument("--quiet", "-q", action="store_true",
                         help="no progress line on stderr as each period (with --units: unit) finishes")
 
+
+def _add_split(commands: argparse._SubParsersAction) -> None:
+    """``cchc split``: an export of many units into one data folder each, under ``--out ROOT``."""
     split = commands.add_parser("split", help="split an export of many units into one data folder per unit")
     split.add_argument("file", type=Path, metavar="FILE")
     split.add_argument("--by", required=True, metavar="COLUMN", help="the header of the column naming the unit")
-    split.add_argument("--out", type=Path, required=True, metavar="ROOT", help="where the unit folders are written")
+    split.add_argument("--out", type=Path, required=True, metavar="ROOT",
+                       help="where the units' data folders are written (ROOT/<unit-slug>/)")
     split.add_argument("--template", type=Path, default=None, metavar="DIR",
                        help="a unit data folder whose catalogue, plan and unit.yaml district/province are copied")
-    split.add_argument("--overwrite", action="store_true", help="replace unit folders that already exist")
+    split.add_argument("--overwrite", action="store_true", help="replace units' data folders that already exist")
     split.add_argument("--skip-unassigned", action="store_true", help="leave out rows naming no unit (counted)")
 
+
+def _add_score(commands: argparse._SubParsersAction) -> None:
+    """``cchc score``: the reform index self-assessment of a year, or the view during it."""
     score = commands.add_parser("score", help="the reform index self-assessment of a year (HTML, PDF, XLSX, JSON)")
     score.add_argument("target", metavar="YEAR|PERIOD",
                        help="2023: the year's self-assessment; 2023-Q3 (any period of the year): the points "
                             "secured so far, at risk and still open")
     score.add_argument("--data", type=Path, default=None,
                        help="the unit's data folder, with scoring/criteria.csv (default in a checkout: the sample)")
-    score.add_argument("--out", type=Path, default=None, help="output folder (default: reports/<unit-slug>/)")
+    score.add_argument("--out", type=Path, default=None,
+                       help="the unit's output folder (default: reports/<unit-slug>/)")
     score.add_argument("--format", default="html,pdf,xlsx,json",
                        help="comma-separated: html,pdf,xlsx,json (default: all four)")
     score.add_argument("--cutoff", choices=CUTOFFS, default="decree09", help="the window (default: decree09)")
@@ -87,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--skip-invalid", action="store_true", help="leave dossier rows with errors out")
     score.add_argument("--quiet", "-q", action="store_true", help="no line on stderr with the total")
 
+
+def _add_checks(commands: argparse._SubParsersAction) -> None:
+    """``cchc periods``, ``cchc inspect`` and ``cchc validate``: what the periods are, how one export
+    is read, every problem of a data folder."""
     periods = commands.add_parser("periods", help="list a year's periods and their windows")
     periods.add_argument("year", type=_year)
 
@@ -100,7 +120,6 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a data folder and list every problem")
     validate.add_argument("--data", type=Path, default=None,
                           help="the unit's data folder (default in a checkout: the shipped sample)")
-    return parser
 
 
 def _period_of(name: str) -> str | None:
@@ -137,13 +156,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
         formats=args.format, unit=args.unit, skip_invalid=args.skip_invalid, jobs=args.jobs,
         progress=_progress(args),
     )
-    out_dir = published[0].parent if published else args.out
+    unit_out = published[0].parent if published else args.out  # the unit's output folder
     # a period's files share its id (2023-Q2.html, 2023-Q2-noi-bo.html); the self-assessment's are not a period's
     count = len({_period_of(p.name) for p in published} - {None})
-    print(f"{count} period(s), {len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
+    print(f"{count} period(s), {len(published)} file(s) in {unit_out} ({time.perf_counter() - started:.1f} s)")
     for path in published:
         print(f"  {path}")
-    print(f"  {out_dir / 'index.html'}")
+    print(f"  {unit_out / 'index.html'}")
     return 0
 
 
@@ -163,6 +182,7 @@ def _report_units(args: argparse.Namespace) -> int:
     done = [r for r in outcome.results if not r.failed]
     print(f"{len(done)} of {len(outcome.results)} unit(s), {sum(len(r.files) for r in done)} file(s), "
           f"roll-up: {len(outcome.rollup)} file(s) ({time.perf_counter() - started:.1f} s)")
+    # each failed unit by its slug and the name of its data folder under ROOT
     problems = [f"{r.slug} (folder {Path(r.folder).name}): {r.error}" for r in outcome.failed]
     if outcome.rollup_error:
         problems.append(f"roll-up: {outcome.rollup_error}")
@@ -187,8 +207,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     published = build_score(args.target, data_dir=args.data or "", out_dir=args.out, cutoff=args.cutoff,
                             unit=args.unit, formats=args.format, skip_invalid=args.skip_invalid,
                             progress=_progress(args))
-    out_dir = published[0].parent if published else args.out
-    print(f"{len(published)} file(s) in {out_dir} ({time.perf_counter() - started:.1f} s)")
+    unit_out = published[0].parent if published else args.out  # the unit's output folder
+    print(f"{len(published)} file(s) in {unit_out} ({time.perf_counter() - started:.1f} s)")
     for path in published:
         print(f"  {path}")
     return 0
@@ -208,30 +228,14 @@ def _cmd_periods(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from .inputs.exports import describe, read_export
-    from .inputs.ingest import UNIT_FILE, read_unit
-    from .inputs.loading import DUPLICATE, UNPARSED, type_dossiers
+    from .inputs.inspection import inspect_export
 
-    if not args.file.is_file():
-        if args.file.is_dir():
-            raise CchcError(f"{args.file}: a folder; give one export file (to check a whole data folder: "
-                            f"cchc validate --data {args.file})")
-        raise CchcError(f"{args.file}: no such file")
-    folder = args.data or next(
-        (d for d in (args.file.parent, args.file.parent.parent) if (d / UNIT_FILE).is_file()), args.file.parent
-    )
-    unit = read_unit(folder)
-    reading = read_export(args.file, unit.mapping, unit.dossier_sheet)
-    preview = type_dossiers(reading.frame.head(args.rows))
-    preview = preview[[c for c in preview.columns if not c.endswith((UNPARSED, DUPLICATE))]]
-    shown = [S.SOURCE_ROW, *[c for c in preview.columns
-                             if c not in (S.SOURCE_ROW, S.SOURCE_FILE) and preview[c].notna().any()]]
-    print(describe(reading, preview[shown], args.rows))
+    print(inspect_export(args.file, args.data, args.rows))
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .inputs.ingest import ERROR, format_problems
+    from .base.problems import ERROR, format_problems
     from .inputs.params import resolve_data_dir
     from .running.checks import validate_data
 
@@ -252,7 +256,7 @@ def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
     if args.command != "report":
         return
     if args.units and (args.data or args.unit):
-        parser.error("--units reads every unit folder of ROOT: --data and --unit do not apply")
+        parser.error("--units reads the data folder of every unit under ROOT: --data and --unit do not apply")
     if args.scheduler and not args.units:
         parser.error("--scheduler runs units: give --units ROOT")
     if args.jobs is not None and args.jobs < 1:

@@ -11,19 +11,17 @@ import pytest
 
 from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
 from cchc_lib.base.errors import DataError
-from cchc_lib.inputs.ingest import read_unit
+from cchc_lib.inputs.narrative import check_narratives, parse_narrative, read_narrative
+from cchc_lib.inputs.unit import read_unit
 from cchc_lib.outputs import views
 from cchc_lib.outputs.document import (
     FALL_NOTED,
     SECTION_TITLES,
     attention_points,
     build_document,
-    check_narratives,
     companion,
     number,
-    parse_narrative,
     percent,
-    read_narrative,
 )
 from tests.hostile.support import Page
 

@@ -222,7 +222,7 @@ def test_a_mapping_in_unit_yaml_reads_an_export_never_seen(tmp_path):
 
 
 def load_unit_mapping(folder: Path):
-    from cchc_lib.inputs.ingest import read_unit
+    from cchc_lib.inputs.unit import read_unit
 
     return read_unit(folder).mapping
 

@@ -4,7 +4,8 @@ import pytest
 from cchc_lib.base.errors import DataError
 from cchc_lib.inputs import schema as S
 from cchc_lib.inputs.columns import parse_dates
-from cchc_lib.inputs.ingest import find_dossier_files, read_catalogue, read_raw_dossiers, slugify
+from cchc_lib.inputs.ingest import find_dossier_files, read_catalogue, read_raw_dossiers
+from cchc_lib.inputs.unit import slugify
 
 from .conftest import write_data_dir
 
@@ -168,9 +169,30 @@ def test_a_legal_time_above_the_maximum_is_named_and_never_used(tmp_path):
 
 def test_a_yaml_bomb_in_unit_yaml_is_refused_naming_the_file(tmp_path):
     from cchc_lib.base.problems import ProblemError
-    from cchc_lib.inputs.ingest import read_unit
+    from cchc_lib.inputs.unit import read_unit
 
     (tmp_path / "unit.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8")
     with pytest.raises(ProblemError,
                        match=r"unit\.yaml: YAML anchors and aliases .*\nunit\.yaml, dòng/row -, cột/column -"):
         read_unit(tmp_path)
+
+
+def test_the_unit_is_read_once_while_its_file_is_unchanged(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from cchc_lib.inputs import unit as unit_module
+    from cchc_lib.inputs.unit import read_unit
+
+    path = tmp_path / "unit.yaml"
+    path.write_text("name: Xã A\n", encoding="utf-8")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    reads = []
+    real = unit_module.load_yaml
+    monkeypatch.setattr(unit_module, "load_yaml", lambda *a: reads.append(a) or real(*a))
+    assert read_unit(tmp_path).name == read_unit(tmp_path).name == "Xã A"
+    assert len(reads) == 1
+    path.write_text("name: Xã B\n", encoding="utf-8")  # changed just now: read again, never kept on its time
+    assert read_unit(tmp_path).name == read_unit(tmp_path).name == "Xã B"
+    assert len(reads) == 3

@@ -13,8 +13,9 @@ import zipfile
 
 import pytest
 
-from cchc_lib.inputs.ingest import read_unit
-from cchc_lib.outputs.document import build_document, number, percent, read_narrative
+from cchc_lib.inputs.narrative import read_narrative
+from cchc_lib.inputs.unit import read_unit
+from cchc_lib.outputs.document import build_document, number, percent
 from tests.hostile.support import Page, assert_no_personal, cchc, file_text, make_data
 
 pytestmark = pytest.mark.notebook

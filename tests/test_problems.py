@@ -6,7 +6,6 @@ import pytest
 
 from cchc_lib.base.errors import DataError
 from cchc_lib.base.problems import (
-    PROBLEM_COLUMNS,
     WARNING,
     ProblemError,
     format_problems,
@@ -16,13 +15,6 @@ from cchc_lib.base.problems import (
     row_check,
     schema_problems,
 )
-from cchc_lib.inputs import ingest
-
-
-def test_the_old_names_stay_importable_from_ingest():
-    assert ingest.PROBLEM_COLUMNS is PROBLEM_COLUMNS and ingest.format_problems is format_problems
-    assert ingest.ERROR == "error" and ingest.WARNING == "warning"
-    assert ingest._problem("a.csv", 2, "x", "v", "vi", "en") == problem("a.csv", 2, "x", "v", "vi", "en")
 
 
 def test_a_problem_line_names_file_row_column_and_value():

@@ -8,9 +8,9 @@ import pytest
 from cchc_lib.base.paths import SAMPLE_DATA_DIR
 from cchc_lib.base.problems import ProblemError
 from cchc_lib.figures.scoring import check_scoring, load_scoring, score
-from cchc_lib.inputs.ingest import read_unit
 from cchc_lib.inputs.loading import load_dossiers
 from cchc_lib.inputs.plan import load_plan
+from cchc_lib.inputs.unit import read_unit
 from cchc_lib.running.checks import validate_data
 
 from .conftest import write_data_dir

@@ -17,9 +17,9 @@ import yaml
 from cchc_lib.base.errors import DataError
 from cchc_lib.inputs import schema as S
 from cchc_lib.inputs import split as split_module
-from cchc_lib.inputs.ingest import read_unit
 from cchc_lib.inputs.loading import load_dossiers
 from cchc_lib.inputs.split import split_export
+from cchc_lib.inputs.unit import read_unit
 from cchc_lib.running.checks import validate_data
 from tests.conftest import CANONICAL_HEADER, write_data_dir
 
@@ -141,26 +141,26 @@ def test_a_district_html_export_is_split_and_personal_data_goes_nowhere(tmp_path
     # two group rows, one never taken in
     assert result.dropped == 3 and result.copied == ["procedures.csv", "plan/", "scoring/criteria.csv"]
     for unit in result.units:
-        assert sorted(p.name for p in (unit.folder / "scoring").iterdir()) == ["criteria.csv"]
-        assert (unit.folder / "scoring" / "criteria.csv").read_bytes() == (
+        assert sorted(p.name for p in (unit.data_dir / "scoring").iterdir()) == ["criteria.csv"]
+        assert (unit.data_dir / "scoring" / "criteria.csv").read_bytes() == (
             template / "scoring" / "criteria.csv").read_bytes()
     for unit in result.units:
-        data = load_dossiers(unit.folder)
+        data = load_dossiers(unit.data_dir)
         assert data.errors.empty, data.errors
         frame = data.dossiers
         assert frame[S.DOSSIER_ID].tolist() == units[unit.name]
         assert frame[S.CHANNEL].tolist() == ["online", "direct", "online"][:unit.rows]  # from the Trực tuyến column
         assert [None if pd.isna(o) else o for o in frame[S.OUTCOME]] == [None, S.REFUSED, S.RESOLVED][:unit.rows]
-        assert validate_data(unit.folder).query("severity == 'error'").empty
+        assert validate_data(unit.data_dir).query("severity == 'error'").empty
         # the template's catalogue and plan, the unit's own unit.yaml
-        assert (unit.folder / "procedures.csv").read_bytes() == (template / "procedures.csv").read_bytes()
+        assert (unit.data_dir / "procedures.csv").read_bytes() == (template / "procedures.csv").read_bytes()
         plan_files = sorted(p.name for p in (sample_dir / "plan").iterdir())
-        assert sorted(p.name for p in (unit.folder / "plan").iterdir()) == plan_files
-        assert (unit.folder / "plan" / "tasks.csv").read_bytes() == (template / "plan" / "tasks.csv").read_bytes()
-        info = yaml.safe_load((unit.folder / "unit.yaml").read_text(encoding="utf-8"))
+        assert sorted(p.name for p in (unit.data_dir / "plan").iterdir()) == plan_files
+        assert (unit.data_dir / "plan" / "tasks.csv").read_bytes() == (template / "plan" / "tasks.csv").read_bytes()
+        info = yaml.safe_load((unit.data_dir / "unit.yaml").read_text(encoding="utf-8"))
         assert info == {"name": unit.name, "slug": unit.slug, "district": "Huyện Hoằng Hóa",
                         "province": "Tỉnh Thanh Hóa"}
-        assert not (unit.folder / "dossiers").exists()  # the template's own dossiers stay in the template
+        assert not (unit.data_dir / "dossiers").exists()  # the template's own dossiers stay in the template
     written = {p: p.read_bytes().decode("utf-8") for p in out.rglob("*") if p.is_file()}
     assert len(written) == 2 * (3 + len(plan_files) + 1)  # dossiers, unit.yaml, catalogue, plan, criteria
     planted = [*PERSONAL.values(), "Cắm Mốc"]
@@ -191,13 +191,13 @@ def test_a_workbook_export_gives_the_rows_of_the_canonical_csv(tmp_path):
     result = split_export(source, "Xã/phường", tmp_path / "out")
     assert {u.name for u in result.units} == set(SLUGS)
     for unit in result.units:
-        got = dossiers(unit.folder)
+        got = dossiers(unit.data_dir)
         want = dossiers(expected_folder(tmp_path, unit.name))
         columns = [S.DOSSIER_ID, S.PROCEDURE, S.FIELD, S.RECEIVED_AT, S.DUE_AT, S.RESOLVED_AT, S.OUTCOME, S.CHANNEL]
         pd.testing.assert_frame_equal(got[columns], want[columns])
-        header = (unit.folder / "dossiers.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+        header = (unit.data_dir / "dossiers.csv").read_text(encoding="utf-8-sig").splitlines()[0]
         assert header == ",".join(columns)  # the columns the export gives, no empty ones added
-        assert PERSONAL["name"] not in (unit.folder / "dossiers.csv").read_text(encoding="utf-8-sig")
+        assert PERSONAL["name"] not in (unit.data_dir / "dossiers.csv").read_text(encoding="utf-8-sig")
 
 
 def test_rows_with_no_unit_are_an_error_naming_them_or_skipped_and_counted(tmp_path):
@@ -305,7 +305,7 @@ def test_the_templates_mapping_reads_an_export_the_project_does_not_know(tmp_pat
         split_export(source, "Mã đơn vị", tmp_path / "out")
     result = split_export(source, "Mã đơn vị", tmp_path / "out", template=template)
     assert [(u.slug, u.name) for u in result.units] == [("h56-27-12", "H56.27.12"), ("h56-27-13", "H56.27.13")]
-    folder = result.units[0].folder
+    folder = result.units[0].data_dir
     assert (folder / "dossiers.csv").read_text(encoding="utf-8-sig") == (
         "dossier_id,received_at,outcome\nA1,01/03/2023,resolved\n")
     assert yaml.safe_load((folder / "unit.yaml").read_text(encoding="utf-8")) == {

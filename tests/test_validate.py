@@ -395,6 +395,6 @@ def test_a_plan_split_from_a_template_warns_in_the_units_it_was_not_written_for(
     source.write_text(f"unit,{CANONICAL_HEADER}\nXã Hoằng Giang,{GOOD}\nXã Hoằng Xuân,{GOOD.replace('G1', 'X1')}\n",
                       encoding="utf-8")
     result = split_export(source, "unit", tmp_path / "out", template=template)
-    warned = {u.name: validate_data(u.folder).query("file == 'plan/plan.yaml'")["value"].tolist()
+    warned = {u.name: validate_data(u.data_dir).query("file == 'plan/plan.yaml'")["value"].tolist()
               for u in result.units}
     assert warned == {"Xã Hoằng Giang": ["số .../QĐ-UBND"], "Xã Hoằng Xuân": ["xã Hoằng Giang", "số .../QĐ-UBND"]}

@@ -475,7 +475,7 @@ def test_without_a_signer_or_a_superior_the_form_leaves_marked_places(tmp_path):
 
 
 def test_the_blocks_follow_unit_yaml_through_the_document(summary, tmp_path):
-    from cchc_lib.inputs.ingest import DocumentInfo
+    from cchc_lib.inputs.unit import DocumentInfo
     from cchc_lib.outputs.document import build_document
 
     info = DocumentInfo(recipients=("- Văn phòng HĐND và UBND huyện Hoằng Hóa;", "Lưu: VT, VP."),

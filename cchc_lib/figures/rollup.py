@@ -35,7 +35,7 @@ from ..base.periods import Period, parse_period
 from ..figures import rollup_analysis as analysis
 from ..figures.dossiers import COUNT_KEYS, KPI_KEYS
 from ..figures.summary_json import UnreadableJson, read_json
-from ..inputs.params import check_period_and_cutoff
+from ..inputs.params import check_notebook_texts, check_period_and_cutoff
 
 SCHEMA_VERSION = 1
 KIND = "rollup"
@@ -113,11 +113,7 @@ def check_rollup_parameters(period: str, cutoff: str = "decree09", reports_dir: 
     cchc_lib.base.errors.ParameterError: period: invalid period id '2023-Q5';
     valid forms: YYYY-Q1, YYYY-Q2, YYYY-Q3, YYYY-Q4, YYYY-H1, YYYY-9M, YYYY-Y (or YYYY)
     """
-    if isinstance(period, int) and not isinstance(period, bool):
-        period = str(period)  # papermill's "-p period 2023" hands over a number
-    for name, value in (("period", period), ("cutoff", cutoff), ("reports_dir", reports_dir)):
-        if not isinstance(value, (str, Path)):
-            raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+    period = check_notebook_texts(period, {"cutoff": cutoff, "reports_dir": reports_dir}, folders=("reports_dir",))
     if not isinstance(units, (str, list, tuple)):
         raise ParameterError(f"units: expected comma-separated folder names, got {type(units).__name__} {units!r}")
     parsed = check_period_and_cutoff(period, cutoff)

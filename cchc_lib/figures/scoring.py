@@ -42,9 +42,10 @@ from ..base.problems import (
 )
 from ..inputs import schema as S
 from ..inputs.confine import confinement_problems
-from ..inputs.exports import read_table
 from ..inputs.numbers import parse_points, parse_share
 from ..inputs.plan import INDICATOR_NAMES_VI, PLAN_DIR, Plan, milestone_status, owner_label, target_conflicts
+from ..inputs.tables import find_table, known_header, read_known_columns
+from ..inputs.unit import slugify
 from . import coverage
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
 
@@ -178,13 +179,6 @@ class Scoring:
         return _round(sum(c.max for c in self.areas))
 
 
-def _find_file(folder: Path, stem: str) -> Path | None:
-    for name in (f"{stem}.csv", f"{stem}.xlsx"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
 def _both_forms(folder: Path, stem: str) -> list[dict]:
     """An error when a file is there both as CSV and as XLSX: which one the office keeps up to
     date is not for the reader to guess."""
@@ -198,36 +192,14 @@ def _both_forms(folder: Path, stem: str) -> list[dict]:
 def _read_table(path: Path, columns: list[str], required: tuple[str, ...],
                 problems: list[dict]) -> tuple[pd.DataFrame, list[str]]:
     """A scoring file as text cells (NFC, stripped, empty as ``""``) under the known headers, by the
-    table reader of every input, with ``source_file`` (``scoring/<name>``) and ``source_row`` as
-    numbered in the file; the ``#`` comment lines above the header, and empty rows, left out.
-    Returns the frame and the comments."""
-    label = f"{SCORING_DIR}/{path.name}"
-    _, table = read_table(path)
-    comments: list[str] = []
-    header_at = len(table)
-    for at, row in enumerate(table.itertuples(index=False, name=None)):
-        cells = [str(v).strip() for v in row if pd.notna(v) and str(v).strip()]
-        if cells and not cells[0].startswith("#"):
-            header_at = at
-            break
-        if cells:  # a comment's commas split it into cells: joined again
-            comments.append(", ".join(cells).lstrip("#").strip())
-    header = [S.normalize_header(v) if pd.notna(v) else "" for v in table.iloc[header_at]] \
-        if header_at < len(table) else []
-    targets = [h if h in columns else None for h in header]
-    for column in required:
-        if column not in targets:
-            problems.append(problem(label, header_at + 1, column, "", "Thiếu cột bắt buộc", "required column missing"))
-    for target in dict.fromkeys(t for t in targets if t and targets.count(t) > 1):
-        problems.append(problem(label, header_at + 1, target, target, f"Hai cột cùng là {target}: giữ lại một cột",
-                                f"two columns give {target}: keep one"))
-    body = table.iloc[header_at + 1:]
-    body = body.loc[body.notna().any(axis=1)]
-    chosen = {t: i for i, t in enumerate(targets) if t}
-    frame = pd.DataFrame({t: body[i] for t, i in chosen.items()}, index=body.index)
-    frame = frame.reindex(columns=columns).astype(object).fillna("").map(lambda v: str(v).strip())
-    frame = frame.assign(source_row=(body.index + 1).astype("int64"), source_file=label)
-    return frame.reset_index(drop=True), comments
+    small-table reader of every input (:func:`cchc_lib.inputs.tables.read_known_columns`), with
+    ``source_file`` (``scoring/<name>``) and ``source_row`` as numbered in the file; the ``#`` comment
+    lines above the header, and empty rows, left out. Returns the frame and the comments."""
+    table = read_known_columns(path, known_header(columns), required, f"{SCORING_DIR}/{path.name}", comments=True)
+    problems.extend(table.problems)
+    frame = table.frame.reindex(columns=columns).astype(object).fillna("").map(lambda v: str(v).strip())
+    frame = frame.assign(source_row=table.frame[S.SOURCE_ROW], source_file=table.frame[S.SOURCE_FILE])
+    return frame, list(table.comments)
 
 
 def _parent_id(cid: str) -> str:
@@ -460,7 +432,7 @@ def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.
         folder / f"{stem}{suffix}" for stem in (CRITERIA_FILE, SELF_SCORES_FILE) for suffix in (".csv", ".xlsx")])
     if refused:
         return None, problem_table(refused)
-    path = _find_file(folder, CRITERIA_FILE)
+    path = find_table(folder, CRITERIA_FILE)
     if path is None:
         return None, problem_table([problem(
             f"{SCORING_DIR}/", None, "", "", "Thư mục chấm điểm thiếu tệp criteria.csv hoặc criteria.xlsx",
@@ -475,7 +447,7 @@ def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.
                              SCORING_MESSAGES),
              _criteria_warnings(checked, links, label)]
     criteria = _build_criteria(checked)
-    self_path = _find_file(folder, SELF_SCORES_FILE)
+    self_path = find_table(folder, SELF_SCORES_FILE)
     self_scores: dict[str, SelfScore] = {}
     if self_path is not None:
         self_read: list[dict] = []
@@ -813,7 +785,7 @@ def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, 
     index self-assessment"): the year (``2023-Y``) for the year's self-scoring, any other period
     of the year for the view during the year (points secured, at risk and still open).
 
-    ``unit`` is the reporting unit (:class:`cchc_lib.inputs.ingest.Unit`, or its name); ``data`` the
+    ``unit`` is the reporting unit (:class:`cchc_lib.inputs.unit.Unit`, or its name); ``data`` the
     checked dossiers (:class:`cchc_lib.inputs.loading.DossierData` or their frame; None: every kpi
     criterion lacks its data); ``plan`` the plan (one of another year is left out). The KPIs and
     the milestones are those of the year to date: from the start of the year's window to the
@@ -835,7 +807,7 @@ def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, 
     due = _due_parts(scoring.max, sum(a["open"] for a in areas))
     return {
         "schema_version": SCHEMA_VERSION, "kind": KIND,
-        "unit": name, "unit_slug": getattr(unit, "slug", "") or _slug(name),
+        "unit": name, "unit_slug": getattr(unit, "slug", "") or (slugify(name) if name else ""),
         "district": getattr(unit, "district", ""), "province": getattr(unit, "province", ""),
         "year": period.year, "period": period.id, "period_name": period.name_vi, "cutoff": cutoff,
         "start": ctx.start.isoformat(), "end": ctx.end.isoformat(), "year_end": ctx.year_end,
@@ -851,9 +823,3 @@ def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, 
         "flags": {f: flags[f] for f in FLAGS if flags[f]},
         "areas": areas,
     }
-
-
-def _slug(name: str) -> str:
-    from ..inputs.ingest import slugify
-
-    return slugify(name) if name else ""

@@ -1008,18 +1008,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
     kinds = [_classify(n, mapping) for n in names]
     chosen = _chosen_columns(path, names, kinds, mapping, f"row {start + 1}" if depth == 1 else
                              f"rows {start + 1}–{start + depth}")
-    columns = []
-    for i, (name, k) in enumerate(zip(names, kinds, strict=True)):
-        if not name:
-            continue
-        if k == PERSONAL:
-            columns.append((name, PERSONAL))
-        elif not k or k == IGNORED:
-            columns.append((name, IGNORED))
-        elif chosen[k] != i:
-            columns.append((name, f"{IGNORED}: {k} is read from {names[chosen[k]]!r}"))
-        else:
-            columns.append((name, k))
+    columns = _columns_read(names, kinds, chosen)
     body, dropped, tables = _body(path, cells, found, chosen)
     reasons = drop_reasons(body, chosen.get(S.DOSSIER_ID))
     if not (reasons == "").any():
@@ -1033,25 +1022,8 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
     kept = body.loc[reasons == "", sorted(chosen.values())]
     kept, cleaned = _checked_cells(path, kept, names, chosen)
     record = {column: _mapped(column, kept[i], mapping) for column, i in chosen.items()}
-    statuses: dict[str, str] = {}
-    status = record.pop(S.STATUS, None)
-    not_received = pd.Series(False, index=kept.index)
-    if status is not None:
-        outcome = map_values(fold_key(status), _OUTCOME_OF_STATUS, "str")
-        pairs = pd.DataFrame({"value": status, "outcome": outcome}).dropna(subset="value").drop_duplicates("value")
-        statuses = {str(v): (o if isinstance(o, str) else "unknown")
-                    for v, o in zip(pairs["value"], pairs["outcome"], strict=False)}
-        outcome = outcome.astype(object).where(outcome.notna(), None)
-        not_received = outcome.eq(S.NOT_RECEIVED).fillna(False).astype(bool)
-        # an unknown status stays as text: the checks name it
-        from_status = outcome.where(outcome.notna(), status).where(outcome != S.IN_PROCESS)
-        given = record.get(S.OUTCOME)
-        record[S.OUTCOME] = from_status if given is None else given.fillna(from_status)
-    flag = record.pop(S.ONLINE_FLAG, None)
-    if flag is not None:
-        from_flag = map_values(fold_key(flag), S.ONLINE_FLAG_VALUES, "str").fillna(flag)
-        given = record.get(S.CHANNEL)
-        record[S.CHANNEL] = from_flag if given is None else given.fillna(from_flag)
+    statuses, not_received = _status_read(record, kept.index)
+    _online_flag_read(record)
     rows = pd.Series(kept.index + 1, index=kept.index)
     dropped += [(int(r), "not received") for r in rows[not_received]]
     dropped += [(int(i) + 1, str(r)) for i, r in reasons[reasons != ""].items()]
@@ -1062,11 +1034,63 @@ def read_export(path: Path, mapping: ExportMapping | None = None, sheet: str = "
          S.SOURCE_FILE: label or path.name, S.SOURCE_ROW: rows.astype("int64")},
         index=kept.index,
     ).loc[~not_received].reset_index(drop=True)
+    return ExportReading(path, kind, tuple(range(start + 1, start + depth + 1)), columns, statuses, dropped,
+                         _lacking(chosen), frame, tables if len(tables) > 1 else [], cleaned)
+
+
+def _columns_read(names: list[str], kinds: list[str], chosen: dict[str, int]) -> list[tuple[str, str]]:
+    """Each named header of the file and what it is read as: a canonical column, personal data
+    (never read), ignored, or ignored because another header gives its column."""
+    columns = []
+    for i, (name, k) in enumerate(zip(names, kinds, strict=True)):
+        if not name:
+            continue
+        if k == PERSONAL:
+            columns.append((name, PERSONAL))
+        elif not k or k == IGNORED:
+            columns.append((name, IGNORED))
+        elif chosen[k] != i:
+            columns.append((name, f"{IGNORED}: {k} is read from {names[chosen[k]]!r}"))
+        else:
+            columns.append((name, k))
+    return columns
+
+
+def _status_read(record: dict[str, pd.Series], index: pd.Index) -> tuple[dict[str, str], pd.Series]:
+    """The status column (taken out of ``record``) read into the outcome where the export gives none:
+    each status value and the outcome it means ("unknown": kept as text, for the checks to name), and
+    the rows never taken in (registered online only)."""
+    status = record.pop(S.STATUS, None)
+    if status is None:
+        return {}, pd.Series(False, index=index)
+    outcome = map_values(fold_key(status), _OUTCOME_OF_STATUS, "str")
+    pairs = pd.DataFrame({"value": status, "outcome": outcome}).dropna(subset="value").drop_duplicates("value")
+    statuses = {str(v): (o if isinstance(o, str) else "unknown")
+                for v, o in zip(pairs["value"], pairs["outcome"], strict=False)}
+    outcome = outcome.astype(object).where(outcome.notna(), None)
+    not_received = outcome.eq(S.NOT_RECEIVED).fillna(False).astype(bool)
+    # an unknown status stays as text: the checks name it
+    from_status = outcome.where(outcome.notna(), status).where(outcome != S.IN_PROCESS)
+    given = record.get(S.OUTCOME)
+    record[S.OUTCOME] = from_status if given is None else given.fillna(from_status)
+    return statuses, not_received
+
+
+def _online_flag_read(record: dict[str, pd.Series]) -> None:
+    """The online flag column (taken out of ``record``) read into the channel where the export gives none."""
+    flag = record.pop(S.ONLINE_FLAG, None)
+    if flag is not None:
+        from_flag = map_values(fold_key(flag), S.ONLINE_FLAG_VALUES, "str").fillna(flag)
+        given = record.get(S.CHANNEL)
+        record[S.CHANNEL] = from_flag if given is None else given.fillna(from_flag)
+
+
+def _lacking(chosen: dict[str, int]) -> list[str]:
+    """The required and expected columns the export does not give (the outcome given by a status
+    column, the channel by an online flag)."""
     given = set(chosen) | ({S.OUTCOME} if S.STATUS in chosen else set()) | (
         {S.CHANNEL} if S.ONLINE_FLAG in chosen else set())
-    lacking = [c for c in (*S.REQUIRED_COLUMNS, *S.EXPECTED_COLUMNS) if c not in given]
-    return ExportReading(path, kind, tuple(range(start + 1, start + depth + 1)), columns, statuses, dropped,
-                         lacking, frame, tables if len(tables) > 1 else [], cleaned)
+    return [c for c in (*S.REQUIRED_COLUMNS, *S.EXPECTED_COLUMNS) if c not in given]
 
 
 # C0 control characters but tab, line feed and carriage return: no export writes them in a cell
@@ -1120,32 +1144,3 @@ def _may_hold_controls(text: object) -> bool:
 
 
 _TEXT_CONTROLS = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)  # tab and line breaks: a cell's own
-
-
-def describe(reading: ExportReading, preview: pd.DataFrame, rows: int = 5) -> str:
-    """What ``cchc inspect`` prints about one export."""
-    lines = [f"file: {reading.path}", f"format: {reading.format}",
-             f"header: row {', '.join(map(str, reading.header_rows))} of the file"]
-    if reading.tables:
-        lines.append(f"tables: {len(reading.tables)}, read as one list, rows numbered through the file: "
-                     + ", ".join(f"table {n}: rows {a}–{b}" for n, (a, b) in enumerate(reading.tables, start=1)))
-    lines.append("columns:")
-    width = max((len(name) for name, _ in reading.columns), default=0)
-    lines += [f"  {name:<{width}}  → {what}" for name, what in reading.columns]
-    if reading.lacking:
-        lines.append(f"lacking: {', '.join(reading.lacking)}")
-    if reading.statuses:
-        lines.append("status values:")
-        lines += [f"  {value} → {outcome}" for value, outcome in sorted(reading.statuses.items())]
-    counts: dict[str, list[int]] = {}
-    for row, reason in reading.dropped:
-        counts.setdefault(reason, []).append(row)
-    lines += [f"control characters dropped: {header!r} ({column}), rows {', '.join(map(str, rows[:10]))}"
-              f"{' …' if len(rows) > 10 else ''}" for column, header, rows, _ in reading.cleaned]
-    lines.append(f"rows read: {len(reading.frame)}; rows dropped: {len(reading.dropped)}")
-    for reason, where in counts.items():
-        shown = ", ".join(map(str, where[:10])) + (" …" if len(where) > 10 else "")
-        lines.append(f"  {reason} ({DROP_REASONS_VI[reason]}): {len(where)} (rows {shown})")
-    lines.append(f"first {min(rows, len(preview))} rows, as understood (canonical columns):")
-    lines.append(preview.head(rows).to_string(index=False) if len(preview) else "  (none)")
-    return "\n".join(lines)

@@ -1,9 +1,9 @@
-"""Reading a unit's data folder: ``unit.yaml`` and the dossier exports.
+"""Reading a unit's data folder: the dossier exports and the procedure catalogue (``unit.yaml``: :mod:`.unit`).
 
 A data folder holds:
 
 - ``unit.yaml`` (optional): ``name``, ``province``, ``district``, ``slug``, ``dossier_sheet``, and
-  what the official report's header, signature and template need (:class:`DocumentInfo`);
+  what the official report's header, signature and template need (:class:`.unit.DocumentInfo`);
 - the dossier exports: ``dossiers.csv``, ``dossiers.xlsx``, or a folder ``dossiers/``
   of several ``.csv`` / ``.xlsx`` files, read and concatenated;
 - ``procedures.csv`` (optional): the procedure catalogue (field, legal processing time);
@@ -16,179 +16,21 @@ any other column, personal data included, is never loaded. Each row keeps its or
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from ..base.errors import DataError
-
-# the problems table lives in cchc_lib.base.problems; these names stay importable from here
-from ..base.problems import (  # noqa: F401
-    ERROR,
-    PROBLEM_COLUMNS,
-    WARNING,
-    ProblemError,
-    format_problems,
-    load_yaml,
-    problem,
-    problem_table,
-    row_check,
-    schema_problems,
-)
+from ..base.problems import PROBLEM_COLUMNS, WARNING, problem, problem_table, row_check, schema_problems
 from . import schema as S
 from .columns import fold_key
-from .confine import MISSING, OUTSIDE, confinement_problems, data_file, present, refusal
-from .exports import ExportMapping, ExportReading, read_export, read_table
+from .confine import confinement_problems
+from .exports import ExportMapping, ExportReading, read_export
+from .tables import find_table, read_known_columns
 
-UNIT_FILE = "unit.yaml"
 _DOSSIER_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".htm")
-_problem = problem  # the former name of cchc_lib.base.problems.problem
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What ``unit.yaml`` says of the unit as the author of an official report (README, "The
-    official report"); every key is optional."""
-
-    authority: str = ""  # authority: the issuing body's line of the header ("Ủy ban nhân dân")
-    place: str = ""  # place: the place of the date line ("Hoằng Giang, ngày … tháng … năm …")
-    report_number: str = ""  # report_number: the number after "Số: " ("…/BC-UBND" left to fill)
-    recipients: tuple[str, ...] = ()  # recipients: the "Nơi nhận" list
-    signer: str = ""  # signer: the name under the signature
-    signer_title: str = ""  # signer_title: "Chủ tịch", "Phó Chủ tịch"
-    signer_on_behalf: str = ""  # signer_on_behalf: "TM. Ủy ban nhân dân", "KT. Chủ tịch"
-    report_template: str = ""  # report_template: a Word template of the office's own, in the data folder
-    template_path: Path | None = None  # report_template resolved in the data folder
-
-
-_DOCUMENT_TEXT_KEYS = ("authority", "place", "report_number", "signer", "signer_title", "signer_on_behalf",
-                       "report_template")
-
-
-def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
-    """The report-author keys of ``unit.yaml`` (``info``), checked: texts are texts, the
-    recipients a list of texts, the template a ``.docx`` file of the data folder."""
-    values: dict = {}
-    for key in _DOCUMENT_TEXT_KEYS:
-        value = info.get(key)
-        if value is None:
-            continue
-        if isinstance(value, dict | list):
-            raise DataError(f"{where}: '{key}:' must be one text, found a {type(value).__name__}")
-        values[key] = unicodedata.normalize("NFC", str(value).strip())
-    recipients = info.get("recipients")
-    if recipients is not None:
-        if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
-            raise DataError(f"{where}: 'recipients:' must be a list of texts, one per line of \"Nơi nhận\"")
-        values["recipients"] = tuple(unicodedata.normalize("NFC", str(r).strip()) for r in recipients)
-    template = values.get("report_template")
-    if template:
-        # a regular file inside the data folder, links followed (README, "The data folder")
-        why = refusal(data_dir, data_dir / template)
-        if why is not None and why != MISSING:
-            hint = ": put the Word template in the data folder and name it from there" if why == OUTSIDE else ""
-            found = problem(UNIT_FILE, None, "report_template", template, f"Mẫu Word {template} {why[0]}", why[1])
-            raise ProblemError(problem_table([found]), UNIT_FILE,
-                               headline=f"{where}: 'report_template: {template}': {why[1]}{hint}")
-        path = (data_dir / template).resolve()  # links followed: where the file really is
-        if Path(template).suffix.lower() != ".docx" or path.suffix.lower() != ".docx":
-            raise DataError(f"{where}: 'report_template: {template}' must be a Word file (.docx)")
-        if why is not None:
-            raise DataError(f"{where}: 'report_template: {template}': no such file in {data_dir}")
-        values["template_path"] = path
-    return DocumentInfo(**values)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """The reporting unit (a commune) whose data folder is read."""
-
-    name: str
-    slug: str
-    province: str = ""
-    district: str = ""
-    dossier_sheet: str = ""  # the XLSX sheet holding the dossiers; default: the first
-    mapping: ExportMapping = field(default_factory=ExportMapping)  # unit.yaml's columns: and values:
-    document: DocumentInfo = field(default_factory=DocumentInfo)  # the official report's author
-
-
-SLUG_MAX = 80  # characters of a folder name made from a unit's name (README, "One export of many communes")
-
-
-def slugify(text: str) -> str:
-    """An ASCII file-name form of a Vietnamese name, at most :data:`SLUG_MAX` characters.
-
-    A longer one is cut at a word boundary and ends with 8 hexadecimal digits of the SHA-1 of
-    the whole slug, so the folder name stays within every file system's limit and two long
-    names sharing their first 70 characters keep different folders; a slug of
-    :data:`SLUG_MAX` characters or fewer (one written in ``unit.yaml`` too) is kept as it is.
-
-    >>> slugify("Xã Hoằng Giang")
-    'xa-hoang-giang'
-    >>> slugify("Đông Sơn")
-    'dong-son'
-    >>> slug = slugify("Bộ phận một cửa của Ủy ban nhân dân xã Hoằng Giang, huyện Nông Cống, tỉnh Thanh Hóa")
-    >>> slug, len(slug), slugify(slug) == slug
-    ('bo-phan-mot-cua-cua-uy-ban-nhan-dan-xa-hoang-giang-huyen-nong-cong-tinh-82fbd429', 80, True)
-    """
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = text.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "unit"
-    if len(slug) <= SLUG_MAX:
-        return slug
-    digest = hashlib.sha1(slug.encode("ascii")).hexdigest()[:8]
-    head = slug[: SLUG_MAX - len(digest)]  # room for "-" and the digest
-    cut = head.rfind("-")
-    head = head[:cut] if cut > len(head) // 2 else head[:-1]  # at a word boundary, unless a long word holds it
-    return f"{head.rstrip('-')}-{digest}"
-
-
-def read_unit(data_dir: Path, name: str = "") -> Unit:
-    """The unit described by ``data_dir/unit.yaml``; ``name`` overrides its display name.
-
-    Without ``unit.yaml`` the folder's name is the unit's name.
-    """
-    info: dict = {}
-    path = data_dir / UNIT_FILE
-    if present(path):
-        # the one safe YAML reader (README, "The data folder"): small, no anchors or aliases
-        info = load_yaml(data_file(data_dir, path), UNIT_FILE)
-        _check_texts(info, str(path))
-    if "name" in info and not str(info["name"] or "").strip():
-        raise DataError(f"{path}: name: is empty; write the unit's name (Xã …) or remove the line to use "
-                        "the folder's name")
-    display = unicodedata.normalize("NFC", str(name or info.get("name") or data_dir.resolve().name))
-    return Unit(
-        name=display,
-        slug=slugify(str(info.get("slug") or display)),
-        province=str(info.get("province") or ""),
-        district=str(info.get("district") or ""),
-        dossier_sheet=str(info.get("dossier_sheet") or ""),
-        mapping=ExportMapping.from_unit(info, str(path)),
-        document=read_document_info(info, data_dir, str(path)),
-    )
-
-
-def _check_texts(value: object, where: str, key: str = "") -> None:
-    """Every text of ``unit.yaml`` free of control characters (a NUL written ``"\\0"``): each is
-    printed in the documents and becomes file names; an error names the key."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _check_texts(v, where, f"{key}.{k}" if key else str(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value, start=1):
-            _check_texts(v, where, f"{key}[{i}]")
-    elif isinstance(value, str):
-        control = next((c for c in value if ord(c) < 0x20 and c not in "\t\n\r"), None)
-        if control is not None:
-            raise DataError(f"{where}: {key}: holds a control character (U+{ord(control):04X}), which no "
-                            "document prints; retype the value")
 
 
 def find_dossier_files(data_dir: Path) -> list[Path]:
@@ -246,32 +88,6 @@ def missing_export_hint(data_dir: Path) -> tuple[str, str, str]:
             "".join(f"; found '{name}': {en}" for name, _, en in found))
 
 
-def read_with_aliases(
-    path: Path, aliases: Callable[[str], str | None], required: tuple[str, ...]
-) -> tuple[pd.DataFrame, list[dict]]:
-    """A simple table (header in row 1): its known columns under their canonical names, as
-    text, each row with its origin; empty rows left out."""
-    _, table = read_table(path)
-    header = [str(v) if pd.notna(v) else "" for v in table.iloc[0]] if len(table) else []
-    targets = [aliases(h) for h in header]
-    problems = [
-        _problem(path.name, 1, column, "", "Thiếu cột bắt buộc", "required column missing")
-        for column in required
-        if column not in targets
-    ]
-    for target in dict.fromkeys(t for t in targets if t and targets.count(t) > 1):
-        # two headers naming one thing: which one the office meant is not for the reader to guess
-        named = " / ".join(repr(h) for h, t in zip(header, targets, strict=True) if t == target)
-        problems.append(_problem(path.name, 1, target, named, f"Hai cột cùng là {target}: giữ lại một cột",
-                                 f"two columns give {target}: keep one"))
-    body = table.iloc[1:]
-    body = body.loc[body.notna().any(axis=1)]
-    chosen = {t: i for i, t in enumerate(targets) if t}
-    frame = pd.DataFrame({t: body[i] for t, i in sorted(chosen.items(), key=lambda kv: kv[1])}, index=body.index)
-    frame = frame.assign(**{S.SOURCE_FILE: path.name, S.SOURCE_ROW: (body.index + 1).astype("int64")})
-    return frame.reset_index(drop=True), problems
-
-
 MISSING_COLUMN_WARNINGS: dict[str, tuple[str, str]] = {
     S.PROCEDURE: ("Tệp không có cột tên thủ tục", "the export has no procedure column"),
     S.FIELD: ("Tệp không có cột lĩnh vực: lấy theo danh mục thủ tục (procedures.csv) nếu có",
@@ -301,7 +117,7 @@ def read_raw_dossiers(
     if not files:
         names, found_vi, found_en = missing_export_hint(data_dir)
         problems.append(
-            _problem(
+            problem(
                 str(data_dir), "", "", names,
                 f"Không tìm thấy tệp hồ sơ (dossiers.csv, dossiers.xlsx hoặc thư mục dossiers/){found_vi}",
                 f"no dossier export found (dossiers.csv, dossiers.xlsx or a folder dossiers/){found_en}",
@@ -318,11 +134,11 @@ def read_raw_dossiers(
         label = reading.path.relative_to(data_dir).as_posix()
         for column in reading.lacking:
             if column in S.REQUIRED_COLUMNS:
-                problems.append(_problem(label, header_row, column, "", "Thiếu cột bắt buộc",
+                problems.append(problem(label, header_row, column, "", "Thiếu cột bắt buộc",
                                          "required column missing"))
             else:
                 vi, en = MISSING_COLUMN_WARNINGS[column]
-                problems.append(_problem(label, header_row, column, "", vi, en, WARNING))
+                problems.append(problem(label, header_row, column, "", vi, en, WARNING))
     for reading in readings:
         problems += cleaned_warnings(reading.path.relative_to(data_dir).as_posix(), reading)
     columns = [*S.DOSSIER_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW]
@@ -342,7 +158,7 @@ def cleaned_warnings(label: str, reading: ExportReading) -> list[dict]:
         shown = ", ".join(map(str, rows[1:10])) + (" …" if len(rows) > 10 else "")
         also_vi = f" (cả dòng {shown}: {len(rows)} ô của cột)" if len(rows) > 1 else ""
         also_en = f" (also rows {shown}: {len(rows)} cells of the column)" if len(rows) > 1 else ""
-        found.append(_problem(label, rows[0], column, value,
+        found.append(problem(label, rows[0], column, value,
                               f"Ô của cột {header!r} chứa ký tự điều khiển (NUL …), không phải chữ: đã bỏ các ký tự "
                               f"này khi đọc{also_vi}",
                               f"control characters (NUL and the like) in the cell of {header!r}: dropped, the cell "
@@ -350,12 +166,13 @@ def cleaned_warnings(label: str, reading: ExportReading) -> list[dict]:
     return found
 
 
-CATALOGUE_NAMES = ("procedures.csv", "procedures.xlsx")
+CATALOGUE_STEM = "procedures"
 
 
 def find_catalogue(data_dir: Path) -> Path | None:
-    """The procedure catalogue of a data folder, if there is one."""
-    return next((data_dir / name for name in CATALOGUE_NAMES if present(data_dir / name)), None)
+    """The procedure catalogue of a data folder (``procedures.csv``, else ``procedures.xlsx``:
+    :func:`.tables.find_table`), if there is one."""
+    return find_table(data_dir, CATALOGUE_STEM)
 
 
 CATALOGUE_MESSAGES = {
@@ -393,7 +210,8 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         key = S.normalize_header(header)
         return key if key in S.CATALOGUE_COLUMNS else S.CATALOGUE_HEADER_ALIASES.get(key)
 
-    frame, problems = read_with_aliases(path, alias, (S.PROCEDURE, S.LEGAL_DAYS))
+    table = read_known_columns(path, alias, (S.PROCEDURE, S.LEGAL_DAYS))
+    frame, problems = table.frame, table.problems
     if problems:
         return pd.DataFrame(columns=columns), problem_table(problems)
     frame = frame.reindex(columns=[*S.CATALOGUE_COLUMNS, S.SOURCE_FILE, S.SOURCE_ROW])

@@ -34,6 +34,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..base.problems import (
+    ERROR,
+    WARNING,
     concat_problems,
     problem_table,
     raise_errors,
@@ -44,17 +46,10 @@ from ..base.workdays import due_dates, working_days_between_days
 from . import schema as S
 from .columns import fold_key, map_values, normalize_text, one_spelling, parse_dates
 from .exports import ExportReading
-from .ingest import (
-    ERROR,
-    UNIT_FILE,
-    WARNING,
-    find_catalogue,
-    find_dossier_files,
-    read_catalogue,
-    read_raw_dossiers,
-    read_unit,
-)
+from .ingest import find_catalogue, find_dossier_files, read_catalogue, read_raw_dossiers
+from .once import file_signature
 from .plan_header import HEADER_FILE, check_plan_header
+from .unit import UNIT_FILE, read_unit
 
 FAR_DUE_SLACK = 10  # working days beyond the legal time before a due date looks wrong
 UNPARSED = "__unparsed"  # suffix of the typed frame's columns holding a date cell's text that is not a date
@@ -348,8 +343,8 @@ def load_dossiers(data_dir: Path, skip_invalid: bool = False) -> DossierData:
     The result is kept for the process while the input files keep their size and time of
     change, so a batch of periods reads and checks the data once; treat it as read-only.
     """
-    folder = Path(data_dir).resolve()
-    return _load_checked(_input_signature(folder), folder, skip_invalid)
+    data_dir = Path(data_dir).resolve()
+    return _load_checked(_input_signature(data_dir), data_dir, skip_invalid)
 
 
 CHECKED_DATA_ENV = "CCHC_CHECKED_DATA"  # a file of checked dossiers handed to the report kernels
@@ -361,9 +356,9 @@ def hand_over_dossiers(data_dir: Path, skip_invalid: bool, target: Path) -> None
     takes it only while the inputs keep the size and time of change they had when checked)."""
     import pickle
 
-    folder = Path(data_dir).resolve()
-    signature = _input_signature(folder)
-    data = _load_checked(signature, folder, skip_invalid)
+    data_dir = Path(data_dir).resolve()
+    signature = _input_signature(data_dir)
+    data = _load_checked(signature, data_dir, skip_invalid)
     with open(target, "wb") as handle:
         pickle.dump((signature, skip_invalid, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -395,7 +390,7 @@ def release_dossiers() -> None:
 
 def _input_signature(data_dir: Path) -> tuple:
     files = [data_dir / UNIT_FILE, data_dir / HEADER_FILE, *find_dossier_files(data_dir), find_catalogue(data_dir)]
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f is not None and f.is_file())
+    return file_signature(f for f in files if f is not None and f.is_file())
 
 
 @lru_cache(maxsize=4)

@@ -12,7 +12,8 @@ from ..base.errors import ParameterError
 from ..base.paths import sample_data_dir
 from ..base.periods import Period, PeriodError, check_cutoff, parse_period, periods_of_year
 from ..base.workdays import CALENDAR_YEARS
-from .ingest import Unit, find_dossier_files, missing_export_hint, read_unit
+from .ingest import find_dossier_files, missing_export_hint
+from .unit import Unit, read_unit
 
 # The years a report can be about (README, "Periods"): those whose windows the working-day
 # calendar covers. A year's decree09 window starts on 15/12 of the year before, so the first
@@ -51,30 +52,45 @@ def check_parameters(
     ...
     cchc_lib.base.errors.ParameterError: cutoff: unknown cut-off 'monthly'; valid: decree09, calendar
     """
-    if isinstance(period, int) and not isinstance(period, bool):
-        period = str(period)  # papermill's "-p period 2023" hands over a number
-    for name, value in (("period", period), ("cutoff", cutoff), ("unit", unit)):
-        if not isinstance(value, str):
-            raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+    period = check_notebook_texts(period, {"cutoff": cutoff, "unit": unit})
     if not isinstance(skip_invalid, bool):
         raise ParameterError(f"skip_invalid: expected True or False, got {skip_invalid!r}")
     parsed = check_period_and_cutoff(period, cutoff)
-    folder = resolve_data_dir(data_dir)
-    if not find_dossier_files(folder):
+    data_dir = resolve_data_dir(data_dir)
+    if not find_dossier_files(data_dir):
         raise ParameterError(
-            f"data_dir: {str(folder)!r} holds no dossier export (dossiers.csv, dossiers.xlsx or a folder dossiers/)"
-            f"{missing_export_hint(folder)[2]}"
+            f"data_dir: {str(data_dir)!r} holds no dossier export (dossiers.csv, dossiers.xlsx or a folder dossiers/)"
+            f"{missing_export_hint(data_dir)[2]}"
         )
     start, end = parsed.window(cutoff)
     return ReportContext(
-        unit=read_unit(folder, unit.strip()),
+        unit=read_unit(data_dir, unit.strip()),
         period=parsed,
         cutoff=cutoff,
         start=start,
         end=end,
-        data_dir=folder,
+        data_dir=data_dir,
         skip_invalid=skip_invalid,
     )
+
+
+def check_notebook_texts(period: object, values: dict[str, object], folders: tuple[str, ...] = ()) -> str:
+    """A notebook's ``period`` parameter as text (papermill's ``-p period 2023`` hands over a
+    number), it and each of ``values`` (name → value) checked to be text, a path too for the names
+    in ``folders``; a :class:`ParameterError` naming the first that is not.
+
+    >>> check_notebook_texts(2023, {"cutoff": "decree09"})
+    '2023'
+    >>> check_notebook_texts("2023-Q1", {"unit": 5})
+    Traceback (most recent call last):
+    ...
+    cchc_lib.base.errors.ParameterError: unit: expected text, got int 5
+    """
+    period = _text("period", period)
+    for name, value in values.items():
+        if not isinstance(value, (str, Path) if name in folders else str):
+            raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+    return period
 
 
 def check_period_and_cutoff(period: str, cutoff: str) -> Period:
@@ -192,6 +208,7 @@ def check_periods(periods: Iterable[str | Period] | str | None = None, year: int
 
 
 def _text(name: str, value: object) -> str:
+    """``value`` as text: a whole number as its digits (a year handed over as a number), else it must be text."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):

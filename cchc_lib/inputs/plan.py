@@ -37,7 +37,6 @@ from ..base.problems import (
     WARNING,
     ProblemError,
     concat_problems,
-    load_yaml,
     problem,
     problem_table,
     raise_errors,
@@ -47,9 +46,12 @@ from ..base.problems import (
 from . import schema as S
 from .columns import fold_key, map_values, parse_dates
 from .confine import confinement_problems
-from .ingest import near_misses, read_with_aliases
+from .ingest import near_misses
 from .numbers import parse_shares
+from .once import kept
 from .params import REPORT_YEARS, check_covered
+from .plan_header import read_plan_yaml
+from .tables import find_table, known_header, read_known_columns
 
 PLAN_DIR = "plan"
 DATE = "date"
@@ -262,24 +264,17 @@ class Plan:
 PLAN_FILES = ("tasks", "milestones", "updates", "targets", "indicators")  # CSV, or XLSX of the same name
 
 
-def _read_csv(path: Path, columns: list[str], required: list[str], problems: list[dict]) -> pd.DataFrame:
-    """A plan file (``.csv``, else an ``.xlsx`` of the same name) as text cells (NFC, stripped;
-    a workbook's typed dates as ISO text), read by the same table reader as the dossier
-    exports, with ``source_row`` as numbered in the file and ``source_file``; empty rows left out."""
-    if not path.exists():
-        xlsx = path.with_suffix(".xlsx")
-        if xlsx.exists():
-            path = xlsx
-        else:
-            return pd.DataFrame(columns=[*columns, "source_row", "source_file"])
-    def alias(header: str) -> str | None:
-        key = S.normalize_header(header)
-        return key if key in columns else None
-
-    frame, found = read_with_aliases(path, alias, tuple(required))
-    problems.extend(found)
-    text = frame.reindex(columns=columns).astype(object).fillna("")
-    return text.assign(source_row=frame[S.SOURCE_ROW].astype("int64"), source_file=path.name)
+def _read_file(folder: Path, stem: str, columns: list[str], required: list[str], problems: list[dict]) -> pd.DataFrame:
+    """A plan file (``<stem>.csv``, else ``<stem>.xlsx``: :func:`.tables.find_table`) as text cells
+    (NFC, stripped; a workbook's typed dates as ISO text), read by the small-table reader of every
+    input, with ``source_row`` as numbered in the file and ``source_file``; empty rows left out."""
+    path = find_table(folder, stem)
+    if path is None:
+        return pd.DataFrame(columns=[*columns, "source_row", "source_file"])
+    table = read_known_columns(path, known_header(columns), tuple(required))
+    problems.extend(table.problems)
+    text = table.frame.reindex(columns=columns).astype(object).fillna("")
+    return text.assign(source_row=table.frame[S.SOURCE_ROW].astype("int64"), source_file=path.name)
 
 
 def _parse_days(texts: pd.Series) -> pd.Series:
@@ -324,7 +319,7 @@ def _plan_meta(folder: Path) -> tuple[dict, int | None, list[dict]]:
     """``plan.yaml``: its keys and the plan's year (None when not a year that can be right)."""
     label = "plan.yaml"
     try:
-        meta = load_yaml(folder / label, label)
+        meta = read_plan_yaml(folder.parent)
     except ProblemError as exc:
         return {}, None, exc.problems.to_dict(orient="records")
     year = meta.get("year")
@@ -473,12 +468,23 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     """The plan of ``data_dir/plan/`` (None when there is no ``plan/`` folder, or when its
     folder or ``plan.yaml`` is wrong) and every problem of its files (README, "The reform
     plan"): each file checked with a pandera schema, every failure at once, naming file, row
-    and column. Errors are in the table; the plan holds the rows that passed."""
+    and column. Errors are in the table; the plan holds the rows that passed. Read and checked
+    once per process while the plan's files are unchanged (:func:`.once.kept`)."""
     folder = Path(data_dir) / PLAN_DIR
+
+    def files() -> list[Path | None]:
+        return [folder, *(sorted(folder.iterdir()) if folder.is_dir() else [])]
+
+    return kept(("plan", str(folder.resolve())), files, lambda: _read_plan(Path(data_dir)))
+
+
+def _read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
+    """:func:`read_plan`, read: the folder's shape and ``plan.yaml`` first, then each file checked."""
+    folder = data_dir / PLAN_DIR
     if not folder.is_dir():
         return None, problem_table()
     # a plan file that is no regular file of the data folder (README, "The data folder"): no plan read
-    refused = confinement_problems(Path(data_dir), [folder / "plan.yaml", *(
+    refused = confinement_problems(data_dir, [folder / "plan.yaml", *(
         folder / f"{stem}{suffix}" for stem in PLAN_FILES for suffix in (".csv", ".xlsx"))])
     if refused:
         return None, problem_table(refused)
@@ -489,25 +495,39 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     if year is None:
         return None, problem_table([*shape, *meta_problems])
     problems: list[dict] = [*shape]
-    tasks = _read_csv(folder / "tasks.csv", ["task_id", "area", "area_name", "task", "deliverable", "owner", "timing",
-                                             "timing_corrected", "correction_note"],
-                      ["task_id", "area", "task", "timing"], problems)
-    explicit = _read_csv(folder / "milestones.csv", ["task_id", "milestone", "kind", "due", "label", "note"],
-                         ["task_id", "milestone", "kind"], problems)
-    updates = _read_csv(folder / "updates.csv", ["task_id", "milestone", "date", "status", "evidence", "note"],
-                        ["task_id", "date", "status"], problems)
-    targets = _read_csv(folder / "targets.csv",
-                        ["target_id", "kpi", "comparison", "value", "where", "sentence", "area"],
-                        ["target_id", "kpi", "comparison", "value"], problems)
-    indicators = _read_csv(folder / "indicators.csv", ["indicator", "period", "value", "source", "note"],
-                           ["indicator", "period", "value"], problems)
+    frames = {stem: _read_file(folder, stem, columns, required, problems)
+              for stem, (columns, required) in _PLAN_COLUMNS.items()}
     found = [problem_table(problems)]
-    first, last = _deadline_window(year)
-    today = pd.Timestamp(S.report_day())
-    earliest = pd.Timestamp(S.EARLIEST_DATE)
+    milestones = _checked_tasks(frames["tasks"], frames["milestones"], year, found)
+    updates = _checked_updates(frames["updates"], frames["tasks"], milestones, found)
+    targets, indicators = _checked_targets(frames["targets"], frames["indicators"], found)
+    table = concat_problems(*found)
+    plan = Plan(year=year, title=str(meta.get("title") or ""), document=str(meta.get("document") or ""),
+                tasks=frames["tasks"], milestones=milestones, updates=updates, targets=targets,
+                indicators=indicators, problems=table)
+    return plan, table
 
-    # tasks.csv
-    known_tasks = set(tasks["task_id"]) - {""}
+
+# each plan file: its columns and those it must have
+_PLAN_COLUMNS = {
+    "tasks": (["task_id", "area", "area_name", "task", "deliverable", "owner", "timing", "timing_corrected",
+               "correction_note"], ["task_id", "area", "task", "timing"]),
+    "milestones": (["task_id", "milestone", "kind", "due", "label", "note"], ["task_id", "milestone", "kind"]),
+    "updates": (["task_id", "milestone", "date", "status", "evidence", "note"], ["task_id", "date", "status"]),
+    "targets": (["target_id", "kpi", "comparison", "value", "where", "sentence", "area"],
+                ["target_id", "kpi", "comparison", "value"]),
+    "indicators": (["indicator", "period", "value", "source", "note"], ["indicator", "period", "value"]),
+}
+
+
+def _known_tasks(tasks: pd.DataFrame) -> set[str]:
+    return set(tasks["task_id"]) - {""}
+
+
+def _checked_tasks(tasks: pd.DataFrame, explicit: pd.DataFrame, year: int, found: list[pd.DataFrame]
+                   ) -> list[Milestone]:
+    """``tasks.csv`` and ``milestones.csv`` checked (their problems added to ``found``): the plan's
+    milestones, those written in ``milestones.csv`` that passed and those of the tasks' timings."""
     explicit_tasks = set(explicit["task_id"])
     timing, parsed = _timings(tasks, explicit_tasks, year)
     task_frame = pd.concat([tasks, timing], axis=1)
@@ -520,8 +540,16 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     ], name="tasks.csv"), task_frame, PLAN_MESSAGES))
     found.append(schema_problems(pa.DataFrameSchema(checks=_timing_checks("deadline_outside_year", "__outside"),
                                                     name="tasks.csv"), task_frame, PLAN_MESSAGES, severity=WARNING))
+    milestones = _checked_milestones(explicit, _known_tasks(tasks), year, found)
+    for task_milestones in parsed:
+        milestones += task_milestones
+    return milestones
 
-    # milestones.csv
+
+def _checked_milestones(explicit: pd.DataFrame, known_tasks: set[str], year: int, found: list[pd.DataFrame]
+                        ) -> list[Milestone]:
+    """``milestones.csv`` checked (its problems added to ``found``): the milestones of its rows that passed."""
+    first, last = _deadline_window(year)
     due = _parse_days(explicit["due"])
     kinds_ok = explicit["kind"].isin(KINDS)
     periodic = explicit["kind"] == PERIODIC
@@ -546,15 +574,20 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     ], name="milestones.csv"), m_frame, PLAN_MESSAGES, severity=WARNING))
     good = explicit["task_id"].isin(known_tasks) & kinds_ok & ~due_unread & ~due_far & ~(periodic & ~period_ok) \
         & (m_frame["__first"] == 0)
-    milestones: list[Milestone] = [
+    return [
         Milestone(t, key, kind, label or key, due=d, period=key if kind == PERIODIC else "")
         for t, key, kind, label, d in zip(*(explicit.loc[good, c] for c in ("task_id", "milestone", "kind", "label")),
                                           _as_dates(due.loc[good]), strict=False)
     ]
-    for task_milestones in parsed:
-        milestones += task_milestones
 
-    # updates.csv
+
+def _checked_updates(updates: pd.DataFrame, tasks: pd.DataFrame, milestones: list[Milestone],
+                     found: list[pd.DataFrame]) -> pd.DataFrame:
+    """``updates.csv`` checked (its problems added to ``found``): its rows with the milestone each
+    names (the task's only one when left empty), the day and the state; a row repeated whole once."""
+    known_tasks = _known_tasks(tasks)
+    today = pd.Timestamp(S.report_day())
+    earliest = pd.Timestamp(S.EARLIEST_DATE)
     keys_by_task: dict[str, list[str]] = {}
     for m in milestones:
         keys_by_task.setdefault(m.task_id, []).append(m.key)
@@ -585,9 +618,13 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
         row_check("repeated_update", lambda df: df["__first"] == 0),
     ], name="updates.csv"), u_frame, PLAN_MESSAGES, severity=WARNING))
     updates = updates.assign(milestone=key, day=_as_dates(day), state=state.where(state.notna(), None).tolist())
-    updates = updates.loc[u_frame["__first"] == 0]  # a row repeated whole counts once
+    return updates.loc[u_frame["__first"] == 0]  # a row repeated whole counts once
 
-    # targets.csv and indicators.csv
+
+def _checked_targets(targets: pd.DataFrame, indicators: pd.DataFrame, found: list[pd.DataFrame]
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``targets.csv`` and ``indicators.csv`` checked (their problems added to ``found``): each with
+    its value as a share (``target``, ``share``; None where not one)."""
     known_kpis = set(DOSSIER_KPIS) | set(indicators["indicator"]) | set(INDICATOR_NAMES_VI)
     target_values = _fractions(targets["value"])
     found.append(schema_problems(pa.DataFrameSchema(checks=[
@@ -602,20 +639,8 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
         row_check("bad_period", lambda df: periods_ok.reindex(df.index)),
         row_check("bad_value", lambda df: df["__value"].notna()),
     ], name="indicators.csv"), indicators.assign(__value=indicator_values), PLAN_MESSAGES))
-
-    table = concat_problems(*found)
-    plan = Plan(
-        year=year,
-        title=str(meta.get("title") or ""),
-        document=str(meta.get("document") or ""),
-        tasks=tasks,
-        milestones=milestones,
-        updates=updates,
-        targets=targets.assign(target=[None if pd.isna(v) else float(v) for v in target_values]),
-        indicators=indicators.assign(share=[None if pd.isna(v) else float(v) for v in indicator_values]),
-        problems=table,
-    )
-    return plan, table
+    return (targets.assign(target=[None if pd.isna(v) else float(v) for v in target_values]),
+            indicators.assign(share=[None if pd.isna(v) else float(v) for v in indicator_values]))
 
 
 def _is_period(text: str) -> bool:

@@ -28,6 +28,8 @@ import pandas as pd
 
 from ..base.problems import WARNING, ProblemError, load_yaml, problem, problem_table
 from .confine import refusal
+from .once import kept
+from .unit import unit_yaml_keys
 
 HEADER_FILE = "plan/plan.yaml"  # as named in the data folder
 # key of plan.yaml -> how the messages name it (Vietnamese, English)
@@ -145,22 +147,26 @@ def check_plan_header(data_dir: Path) -> pd.DataFrame:
     """The warnings of ``data_dir/plan/plan.yaml``'s header against ``data_dir/unit.yaml``'s ``name``
     (:func:`header_problems`); none without a ``plan.yaml`` that can be read."""
     data_dir = Path(data_dir)
-    meta = _yaml_or_empty(data_dir, HEADER_FILE, "plan.yaml")
+    meta = {} if refusal(data_dir, data_dir / HEADER_FILE) is not None else _header_or_empty(data_dir)
     if not meta:
         return problem_table()
-    unit = _yaml_or_empty(data_dir, "unit.yaml", "unit.yaml").get("name")
+    unit = unit_yaml_keys(data_dir).get("name")
     if not isinstance(unit, str) or any(ord(c) < 0x20 for c in unit):  # unit.yaml's reader refuses such a name
         unit = ""
     return header_problems(meta, unicodedata.normalize("NFC", unit))
 
 
-def _yaml_or_empty(data_dir: Path, name: str, label: str) -> dict:
-    """A YAML file's keys; empty when it is missing, no regular file of the data folder or cannot
-    be read (its own reader says why)."""
-    path = data_dir / name
-    if refusal(data_dir, path) is not None:
-        return {}
+def _header_or_empty(data_dir: Path) -> dict:
+    """``plan.yaml``'s keys; empty when it cannot be read (its own reader says why)."""
     try:
-        return load_yaml(path, label)
+        return read_plan_yaml(data_dir)
     except ProblemError:
         return {}
+
+
+def read_plan_yaml(data_dir: Path) -> dict:
+    """The keys of ``data_dir/plan/plan.yaml``, by the one safe YAML reader, read once per process
+    while the file is unchanged (:func:`.once.kept`); a :class:`ProblemError` naming it otherwise.
+    Whether it is a regular file of the data folder is the caller's to check first."""
+    path = Path(data_dir) / HEADER_FILE
+    return kept(("plan.yaml", str(path.resolve())), lambda: [path], lambda: load_yaml(path, "plan.yaml"))

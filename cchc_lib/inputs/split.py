@@ -17,7 +17,7 @@ shape, header found by content, rows that are not dossiers dropped, statuses map
 outcomes, personal data never read); the column ``by`` names is found among the header's
 names (compared as :func:`cchc_lib.inputs.schema.normalize_header` compares them: case, spacing and
 Unicode form do not matter) and taken for the same rows. Rows are grouped by its value (NFC,
-trimmed) and each unit gets ``ROOT/<slug>/`` (slug: :func:`cchc_lib.inputs.ingest.slugify` of the
+trimmed) and each unit gets ``ROOT/<slug>/`` (slug: :func:`cchc_lib.inputs.unit.slugify` of the
 value) holding:
 
 - ``dossiers.csv``: the canonical columns the export gives, values as read (dates as the text
@@ -30,10 +30,10 @@ value) holding:
   same for every commune; not the self-scores, which are each commune's).
 
 Nothing is dropped or overwritten silently: rows with no unit are an error naming them
-(``unassigned="skip"`` leaves them out, counted); an existing unit folder is refused
+(``unassigned="skip"`` leaves them out, counted); an existing unit's data folder is refused
 (``overwrite=True`` replaces it, the whole folder); two values giving one slug are refused.
 Folders are written in a temporary folder inside ``ROOT`` and renamed into place once all are
-written, so a failure leaves no half-written unit folder.
+written, so a failure leaves no half-written data folder.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ from . import schema as S
 from .columns import normalize_text, pa_text
 from .confine import confinement_problems
 from .exports import ExportMapping, ExportReading, find_header, read_export, read_table
-from .ingest import UNIT_FILE, find_catalogue, read_unit, slugify
+from .ingest import find_catalogue
+from .tables import find_table
+from .unit import UNIT_FILE, read_unit, slugify
 
 DOSSIER_FILE = "dossiers.csv"
 PLAN_DIR = "plan"
@@ -63,17 +65,17 @@ _HEADER_ROWS = 64  # rows handed to find_header: more than it scans, so it finds
 _ROWS_NAMED = 10  # rows named in an error, the rest counted
 _STAGING_PREFIX = ".cchc-split-"
 SCORING_DIR = "scoring"  # the reform index criteria (README, "The reform index self-assessment")
-CRITERIA_NAMES = ("criteria.csv", "criteria.xlsx")
+CRITERIA_STEM = "criteria"  # scoring/criteria.csv, else scoring/criteria.xlsx
 _COPY_IGNORED = shutil.ignore_patterns("~$*", ".~lock.*", ".*")  # office lock files, hidden files
 
 
 @dataclass(frozen=True)
 class SplitUnit:
-    """One unit folder written: its slug, its name as the column wrote it, where, how many rows."""
+    """One unit's data folder written: its slug, its name as the column wrote it, where, how many rows."""
 
     slug: str
     name: str
-    folder: Path
+    data_dir: Path
     rows: int
 
 
@@ -186,29 +188,70 @@ def split_export(
     if unassigned not in UNASSIGNED_CHOICES:
         raise ValueError(f"unassigned must be one of {UNASSIGNED_CHOICES}, not {unassigned!r}")
     source, out_root = Path(source), Path(out_root)
+    template = Path(template) if template is not None else None
     if not source.is_file():
         raise DataError(f"{source}: no such file")
     if out_root.exists() and not out_root.is_dir():
         raise DataError(f"{out_root}: exists and is not a folder")
-    district = province = ""
-    catalogue = plan = criteria = None
-    if template is not None:
-        template = Path(template)
-        if not template.is_dir():
-            raise DataError(f"{template}: the template is not a data folder")
-        model = read_unit(template)
-        district, province = model.district, model.province
-        mapping = model.mapping if mapping is None else mapping
-        catalogue = find_catalogue(template)
-        plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
-        criteria = next((f for f in (template / SCORING_DIR / n for n in CRITERIA_NAMES) if f.is_file()), None)
-        # what is copied is a regular file of the template folder (README, "The data folder")
-        planned = sorted(plan.rglob("*")) if plan is not None else []
-        to_copy = [catalogue, criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
-        raise_errors(problem_table(confinement_problems(template, to_copy)), f"the template {template}")
+    model = _template_parts(template, mapping)
+    reading, header, units = read_export_with_column(source, by, model.mapping, sheet)
+    named, skipped_rows = _units_of(source, reading.frame, units, header, unassigned)
+    existing = [slug for slug, _, _ in named if _exists(out_root / slug)]
+    if existing and not overwrite:
+        raise DataError(f"{out_root}: unit folder(s) exist: {', '.join(existing[:_ROWS_NAMED])}"
+                        f"{f' and {len(existing) - _ROWS_NAMED} more' if len(existing) > _ROWS_NAMED else ''}; "
+                        f"nothing written (cchc split --overwrite replaces them, each folder whole)")
+    _write_units(reading, named, out_root, model, source, overwrite)
+    return SplitResult(
+        source=source, by=header, out_root=out_root,
+        units=[SplitUnit(slug, name, out_root / slug, len(positions)) for slug, name, positions in named],
+        skipped=len(skipped_rows), skipped_rows=skipped_rows, dropped=len(reading.dropped),
+        copied=model.copied, template=template,
+    )
 
-    reading, header, units = read_export_with_column(source, by, mapping, sheet)
-    frame = reading.frame
+
+@dataclass(frozen=True)
+class _Template:
+    """What a split takes from its template data folder: the units' district and province, how the
+    export maps, and the files copied into each unit's data folder."""
+
+    mapping: ExportMapping | None = None
+    district: str = ""
+    province: str = ""
+    catalogue: Path | None = None
+    plan: Path | None = None
+    criteria: Path | None = None
+
+    @property
+    def copied(self) -> list[str]:
+        """What each data folder gets from the template, as :class:`SplitResult` lists it."""
+        return (([self.catalogue.name] if self.catalogue else []) + ([f"{PLAN_DIR}/"] if self.plan else [])
+                + ([f"{SCORING_DIR}/{self.criteria.name}"] if self.criteria else []))
+
+
+def _template_parts(template: Path | None, mapping: ExportMapping | None) -> _Template:
+    """The template's parts (none without a template); ``mapping`` given overrides its ``unit.yaml``'s.
+    What is copied must be a regular file of the template folder, else it is refused, naming it."""
+    if template is None:
+        return _Template(mapping)
+    if not template.is_dir():
+        raise DataError(f"{template}: the template is not a data folder")
+    model = read_unit(template)
+    plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
+    parts = _Template(model.mapping if mapping is None else mapping, model.district, model.province,
+                      find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_STEM))
+    # what is copied is a regular file of the template folder (README, "The data folder")
+    planned = sorted(plan.rglob("*")) if plan is not None else []
+    to_copy = [parts.catalogue, parts.criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
+    raise_errors(problem_table(confinement_problems(template, to_copy)), f"the template {template}")
+    return parts
+
+
+def _units_of(source: Path, frame: pd.DataFrame, units: pd.Series, header: str, unassigned: str
+              ) -> tuple[list[tuple[str, str, np.ndarray]], list[int]]:
+    """The units the column names, each as (slug, name, positions of its rows), by slug; and the rows
+    naming no unit (an error naming them, unless ``unassigned`` is ``"skip"``). Refused: no row to
+    split, and two names sharing a slug."""
     if frame.empty:
         raise DataError(f"{source}: no dossier to split")
     missing = units.isna()
@@ -217,45 +260,34 @@ def split_export(
         raise DataError(f"{source}: {len(skipped_rows)} dossier row(s) with no {header!r} "
                         f"({_rows_text(skipped_rows)}): fill them in, or leave them out "
                         f"(cchc split --skip-unassigned)")
-
     if len(skipped_rows) == len(frame):
         raise DataError(f"{source}: no dossier row has a {header!r}: nothing to split")
     groups = frame.groupby(units, sort=False, dropna=True).indices  # unit → positions, in file order
     named = sorted((slugify(str(name)), str(name), positions) for name, positions in groups.items())
     _refuse_shared_slugs(source, header, [(slug, name) for slug, name, _ in named])
-    existing = [slug for slug, _, _ in named if _exists(out_root / slug)]
-    if existing and not overwrite:
-        raise DataError(f"{out_root}: unit folder(s) exist: {', '.join(existing[:_ROWS_NAMED])}"
-                        f"{f' and {len(existing) - _ROWS_NAMED} more' if len(existing) > _ROWS_NAMED else ''}; "
-                        f"nothing written (cchc split --overwrite replaces them, each folder whole)")
+    return named, skipped_rows
 
+
+def _write_units(reading: ExportReading, named: list[tuple[str, str, np.ndarray]], out_root: Path,
+                 model: _Template, source: Path, overwrite: bool) -> None:
+    """Each unit's data folder written in a staging folder inside ``out_root``, then all renamed
+    into place at once (:func:`_install`): a failure leaves no half-written data folder."""
     written = _canonical_frame(reading)
     # every row as one CSV line, the lines of each unit together: a unit's file is a slice of bytes
     data, offsets = _csv_lines(written, np.concatenate([positions for _, _, positions in named]))
     header_line = ",".join(written.columns).encode() + b"\n"
     bounds = np.cumsum([0, *(len(positions) for _, _, positions in named)])
-    copied = (([catalogue.name] if catalogue else []) + ([f"{PLAN_DIR}/"] if plan else [])
-              + ([f"{SCORING_DIR}/{criteria.name}"] if criteria else []))
     out_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_root))
     try:
         for (slug, name, _), first, end in zip(named, bounds[:-1], bounds[1:], strict=False):
-            folder = staging / slug
-            folder.mkdir()
+            data_dir = staging / slug
+            data_dir.mkdir()
             body = data[offsets[first]:offsets[end]]
-            _write_unit(folder, header_line, body, name, slug, district, province, catalogue, plan, source)
-            if criteria is not None:
-                (folder / SCORING_DIR).mkdir()
-                shutil.copy2(criteria, folder / SCORING_DIR / criteria.name)
+            _write_unit(data_dir, header_line, body, name, slug, model, source)
         _install(staging, [slug for slug, _, _ in named], out_root, overwrite)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return SplitResult(
-        source=source, by=header, out_root=out_root,
-        units=[SplitUnit(slug, name, out_root / slug, len(positions)) for slug, name, positions in named],
-        skipped=len(skipped_rows), skipped_rows=skipped_rows, dropped=len(reading.dropped),
-        copied=copied, template=template,
-    )
 
 
 def _exists(path: Path) -> bool:
@@ -312,24 +344,29 @@ def _csv_lines(frame: pd.DataFrame, order: np.ndarray) -> tuple[memoryview, np.n
     return memoryview(data_buffer) if data_buffer is not None else memoryview(b""), offsets
 
 
-def _write_unit(folder: Path, header_line: bytes, body: memoryview, name: str, slug: str, district: str,
-                province: str, catalogue: Path | None, plan: Path | None, source: Path) -> None:
-    with open(folder / DOSSIER_FILE, "wb") as handle:  # UTF-8 with BOM: Excel shows the letters right
+def _write_unit(data_dir: Path, header_line: bytes, body: memoryview, name: str, slug: str, model: _Template,
+                source: Path) -> None:
+    """One unit's data folder: its dossiers (UTF-8 with BOM: Excel shows the letters right), its
+    ``unit.yaml`` and the template's files."""
+    with open(data_dir / DOSSIER_FILE, "wb") as handle:
         handle.write(b"\xef\xbb\xbf" + header_line)
         handle.write(body)
     info = {"name": name, "slug": slug}
-    if district:
-        info["district"] = district
-    if province:
-        info["province"] = province
+    if model.district:
+        info["district"] = model.district
+    if model.province:
+        info["province"] = model.province
     origin = " ".join(source.name.split())  # one line, whatever the file's name
     text = (f"# Made by cchc split from {origin}; the dossiers of this unit only.\n"
             + yaml.safe_dump(info, allow_unicode=True, sort_keys=False, width=1000))
-    (folder / UNIT_FILE).write_text(text, encoding="utf-8")
-    if catalogue is not None:
-        shutil.copy2(catalogue, folder / catalogue.name)
-    if plan is not None:
-        shutil.copytree(plan, folder / PLAN_DIR, ignore=_COPY_IGNORED)
+    (data_dir / UNIT_FILE).write_text(text, encoding="utf-8")
+    if model.catalogue is not None:
+        shutil.copy2(model.catalogue, data_dir / model.catalogue.name)
+    if model.plan is not None:
+        shutil.copytree(model.plan, data_dir / PLAN_DIR, ignore=_COPY_IGNORED)
+    if model.criteria is not None:
+        (data_dir / SCORING_DIR).mkdir()
+        shutil.copy2(model.criteria, data_dir / SCORING_DIR / model.criteria.name)
 
 
 def _install(staging: Path, slugs: list[str], out_root: Path, overwrite: bool) -> None:

@@ -39,7 +39,7 @@ from openpyxl.styles import Alignment, Font
 from ..base import paths, vi
 from ..base.periods import CUTOFF_SHORT_VI
 from ..figures.scoring import score_sentence
-from ..inputs.ingest import DocumentInfo
+from ..inputs.unit import DocumentInfo
 from .index_page import site_environment
 from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 

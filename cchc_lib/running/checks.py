@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..base.errors import DataError, ReportError
 from ..base.problems import (
+    ERROR,
     ProblemError,
     concat_problems,
     problem,
@@ -20,17 +21,12 @@ from ..base.problems import (
 )
 from ..figures.scoring import check_scoring
 from ..inputs.exports import ExportMapping
-from ..inputs.ingest import (
-    ERROR,
-    UNIT_FILE,
-    Unit,
-    read_catalogue,
-    read_raw_dossiers,
-    read_unit,
-)
+from ..inputs.ingest import read_catalogue, read_raw_dossiers
 from ..inputs.loading import check_dossiers, lacking_channel
+from ..inputs.narrative import check_narratives  # the office's own words per period
 from ..inputs.plan import read_plan
 from ..inputs.plan_header import check_plan_header
+from ..inputs.unit import UNIT_FILE, Unit, read_unit
 
 
 def template_problems(unit: Unit) -> pd.DataFrame:
@@ -69,8 +65,6 @@ def validate_data(data_dir: Path) -> pd.DataFrame:
     plan, plan_problems = read_plan(data_dir)
     header_problems = check_plan_header(data_dir)  # a plan of another unit, a number left as "..."
     scoring_problems = check_scoring(data_dir, plan)
-    from ..outputs.document import check_narratives  # the office's own words per period (README, "The official report")
-
     narrative_problems = problem_table(check_narratives(data_dir, plan))
     return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems,
                            header_problems, scoring_problems, narrative_problems)

@@ -99,7 +99,7 @@ def write_docx(document: dict, job: PeriodJob, target: Path) -> None:
     """The Word file: the document the notebook showed, with the images it showed (PNG
     ``data:`` URIs), written into the unit's template (the shipped one, or ``report_template:``
     of unit.yaml)."""
-    from ..inputs.ingest import read_unit
+    from ..inputs.unit import read_unit
     from ..outputs.docx_report import write_period_docx
 
     document = dict(document)
@@ -136,7 +136,7 @@ def check_office_texts(contexts: list, plan: object) -> None:
     """The office's own words of each period (``narrative/<PERIOD>.md``) read and placed before
     any notebook runs: a text the report has no place for fails the run at once, naming the file
     and the line (README, "The official report")."""
-    from ..outputs.document import check_narrative_places, read_narrative, section_two_areas
+    from ..inputs.narrative import check_narrative_places, read_narrative, section_two_areas
 
     for ctx in contexts:
         check_narrative_places(read_narrative(ctx.data_dir, ctx.period.id), section_two_areas(plan, ctx.period.year))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..base import paths, vi
 from ..base.errors import ReportError
 from ..figures.scoring import score_sentence
-from ..inputs.ingest import DocumentInfo
+from ..inputs.unit import DocumentInfo
 from ..outputs.score_files import SCORE_FORMATS, ScoreResult, render_score_html, score_stem, write_score_xlsx
 from .limits import run_limited
 from .publish import check_out_dir, publish, staged_run

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.errors import CchcError, ReportError
-from ..inputs.ingest import find_dossier_files, missing_export_hint, read_unit, slugify
+from ..inputs.ingest import find_dossier_files, missing_export_hint
+from ..inputs.unit import read_unit, slugify
 
 CLUSTER_TIMEOUT_ENV = "CCHC_CLUSTER_TIMEOUT"
 CLUSTER_TIMEOUT = 300  # seconds a cluster may build none of the run's units before the run stops

@@ -19,7 +19,8 @@ from cchc_lib import build_summary, check_parameters, load_dossiers, load_plan
 from cchc_lib.figures.coverage import KPI_NEEDS
 from cchc_lib.figures.dossiers import COUNT_KEYS, KPI_NAMES_VI
 from cchc_lib.figures.rollup import build_rollup_summary
-from cchc_lib.outputs.document import build_document, read_narrative
+from cchc_lib.inputs.narrative import read_narrative
+from cchc_lib.outputs.document import build_document
 from cchc_lib.outputs.rollup_outputs import build_rollup_document
 from cchc_lib.outputs.xlsx_report import build_workbook
 
@@ -287,7 +288,7 @@ def test_a_report_of_the_bare_export_publishes_nulls_and_says_there_is_no_figure
 
 def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tell(data):
     from cchc_lib.figures.scoring import load_scoring, score
-    from cchc_lib.inputs.ingest import read_unit
+    from cchc_lib.inputs.unit import read_unit
 
     _keep_columns(data, drop=("apology_at",))
     plan = load_plan(data)
