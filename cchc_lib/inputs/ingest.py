@@ -53,7 +53,7 @@ _problem = problem  # the former name of cchc_lib.base.problems.problem
 
 @dataclass(frozen=True)
 class DocumentInfo:
-    """What ``unit.yaml`` says of the unit as the author of an official report (README, "The
+    """What ``unit.yaml`` says of the unit as the author of an official report (docs/report.md, "The
     official report"); every key is optional."""
 
     authority: str = ""  # authority: the issuing body's line of the header ("Ủy ban nhân dân")
@@ -89,7 +89,7 @@ def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
         values["recipients"] = tuple(unicodedata.normalize("NFC", str(r).strip()) for r in recipients)
     template = values.get("report_template")
     if template:
-        # a regular file inside the data folder, links followed (README, "The data folder")
+        # a regular file inside the data folder, links followed (docs/data.md, "The data folder")
         why = refusal(data_dir, data_dir / template)
         if why is not None and why != MISSING:
             hint = ": put the Word template in the data folder and name it from there" if why == OUTSIDE else ""
@@ -118,7 +118,7 @@ class Unit:
     document: DocumentInfo = field(default_factory=DocumentInfo)  # the official report's author
 
 
-SLUG_MAX = 80  # characters of a folder name made from a unit's name (README, "One export of many communes")
+SLUG_MAX = 80  # characters of a folder name made from a unit's name (docs/units.md, "One export of many communes")
 
 
 def slugify(text: str) -> str:
@@ -157,7 +157,7 @@ def read_unit(data_dir: Path, name: str = "") -> Unit:
     info: dict = {}
     path = data_dir / UNIT_FILE
     if present(path):
-        # the one safe YAML reader (README, "The data folder"): small, no anchors or aliases
+        # the one safe YAML reader (docs/data.md, "The data folder"): small, no anchors or aliases
         info = load_yaml(data_file(data_dir, path), UNIT_FILE)
         _check_texts(info, str(path))
     if "name" in info and not str(info["name"] or "").strip():
@@ -194,7 +194,7 @@ def _check_texts(value: object, where: str, key: str = "") -> None:
 def find_dossier_files(data_dir: Path) -> list[Path]:
     """The dossier exports of a data folder, in a stable order: ``dossiers.csv`` … and the files
     of ``dossiers/``, their names' case aside (``Dossiers.CSV``), as Windows and macOS find them
-    (README, "Dossier exports")."""
+    (docs/data.md, "Dossier exports")."""
     entries = sorted(data_dir.iterdir()) if data_dir.is_dir() else []
     files = [f for suffix in _DOSSIER_SUFFIXES for f in entries
              if f.name.lower() == f"dossiers{suffix}"]  # a link or a pipe is refused when read, never passed over
@@ -294,7 +294,7 @@ def read_raw_dossiers(
         )
     # rows and problems name a file by its path in the data folder: dossiers.csv and
     # dossiers/dossiers.csv are two files
-    refused = confinement_problems(data_dir, files)  # README, "The data folder"
+    refused = confinement_problems(data_dir, files)  # docs/data.md, "The data folder"
     problems += refused
     files = [f for f in files if f.relative_to(data_dir).as_posix() not in {p["file"] for p in refused}]
     readings = [read_export(path, mapping, sheet, path.relative_to(data_dir).as_posix()) for path in files]
@@ -321,7 +321,7 @@ def read_raw_dossiers(
 
 def cleaned_warnings(label: str, reading: ExportReading) -> list[dict]:
     """A warning per column read whose cells held control characters, dropped on reading
-    (README, "Dossier exports"): its first row named, and how many cells, which rows, in all."""
+    (docs/data.md, "Dossier exports"): its first row named, and how many cells, which rows, in all."""
     found = []
     for column, header, rows, value in reading.cleaned:
         shown = ", ".join(map(str, rows[1:10])) + (" …" if len(rows) > 10 else "")
@@ -370,7 +370,7 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = [*S.CATALOGUE_COLUMNS, "key", S.SOURCE_FILE, S.SOURCE_ROW]
     if path is None:
         return pd.DataFrame(columns=columns), problem_table()
-    refused = confinement_problems(data_dir, [path])  # README, "The data folder"
+    refused = confinement_problems(data_dir, [path])  # docs/data.md, "The data folder"
     if refused:
         return pd.DataFrame(columns=columns), problem_table(refused)
 

@@ -62,7 +62,7 @@ UNASSIGNED_CHOICES = ("error", "skip")
 _HEADER_ROWS = 64  # rows handed to find_header: more than it scans, so it finds what read_export finds
 _ROWS_NAMED = 10  # rows named in an error, the rest counted
 _STAGING_PREFIX = ".cchc-split-"
-SCORING_DIR = "scoring"  # the reform index criteria (README, "The reform index self-assessment")
+SCORING_DIR = "scoring"  # the reform index criteria (docs/self-assessment.md, "The reform index self-assessment")
 CRITERIA_NAMES = ("criteria.csv", "criteria.xlsx")
 _COPY_IGNORED = shutil.ignore_patterns("~$*", ".~lock.*", ".*")  # office lock files, hidden files
 
@@ -202,7 +202,7 @@ def split_export(
         catalogue = find_catalogue(template)
         plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
         criteria = next((f for f in (template / SCORING_DIR / n for n in CRITERIA_NAMES) if f.is_file()), None)
-        # what is copied is a regular file of the template folder (README, "The data folder")
+        # what is copied is a regular file of the template folder (docs/data.md, "The data folder")
         planned = sorted(plan.rglob("*")) if plan is not None else []
         to_copy = [catalogue, criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
         raise_errors(problem_table(confinement_problems(template, to_copy)), f"the template {template}")

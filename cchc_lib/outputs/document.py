@@ -4,7 +4,7 @@
 ``unit.yaml`` and the office's own words for the period into one plain, JSON-ready dict, the
 *document context*. The HTML page (templates ``templates/document/``), the PDF made from it and
 the Word file (:mod:`cchc_lib.outputs.docx_report`) are all written from this one context, so the three
-say the same thing. The outline, the sentences and their rules are in the README, "The official
+say the same thing. The outline, the sentences and their rules are in docs/report.md, "The official
 report"; the sentences' wording is in ``templates/document/phrases.j2``. Every value is plain text:
 the templates escape it.
 
@@ -52,7 +52,7 @@ SECTION_TITLES = {
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # what identifies the plan's areas that sections I, the TTHC and the e-government parts speak of
-# (README, "The official report"): words of the area's name as the plan writes it
+# (docs/report.md, "The official report"): words of the area's name as the plan writes it
 DIRECTION_WORDS = ("chỉ đạo",)
 TTHC_WORDS = ("thủ tục hành chính",)
 EGOV_WORDS = ("chính quyền điện tử", "chính quyền số")
@@ -122,7 +122,7 @@ def read_narrative(data_dir: Path | str, period: str) -> dict[str, list[str]]:
     path = Path(data_dir) / NARRATIVE_DIR / f"{period}.md"
     if not present(path):
         return {}
-    data_file(Path(data_dir), path)  # a regular file of the data folder (README, "The data folder")
+    data_file(Path(data_dir), path)  # a regular file of the data folder (docs/data.md, "The data folder")
     if path.stat().st_size > NARRATIVE_LIMIT:
         raise DataError(f"{path}: larger than {NARRATIVE_LIMIT // 1024} KiB; the office's text of a period is "
                         "a few pages")
@@ -503,7 +503,7 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
             new=summary["dossiers"]["received_in_period"], online=t["received_online"],
             direct=t["received_direct_postal"], carried=t["carried_over"]),
     ]
-    lacking = coverage.not_told(summary, coverage.FINISHING)  # README, "The figures"
+    lacking = coverage.not_told(summary, coverage.FINISHING)  # docs/figures.md, "The figures"
     if lacking:
         sentences.append(say("dossiers_not_told", what=lacking))
     else:

@@ -82,7 +82,7 @@ SIGN_SPACE_ROWS = 4  # empty rows between the signer's title and name: the place
 FORM_NOTE = "(3) = (4) + (5) + (6) = (7) + (11)"
 FORM_SOURCE = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Hồ sơ rút, trả lại tính là đúng hạn; "
                "hồ sơ từ chối tiếp nhận không tính.")
-# without the export's outcome, a refused dossier cannot be told from one received (README, "The figures")
+# without the export's outcome, a refused dossier cannot be told from one received (docs/figures.md, "The figures")
 FORM_SOURCE_NO_OUTCOME = ("Theo Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Dữ liệu hồ sơ không có kết quả xử "
                           "lý nên không phân biệt được hồ sơ từ chối tiếp nhận: số hồ sơ tiếp nhận có thể gồm cả "
                           "các hồ sơ này.")
@@ -101,7 +101,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 STATUS_VI = {"resolved_late": "Đã giải quyết", "pending_overdue": "Đang giải quyết"}
 COMPARISON_VI = {">=": "≥", "<=": "≤", "=": "="}
 DOSSIER_SOURCE = "Hồ sơ TTHC của kỳ"  # where the dossier KPIs come from
-NO_DATA = "Không có số liệu"  # a figure the export cannot tell (README, "The figures")
+NO_DATA = "Không có số liệu"  # a figure the export cannot tell (docs/figures.md, "The figures")
 NO_DATA_MARK = "—"  # the same in a narrow cell of the form, explained under it
 
 # XML 1.0 also refuses lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through

@@ -69,7 +69,7 @@ def validate_data(data_dir: Path) -> pd.DataFrame:
     plan, plan_problems = read_plan(data_dir)
     header_problems = check_plan_header(data_dir)  # a plan of another unit, a number left as "..."
     scoring_problems = check_scoring(data_dir, plan)
-    from ..outputs.document import check_narratives  # the office's own words per period (README, "The official report")
+    from ..outputs.document import check_narratives  # the office's own words per period (docs/report.md)
 
     narrative_problems = problem_table(check_narratives(data_dir, plan))
     return concat_problems(unit_problems, read_problems, catalogue_problems, problems, plan_problems,

@@ -381,7 +381,7 @@ def _kpi_cell(summary: dict, kpi: str) -> dict:
     detail = f"đạt {judged.count(True)}/{len(mets)} mức" if len(mets) > 1 and True in judged else ""
     text = _vi_percent(value)
     if value is None and coverage.unknown(coverage.KPI_NEEDS.get(kpi, ()), coverage.missing_columns(summary)):
-        text = NO_DATA  # the export lacks a column the rate needs (README, "The figures")
+        text = NO_DATA  # the export lacks a column the rate needs (docs/figures.md, "The figures")
     return {"value": value, "text": text,
             "width": round(min(max(value or 0.0, 0.0), 1.0) * 100, 1), "state": state, "verdict": verdict,
             "detail": detail}
@@ -466,7 +466,7 @@ def publish_staged(staging: Path, out: Path, names: list[str], title: str | None
     The index is written into ``staging`` first, describing the folder as it will be: an
     error in making it (or in anything before the first move) leaves ``out`` unchanged."""
     staged = {name: staging / name for name in names}
-    try:  # README, "Time limits"
+    try:  # docs/commands.md, "Time limits"
         page = run_limited("index", render_index, out, title, parent_link, staged)
     except StepTimeout as exc:
         raise ReportError(f"index page of {out}: {exc}; no report was changed") from None
@@ -518,7 +518,7 @@ def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
     (``_tong-hop/``) and every unit, with a link to its own index page (see :func:`list_units`
     for ``units``; a unit that failed is shown with its error)."""
     target = out_dir / INDEX_FILE
-    write_atomic(target, run_limited("index", _units_page, out_dir, units))  # README, "Time limits"
+    write_atomic(target, run_limited("index", _units_page, out_dir, units))  # docs/commands.md, "Time limits"
     return target
 
 
@@ -553,7 +553,7 @@ def rollup_behind(rollup: dict, units_dir: Path) -> list[dict]:
     ``generated_vi``: for a unit summed, its ``generated_at`` differs from the one the roll-up
     recorded (``units[].generated_at``; a roll-up that recorded none: it is later than the
     roll-up's ``generated_at``); for a unit the roll-up names as missing, it is later than the
-    roll-up's. ``rollup`` is an entry of :func:`list_reports` (README, "The roll-up of many units")."""
+    roll-up's. ``rollup`` is an entry of :func:`list_reports` (docs/units.md, "The roll-up of many units")."""
     from ..figures.rollup import check_slug
 
     summary = rollup.get("summary") or {}

@@ -17,7 +17,7 @@ failure nothing already published is touched; the executed notebook of the faili
 period is kept as ``_failed/<PERIOD>.ipynb``. The index page is made in the staging folder
 too, before the first file moves.
 
-Every step has a time limit (README, "Time limits"): a notebook cell (``CCHC_CELL_TIMEOUT``,
+Every step has a time limit (docs/commands.md, "Time limits"): a notebook cell (``CCHC_CELL_TIMEOUT``,
 900 s) and the wait for a cell's output after it ended (``CCHC_OUTPUT_TIMEOUT``, 120 s); the HTML
 export, the PDF, the Word and Excel files, the self-assessment and the index page
 (``CCHC_HTML_TIMEOUT``, ``CCHC_PDF_TIMEOUT``, ``CCHC_DOCX_TIMEOUT``, ``CCHC_XLSX_TIMEOUT``,
@@ -480,10 +480,10 @@ def step_failure(exc: BaseException, step: str) -> tuple[str, str]:
 
 def score_job(staging: str, data_dir: str, year: int, cutoff: str, unit: str, skip_invalid: bool,
               formats: tuple[str, ...]) -> tuple[list[str], str]:
-    """The year's reform index self-assessment (README, "The reform index self-assessment")
+    """The year's reform index self-assessment (docs/self-assessment.md, "The reform index self-assessment")
     written into the staging folder beside the reports: its file names, or the error that fails
     the run. It runs in the pool with the periods, so it takes a core a period leaves free."""
-    try:  # in a child process, within the step's time limit (README, "Time limits")
+    try:  # in a child process, within the step's time limit (docs/commands.md, "Time limits")
         return run_limited("score", _score_files, staging, data_dir, year, cutoff, unit, skip_invalid, formats), ""
     except (CchcError, ReportError) as exc:
         return [], f"{year} self-assessment (scoring/), no report was changed: {exc}"
@@ -500,7 +500,7 @@ def _score_files(staging: str, data_dir: str, year: int, cutoff: str, unit: str,
 def check_office_texts(contexts: list, plan: object) -> None:
     """The office's own words of each period (``narrative/<PERIOD>.md``) read and placed before
     any notebook runs: a text the report has no place for fails the run at once, naming the file
-    and the line (README, "The official report")."""
+    and the line (docs/report.md, "The official report")."""
     from ..outputs.document import check_narrative_places, read_narrative, section_two_areas
 
     for ctx in contexts:

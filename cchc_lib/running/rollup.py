@@ -141,7 +141,7 @@ def _write_outputs(summary: dict, staging: Path, formats: tuple[str, ...]) -> li
     written = []
     for kind, write in (("docx", write_rollup_docx), ("xlsx", write_rollup_xlsx)):
         if kind in formats:
-            try:  # in a child process, within the step's time limit (README, "Time limits")
+            try:  # in a child process, within the step's time limit (docs/commands.md, "Time limits")
                 run_limited(kind, write, summary, staging / f"{summary['period']}.{kind}")
             except StepTimeout as exc:
                 raise _StepError(kind, str(exc)) from exc

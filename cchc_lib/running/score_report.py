@@ -1,6 +1,6 @@
 """The reform index self-assessment as files: ``OUT/<YEAR>-chi-so-cchc.{html,pdf,xlsx,json}``.
 
-The figures come from :func:`cchc_lib.figures.scoring.score` (README, "The reform index
+The figures come from :func:`cchc_lib.figures.scoring.score` (docs/self-assessment.md, "The reform index
 self-assessment"); this module writes them: the JSON as it is, an HTML page (template
 ``templates/site/score.html.j2``, every value escaped) printed to PDF by the report's renderer,
 and a workbook laid out like the self-scoring forms provinces hand out (STT, Lĩnh vực / tiêu
@@ -391,7 +391,7 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
     result = score_of(ctx)
     if result is None:
         raise ReportError(f"{ctx.data_dir}: no scoring/criteria.csv (or .xlsx): the criteria of the reform index "
-                          "are read from there (README, \"The reform index self-assessment\")")
+                          "are read from there (docs/self-assessment.md, \"The reform index self-assessment\")")
     out = Path(out_dir) if out_dir else paths.default_out_dir(ctx.unit.slug)
     check_out_dir(out)
     with folder_lock(out):
@@ -401,7 +401,7 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
         except OSError as exc:
             raise ReportError(f"--out: cannot write into {str(out)!r}: {exc.strerror or exc}") from None
         try:
-            # its files within the step's time limit (README, "Time limits"), as in a report run
+            # its files within the step's time limit (docs/commands.md, "Time limits"), as in a report run
             names = run_limited("score", write_score_files, result, staging, chosen)
             with signals_held():
                 published = publish_staged(staging, out, names)
