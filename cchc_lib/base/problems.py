@@ -1,7 +1,7 @@
 """The problems table: one record per thing wrong in the inputs, and how it is shown.
 
 Every input (dossier exports, the procedure catalogue, ``unit.yaml``, the plan's files)
-reports what is wrong through this module (README, "Checks"): a problem names the file (as
+reports what is wrong through this module (docs/checks.md, "Checks"): a problem names the file (as
 named in the data folder), the row (as numbered in the file, header = row 1; empty for a
 file or folder as a whole), the column (or the YAML key), the value as written, what is wrong
 in Vietnamese and in English, and its severity: an ``error`` stops a report, a ``warning``
@@ -80,7 +80,7 @@ SHOWN_VALUE_LIMIT = 80  # characters of a wrong value repeated in a message
 
 
 def shown_value(value: object) -> str:
-    """A wrong value as a message repeats it (README, "Checks"): cut to :data:`SHOWN_VALUE_LIMIT`
+    """A wrong value as a message repeats it (docs/checks.md, "Checks"): cut to :data:`SHOWN_VALUE_LIMIT`
     characters, and any run of nine digits or more (a phone or ID number typed into the wrong
     column) hidden, so that a message or a log never carries a citizen's number.
 

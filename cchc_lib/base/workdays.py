@@ -4,7 +4,7 @@ The calendar is the ``holidays`` package's Vietnam (Tết by the lunar calendar,
 Vương, 30/4, 1/5, 2/9 and its neighbour, observed days, and the Saturdays worked in exchange
 for a bridge holiday).
 
-Conventions (README, "The procedure catalogue"; Nghị định 61/2018/NĐ-CP):
+Conventions (docs/data.md, "The procedure catalogue"; Nghị định 61/2018/NĐ-CP):
 
 - A dossier received on a day that is not a working day counts as received on the next one.
 - A same-day procedure ("trong ngày") is due on the day of receipt, or on the next working
@@ -13,7 +13,7 @@ Conventions (README, "The procedure catalogue"; Nghị định 61/2018/NĐ-CP):
 - Working days between two dates count the days after the first up to and including the
   second: a dossier received and finished on the same day took 0 days.
 
-Whole columns (README, "How working days are counted over a whole column") are computed
+Whole columns (docs/data.md, "How working days are counted over a whole column") are computed
 from one table per range of years, built once from the calendar:
 for each calendar day, the number of working days from the table's first day up to and
 including it (its working-day ordinal), and the list of working days. Working days between
@@ -33,7 +33,7 @@ import pandas as pd
 
 _SAME_DAY_CUTOFF_SECONDS = 15 * 3600
 _DEFAULT_YEARS = (2023, 2024)  # the table's range when no date is given
-# The years a table may cover (README, "How working days are counted over a whole column"): the
+# The years a table may cover (docs/data.md, "How working days are counted over a whole column"): the
 # checks refuse dossier dates before 2000 or years ahead; beyond these (placeholders such as
 # 01/01/0001 or 31/12/9999, a period of the year 3000) no day is counted, and no table ever
 # spans centuries whatever the dates or legal times asked about.

@@ -1,5 +1,5 @@
-"""What a dossier export without a column cannot tell (README, "The figures": "What an export
-without a column cannot tell").
+"""What a dossier export without a column cannot tell (docs/figures.md, "What an
+export without a column cannot tell").
 
 A figure needs certain columns beyond the dossier's code and receipt date (:data:`KPI_NEEDS`,
 :data:`COUNT_NEEDS`): without the resolution date and the outcome (or status), nothing is known

@@ -1,7 +1,7 @@
 """Dossiers in a period window: the counts of Biểu II.06a, the plan's KPIs, the late list,
 the backlog and processing times.
 
-Rules (README, "The figures"), for a window [start, end]:
+Rules (docs/figures.md, "The figures"), for a window [start, end]:
 
 - calendar dates are compared, times ignored; both ends inclusive;
 - refused dossiers (từ chối tiếp nhận) were never taken in and are left out;

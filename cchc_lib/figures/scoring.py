@@ -1,6 +1,6 @@
 """The reform index self-assessment (Chỉ số CCHC): the province's criteria as data, scored.
 
-A data folder's ``scoring/`` holds (README, "The reform index self-assessment"; CSV in UTF-8, or
+A data folder's ``scoring/`` holds (docs/self-assessment.md, "The reform index self-assessment"; CSV in UTF-8, or
 an XLSX of the same name):
 
 - ``criteria.csv``: ``id, text, max, method, source, rule, target, thresholds, evidence``: one
@@ -421,13 +421,13 @@ def _build_self_scores(frame: pd.DataFrame, criteria: dict[str, Criterion]) -> d
 
 def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.DataFrame]:
     """The criteria and self-scores of ``data_dir/scoring/`` (None when there is no such folder,
-    or no ``criteria.csv`` in it) and every problem of their files (README, "The reform index
+    or no ``criteria.csv`` in it) and every problem of their files (docs/self-assessment.md, "The reform index
     self-assessment"): each checked with a pandera schema, every failure at once, naming file,
     row and column. The scoring holds the rows that passed and the warnings."""
     folder = Path(data_dir) / SCORING_DIR
     if not folder.is_dir():
         return None, problem_table()
-    # a scoring file that is no regular file of the data folder (README, "The data folder"): none read
+    # a scoring file that is no regular file of the data folder (docs/data.md, "The data folder"): none read
     refused = confinement_problems(Path(data_dir), [
         folder / f"{stem}{suffix}" for stem in (CRITERIA_FILE, SELF_SCORES_FILE) for suffix in (".csv", ".xlsx")])
     if refused:
@@ -464,14 +464,14 @@ def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.
 
 def check_scoring(data_dir: Path, plan: Plan | None) -> pd.DataFrame:
     """Every problem of ``data_dir/scoring/`` (an empty table without the folder): errors and
-    warnings with file, row, column, value and what is wrong (README, "The reform index
+    warnings with file, row, column, value and what is wrong (docs/self-assessment.md, "The reform index
     self-assessment")."""
     return read_scoring(data_dir, plan)[1]
 
 
 def load_scoring(data_dir: Path, plan: Plan | None) -> Scoring | None:
     """The checked criteria and self-scores of ``data_dir/scoring/``; None without the folder.
-    Raises :class:`ProblemError` listing every error (README, "The reform index self-assessment")."""
+    Raises :class:`ProblemError` listing every error (docs/self-assessment.md, "The reform index self-assessment")."""
     scoring, problems = read_scoring(data_dir, plan)
     raise_errors(problems, "the reform index criteria")
     return scoring
@@ -525,7 +525,7 @@ def _context(scoring: Scoring, period: Period, cutoff: str, data: object, plan: 
     dossiers = getattr(data, "dossiers", data)
     if isinstance(dossiers, pd.DataFrame):
         classified = classify_dossiers(dossiers, start, end)
-        # a rate whose column an export lacks is unknown, not 0 (README, "The figures")
+        # a rate whose column an export lacks is unknown, not 0 (docs/figures.md, "The figures")
         missing = coverage.missing_here(data, classified)
         ctx.kpis = coverage.blank_kpis(compute_kpis(classified), missing)
     return ctx
@@ -555,7 +555,7 @@ def _milestone_docs(ctx: _Context, task_id: str, key: str, state: str) -> tuple[
 
 
 def _score_milestones(c: Criterion, ctx: _Context) -> _Score:
-    """README, "The reform index self-assessment": each milestone of the linked tasks an equal
+    """docs/self-assessment.md, "The reform index self-assessment": each milestone of the linked tasks an equal
     share; on time → the share, late → half, overdue → 0 (at risk during the year), due later →
     open; continuous and on-notice work count as done with an evidence document by the as-of date."""
     if ctx.status is None:
@@ -640,7 +640,7 @@ def _ratio(c: Criterion, ctx: _Context) -> tuple[float | None, str, list[str]]:
 
 
 def _score_ratio(c: Criterion, ctx: _Context) -> _Score:
-    """README, "The reform index self-assessment": proportional → P when R ≥ T, else R × P / T;
+    """docs/self-assessment.md, "The reform index self-assessment": proportional → P when R ≥ T, else R × P / T;
     thresholds → the part of the points of the highest level R reaches, 0 below the lowest."""
     value, detail, evidence = _ratio(c, ctx)
     conflict = ["target_conflict"] if c.source and c.source[0] in ctx.conflicts else []
@@ -752,7 +752,7 @@ def _criterion_json(c: Criterion, s: _Score) -> dict:
 
 
 def _due_parts(maximum: float, open_points: float) -> dict:
-    """The points due by the as-of date and those not yet due (README, "The reform index
+    """The points due by the as-of date and those not yet due (docs/self-assessment.md, "The reform index
     self-assessment"): a milestone not yet due at the as-of date (``not_yet_due`` of
     :func:`cchc_lib.inputs.plan.milestone_status`) holds its share of the points until then, neither
     scored nor lost; kpi, indicator and manual criteria are always due.
@@ -781,7 +781,7 @@ def score_sentence(score: float | None, points_due: float, points_not_yet_due: f
 
 def score(scoring: Scoring, *, unit: object, period: Period | str, cutoff: str, data: object,
           plan: Plan | None) -> dict:
-    """The self-assessment of the reform index at the end of ``period`` (README, "The reform
+    """The self-assessment of the reform index at the end of ``period`` (docs/self-assessment.md, "The reform
     index self-assessment"): the year (``2023-Y``) for the year's self-scoring, any other period
     of the year for the view during the year (points secured, at risk and still open).
 

@@ -13,7 +13,7 @@ so row by row); change the file to change it. The table is checked when read: th
 a group add up to its ``group_max``, the groups to 100, and each ``measure`` is one the code
 knows (or empty).
 
-Measures (README, "The service index (QĐ 766/QĐ-TTg)"):
+Measures (docs/figures.md, "The service index (QĐ 766/QĐ-TTg)"):
 
 - ``progress_766``: ((8)+(9)+(12)) / (3) of Biểu II.06a, the KPI of :func:`~cchc_lib.figures.dossiers.compute_kpis`;
 - ``early_share``: (8) / (7): dossiers resolved before their due date among those resolved;

@@ -96,7 +96,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def plan_for_period(plan: Plan | None, ctx: ReportContext) -> tuple[Plan | None, list[dict]]:
-    """The plan when it is the plan of the period's year; else None and a notice (README, "The
+    """The plan when it is the plan of the period's year; else None and a notice (docs/plan.md, "The
     reform plan"): a 2023 plan says nothing of 2024's milestones, and would mark them all overdue."""
     if plan is None or plan.year == ctx.period.year:
         return plan, []
@@ -208,7 +208,7 @@ def build_summary(ctx: ReportContext, data: DossierData, plan: Plan | None = Non
     """The JSON summary of one period report."""
     classified = classify_dossiers(data.dossiers, ctx.start, ctx.end)
     table = tthc_table(classified)
-    # a figure whose columns an export of the window lacks is unknown (README, "The figures")
+    # a figure whose columns an export of the window lacks is unknown (docs/figures.md, "The figures")
     missing = coverage.missing_here(data, classified)
     kpis = coverage.blank_kpis(compute_kpis(classified), missing)
     total = coverage.blank_counts(_counts(table.loc[TOTAL_LABEL]), missing)

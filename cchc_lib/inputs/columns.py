@@ -6,7 +6,7 @@ once (Arrow compute kernels, or one call per distinct value), never a Python cal
 a province's export of a million rows holds a few dozen distinct procedure names, statuses
 or channels, and dates are parsed by format over the whole column.
 
-Dates (README, "Dates"): day first, always: ``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM``,
+Dates (docs/data.md, "Dates"): day first, always: ``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM``,
 ``dd/mm/yyyy HH:MM:SS``, ISO ``yyyy-mm-dd`` with an optional time (space or ``T``), one-digit
 day, month or hour too (``1/3/2023 8:05``), and Excel's serial day numbers (``44986``, the days
 since 30/12/1899, between :data:`SERIAL_FIRST` and :data:`SERIAL_LAST`). Anything else, or a

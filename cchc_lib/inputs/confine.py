@@ -2,7 +2,7 @@
 
 ``unit.yaml``, the dossier exports, the procedure catalogue, the plan's and the scoring's files,
 the office's texts (``narrative/<PERIOD>.md``) and a ``report_template:`` are read only when the
-path, its links followed, ends at a regular file inside the data folder, itself resolved (README,
+path, its links followed, ends at a regular file inside the data folder, itself resolved (docs/data.md,
 "The data folder"). A link whose target stays in the folder is read as its target; a link leading
 out of the folder, a named pipe, a device, a socket or a folder under a file's name is refused,
 naming the file as written in the folder and why, so that no text from elsewhere on the machine

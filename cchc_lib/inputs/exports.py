@@ -100,7 +100,7 @@ class ExportMapping:
                 raise DataError(f"{where}: columns: {source!r} → {target!r}: not a column of the project "
                                 f"({', '.join(sorted(known))}, ignored, personal)")
             if target in known and S.is_personal_header(S.normalize_header(str(source))):
-                # README, "Dossier exports": a citizen's name, number or address never reaches a report
+                # docs/data.md, "Dossier exports": a citizen's name, number or address never reaches a report
                 raise DataError(f"{where}: columns: {source!r} → {target!r}: {source!r} names a column of "
                                 "personal data (a citizen's name, ID number, phone or address), which is never "
                                 "read; map it to 'personal' or remove the line")
@@ -186,7 +186,7 @@ def _refuse_unreadable(path: Path, kind: str) -> None:
         raise DataError(f"{path}: not UTF-8 text (it looks like utf_16: Excel's 'Unicode Text'); save the export "
                         f"as 'CSV UTF-8 (Comma delimited)' or as an Excel workbook (.xlsx)")
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    # a few in a cell are the cell's (README, "Dossier exports"); a binary file is full of them
+    # a few in a cell are the cell's (docs/data.md, "Dossier exports"); a binary file is full of them
     if controls > max(len(head) // 50, 8):
         suffix = path.suffix.lower()
         if suffix in _WORKBOOK_SUFFIXES:
@@ -632,7 +632,7 @@ def read_table(path: Path, sheet: str = "", keep_controls: bool = False) -> tupl
 
 
 def _refuse_controls(path: Path, frame: pd.DataFrame) -> None:
-    """Refuse a table whose cells hold a control character (README, "Dossier exports"), naming
+    """Refuse a table whose cells hold a control character (docs/data.md, "Dossier exports"), naming
     the first one's row and column: a plan's, the catalogue's or a scoring file's cells are all
     read, and no cell of theirs is read with a character that is not text."""
     import pyarrow.compute as pc
@@ -1102,7 +1102,7 @@ MAX_CELL_CHARS = 1_000_000
 
 def _checked_cells(path: Path, kept: pd.DataFrame, names: list[str], chosen: dict[str, int]
                    ) -> tuple[pd.DataFrame, list[tuple[str, str, list[int], str]]]:
-    """The cells read (README, "Dossier exports"): one longer than :data:`MAX_CELL_CHARS` is
+    """The cells read (docs/data.md, "Dossier exports"): one longer than :data:`MAX_CELL_CHARS` is
     refused, naming its row and column; control characters (NUL …, not tab or line breaks) are
     dropped, and the cells they were dropped from listed (column, header, rows in the file, the
     first as read). Whole columns: their bytes looked at once, a regular expression only over a

@@ -36,7 +36,7 @@ _DOSSIER_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".htm")
 def find_dossier_files(data_dir: Path) -> list[Path]:
     """The dossier exports of a data folder, in a stable order: ``dossiers.csv`` … and the files
     of ``dossiers/``, their names' case aside (``Dossiers.CSV``), as Windows and macOS find them
-    (README, "Dossier exports")."""
+    (docs/data.md, "Dossier exports")."""
     entries = sorted(data_dir.iterdir()) if data_dir.is_dir() else []
     files = [f for suffix in _DOSSIER_SUFFIXES for f in entries
              if f.name.lower() == f"dossiers{suffix}"]  # a link or a pipe is refused when read, never passed over
@@ -125,7 +125,7 @@ def read_raw_dossiers(
         )
     # rows and problems name a file by its path in the data folder: dossiers.csv and
     # dossiers/dossiers.csv are two files
-    refused = confinement_problems(data_dir, files)  # README, "The data folder"
+    refused = confinement_problems(data_dir, files)  # docs/data.md, "The data folder"
     problems += refused
     files = [f for f in files if f.relative_to(data_dir).as_posix() not in {p["file"] for p in refused}]
     readings = [read_export(path, mapping, sheet, path.relative_to(data_dir).as_posix()) for path in files]
@@ -152,7 +152,7 @@ def read_raw_dossiers(
 
 def cleaned_warnings(label: str, reading: ExportReading) -> list[dict]:
     """A warning per column read whose cells held control characters, dropped on reading
-    (README, "Dossier exports"): its first row named, and how many cells, which rows, in all."""
+    (docs/data.md, "Dossier exports"): its first row named, and how many cells, which rows, in all."""
     found = []
     for column, header, rows, value in reading.cleaned:
         shown = ", ".join(map(str, rows[1:10])) + (" …" if len(rows) > 10 else "")
@@ -202,7 +202,7 @@ def read_catalogue(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = [*S.CATALOGUE_COLUMNS, "key", S.SOURCE_FILE, S.SOURCE_ROW]
     if path is None:
         return pd.DataFrame(columns=columns), problem_table()
-    refused = confinement_problems(data_dir, [path])  # README, "The data folder"
+    refused = confinement_problems(data_dir, [path])  # docs/data.md, "The data folder"
     if refused:
         return pd.DataFrame(columns=columns), problem_table(refused)
 

@@ -13,7 +13,7 @@ two years after it: :func:`cchc_lib.inputs.schema.latest_date`); received ≤ re
 a finished outcome has a date and a date has an outcome (refused may have either); a due date,
 given or computable from the catalogue, for every dossier that needs one.
 
-Procedure and field names are written one way per folded key (README, "Dossier exports"): the
+Procedure and field names are written one way per folded key (docs/data.md, "Dossier exports"): the
 catalogue's spelling, else the one the data uses most.
 
 Warnings (suspicious but possible): an apology letter on a dossier finished before its due
@@ -102,7 +102,7 @@ class DossierData:
     excluded: pd.DataFrame
     duplicates_dropped: int
     exports: list[dict] = field(default_factory=list)  # how each export was read
-    # column -> the exports (with rows) that do not give it (README, "The figures")
+    # column -> the exports (with rows) that do not give it (docs/figures.md, "The figures")
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -190,7 +190,7 @@ _row_check = row_check
 
 
 def _plausible(df: pd.DataFrame, column: str, today: dt.date | None = None) -> pd.Series:
-    """Dates given and inside the window of dates that can be right (README, "Checks")."""
+    """Dates given and inside the window of dates that can be right (docs/checks.md, "Checks")."""
     day = _day(df, column)
     return day.notna() & (day >= pd.Timestamp(S.EARLIEST_DATE)) & (day <= pd.Timestamp(S.latest_date(column, today)))
 

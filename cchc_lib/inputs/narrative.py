@@ -41,7 +41,7 @@ def read_narrative(data_dir: Path | str, period: str) -> dict[str, list[str]]:
     path = Path(data_dir) / NARRATIVE_DIR / f"{period}.md"
     if not present(path):
         return {}
-    data_file(Path(data_dir), path)  # a regular file of the data folder (README, "The data folder")
+    data_file(Path(data_dir), path)  # a regular file of the data folder (docs/data.md, "The data folder")
     if path.stat().st_size > NARRATIVE_LIMIT:
         raise DataError(f"{path}: larger than {NARRATIVE_LIMIT // 1024} KiB; the office's text of a period is "
                         "a few pages")

@@ -15,7 +15,7 @@ from ..base.workdays import CALENDAR_YEARS
 from .ingest import find_dossier_files, missing_export_hint
 from .unit import Unit, read_unit
 
-# The years a report can be about (README, "Periods"): those whose windows the working-day
+# The years a report can be about (docs/commands.md, "Periods"): those whose windows the working-day
 # calendar covers. A year's decree09 window starts on 15/12 of the year before, so the first
 # year the calendar covers gives no period of its own.
 REPORT_YEARS = (CALENDAR_YEARS[0] + 1, CALENDAR_YEARS[1])

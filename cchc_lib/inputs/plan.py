@@ -449,7 +449,7 @@ def _first_of_same(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _status_conflicts(u_frame: pd.DataFrame) -> pd.Series:
-    """For each update after the first of its milestone and date whose statuses differ (README,
+    """For each update after the first of its milestone and date whose statuses differ (docs/plan.md,
     "The reform plan": which one holds cannot be told), the rows and statuses of that milestone
     and date (``5 (hoàn thành), 6 (đang thực hiện)``); ``""`` elsewhere."""
     result = pd.Series("", index=u_frame.index, dtype=object)
@@ -466,7 +466,7 @@ def _status_conflicts(u_frame: pd.DataFrame) -> pd.Series:
 
 def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     """The plan of ``data_dir/plan/`` (None when there is no ``plan/`` folder, or when its
-    folder or ``plan.yaml`` is wrong) and every problem of its files (README, "The reform
+    folder or ``plan.yaml`` is wrong) and every problem of its files (docs/plan.md, "The reform
     plan"): each file checked with a pandera schema, every failure at once, naming file, row
     and column. Errors are in the table; the plan holds the rows that passed. Read and checked
     once per process while the plan's files are unchanged (:func:`.once.kept`)."""
@@ -483,7 +483,7 @@ def _read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     folder = data_dir / PLAN_DIR
     if not folder.is_dir():
         return None, problem_table()
-    # a plan file that is no regular file of the data folder (README, "The data folder"): no plan read
+    # a plan file that is no regular file of the data folder (docs/data.md, "The data folder"): no plan read
     refused = confinement_problems(data_dir, [folder / "plan.yaml", *(
         folder / f"{stem}{suffix}" for stem in PLAN_FILES for suffix in (".csv", ".xlsx"))])
     if refused:
@@ -644,7 +644,7 @@ def _checked_targets(targets: pd.DataFrame, indicators: pd.DataFrame, found: lis
 
 
 def _is_period(text: str) -> bool:
-    """Whether ``text`` is a period id of a year a report can cover (README, "Periods")."""
+    """Whether ``text`` is a period id of a year a report can cover (docs/commands.md, "Periods")."""
     try:
         check_covered(text)
     except (PeriodError, ParameterError):

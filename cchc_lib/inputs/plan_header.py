@@ -2,7 +2,7 @@
 
 Every report prints the plan's ``document`` in its first sentence ("Thực hiện Kế hoạch … (ban
 hành kèm theo Quyết định số …/QĐ-UBND ngày … của Chủ tịch UBND xã …)"). Two states of it are
-warnings (README, "Checks"), listed by ``cchc validate`` and in every report's data-quality notes:
+warnings (docs/checks.md, "Checks"), listed by ``cchc validate`` and in every report's data-quality notes:
 
 - the header names a commune-level unit (``xã``, ``phường``, ``thị trấn`` and the name after it)
   other than the unit of ``unit.yaml``: a plan copied from another unit, as ``cchc split

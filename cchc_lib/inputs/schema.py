@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Canonical dossier columns (README, "Dossier exports").
+# Canonical dossier columns (docs/data.md, "Dossier exports").
 DOSSIER_ID = "dossier_id"
 PROCEDURE = "procedure"
 FIELD = "field"
@@ -56,11 +56,11 @@ DATE_COLUMNS: tuple[str, ...] = (RECEIVED_AT, DUE_AT, RESOLVED_AT, APOLOGY_AT)
 LEGAL_DAYS = "legal_days"  # working days; 0 = same day ("trong ngày")
 CATALOGUE_COLUMNS: tuple[str, ...] = (PROCEDURE, FIELD, LEGAL_DAYS)
 SAME_DAY_WORDS = ("trong ngày", "trong ngày làm việc", "0")
-# The longest legal time accepted (README, "The procedure catalogue"): the longest procedures of
+# The longest legal time accepted (docs/data.md, "The procedure catalogue"): the longest procedures of
 # the one-stop desks (land, construction) take a few dozen working days; more is a typing slip.
 MAX_LEGAL_DAYS = 90
 
-# The window of dates that can be right (README, "Checks"): no one-stop system kept dossiers
+# The window of dates that can be right (docs/checks.md, "Checks"): no one-stop system kept dossiers
 # before 2000; a dossier is not received, resolved or apologised for after the day the report
 # is made; a due date lies at most DUE_AHEAD_DAYS after it.
 EARLIEST_DATE = dt.date(2000, 1, 1)

@@ -64,7 +64,7 @@ UNASSIGNED_CHOICES = ("error", "skip")
 _HEADER_ROWS = 64  # rows handed to find_header: more than it scans, so it finds what read_export finds
 _ROWS_NAMED = 10  # rows named in an error, the rest counted
 _STAGING_PREFIX = ".cchc-split-"
-SCORING_DIR = "scoring"  # the reform index criteria (README, "The reform index self-assessment")
+SCORING_DIR = "scoring"  # the reform index criteria (docs/self-assessment.md, "The reform index self-assessment")
 CRITERIA_STEM = "criteria"  # scoring/criteria.csv, else scoring/criteria.xlsx
 _COPY_IGNORED = shutil.ignore_patterns("~$*", ".~lock.*", ".*")  # office lock files, hidden files
 
@@ -240,7 +240,7 @@ def _template_parts(template: Path | None, mapping: ExportMapping | None) -> _Te
     plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
     parts = _Template(model.mapping if mapping is None else mapping, model.district, model.province,
                       find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_STEM))
-    # what is copied is a regular file of the template folder (README, "The data folder")
+    # what is copied is a regular file of the template folder (docs/data.md, "The data folder")
     planned = sorted(plan.rglob("*")) if plan is not None else []
     to_copy = [parts.catalogue, parts.criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
     raise_errors(problem_table(confinement_problems(template, to_copy)), f"the template {template}")

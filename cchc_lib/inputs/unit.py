@@ -25,7 +25,7 @@ UNIT_FILE = "unit.yaml"
 
 @dataclass(frozen=True)
 class DocumentInfo:
-    """What ``unit.yaml`` says of the unit as the author of an official report (README, "The
+    """What ``unit.yaml`` says of the unit as the author of an official report (docs/report.md, "The
     official report"); every key is optional."""
 
     authority: str = ""  # authority: the issuing body's line of the header ("Ủy ban nhân dân")
@@ -61,7 +61,7 @@ def read_document_info(info: dict, data_dir: Path, where: str) -> DocumentInfo:
         values["recipients"] = tuple(unicodedata.normalize("NFC", str(r).strip()) for r in recipients)
     template = values.get("report_template")
     if template:
-        # a regular file inside the data folder, links followed (README, "The data folder")
+        # a regular file inside the data folder, links followed (docs/data.md, "The data folder")
         why = refusal(data_dir, data_dir / template)
         if why is not None and why != MISSING:
             hint = ": put the Word template in the data folder and name it from there" if why == OUTSIDE else ""
@@ -90,7 +90,7 @@ class Unit:
     document: DocumentInfo = field(default_factory=DocumentInfo)  # the official report's author
 
 
-SLUG_MAX = 80  # characters of a folder name made from a unit's name (README, "One export of many communes")
+SLUG_MAX = 80  # characters of a folder name made from a unit's name (docs/units.md, "One export of many communes")
 
 
 def slugify(text: str) -> str:
@@ -175,7 +175,7 @@ def _read_info(data_dir: Path) -> tuple[dict, str | None]:
     path = data_dir / UNIT_FILE
     if not present(path):
         return {}, None
-    # the one safe YAML reader (README, "The data folder"): small, no anchors or aliases
+    # the one safe YAML reader (docs/data.md, "The data folder"): small, no anchors or aliases
     info = load_yaml(data_file(data_dir, path), UNIT_FILE)
     try:
         _check_texts(info, str(path))

@@ -52,7 +52,7 @@ def plot_received_by_month(by_month: list[dict], title: str, ax: Axes | None = N
     month has two bars side by side, received then online, each with its value; a month the
     window covers only in part is drawn lighter and labelled with its days (``15–31/03``). Where
     the export has no channel column (``online`` null), no online bar is drawn and the legend says
-    there is no figure (README, "The figures")."""
+    there is no figure (docs/figures.md, "The figures")."""
     if ax is None:
         fig = Figure(figsize=(7.5, 3.0), layout="constrained")
         ax = fig.add_subplot()

@@ -4,7 +4,7 @@
 ``unit.yaml`` and the office's own words for the period into one plain, JSON-ready dict, the
 *document context*. The HTML page (templates ``templates/document/``), the PDF made from it and
 the Word file (:mod:`cchc_lib.outputs.docx_report`) are all written from this one context, so the three
-say the same thing. The outline, the sentences and their rules are in the README, "The official
+say the same thing. The outline, the sentences and their rules are in docs/report.md, "The official
 report"; the sentences' wording is in ``templates/document/phrases.j2``. Every value is plain text:
 the templates escape it.
 
@@ -342,7 +342,7 @@ def dossier_sentences(summary: dict, who: Who) -> list[str]:
             new=summary["dossiers"]["received_in_period"], online=t["received_online"],
             direct=t["received_direct_postal"], carried=t["carried_over"]),
     ]
-    lacking = coverage.not_told(summary, coverage.FINISHING)  # README, "The figures"
+    lacking = coverage.not_told(summary, coverage.FINISHING)  # docs/figures.md, "The figures"
     if lacking:
         sentences.append(say("dossiers_not_told", what=lacking))
     else:

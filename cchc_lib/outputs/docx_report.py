@@ -27,7 +27,7 @@ about 160 mm wide: ``{{ a.image_inline }}``); either is empty when the appendix 
 Text from the data stays text: it is XML-escaped on rendering (``autoescape``), characters XML
 cannot hold are dropped, and nothing here makes fields or hyperlinks from it. The template runs
 in Jinja's sandbox, and what it links to outside the file (an external relationship, a field that
-includes a file or an address) is dropped from the report (README, "The official report").
+includes a file or an address) is dropped from the report (docs/report.md, "The official report").
 The file is written beside the target and renamed over it, so an earlier report survives any
 failure.
 """

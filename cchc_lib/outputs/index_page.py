@@ -219,7 +219,7 @@ def _kpi_cell(summary: dict, kpi: str) -> dict:
     detail = f"đạt {judged.count(True)}/{len(mets)} mức" if len(mets) > 1 and True in judged else ""
     text = _vi_percent(value)
     if value is None and coverage.unknown(coverage.KPI_NEEDS.get(kpi, ()), coverage.missing_columns(summary)):
-        text = NO_DATA  # the export lacks a column the rate needs (README, "The figures")
+        text = NO_DATA  # the export lacks a column the rate needs (docs/figures.md, "The figures")
     return {"value": value, "text": text,
             "width": round(min(max(value or 0.0, 0.0), 1.0) * 100, 1), "state": state, "verdict": verdict,
             "detail": detail}
@@ -338,7 +338,7 @@ def rollup_behind(rollup: dict, units_dir: Path) -> list[dict]:
     ``generated_vi``: for a unit summed, its ``generated_at`` differs from the one the roll-up
     recorded (``units[].generated_at``; a roll-up that recorded none: it is later than the
     roll-up's ``generated_at``); for a unit the roll-up names as missing, it is later than the
-    roll-up's. ``rollup`` is an entry of :func:`list_reports` (README, "The roll-up of many units")."""
+    roll-up's. ``rollup`` is an entry of :func:`list_reports` (docs/units.md, "The roll-up of many units")."""
     from ..figures.rollup import check_slug
 
     summary = rollup.get("summary") or {}

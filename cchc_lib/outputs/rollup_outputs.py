@@ -276,7 +276,7 @@ def _dossier_sentences(summary: dict) -> list[str]:
     online = f", trong đó {count_vi(t['received_online'])} tiếp nhận trực tuyến" \
         if t["received_online"] is not None else ""
     lacking = _units_without_resolution(summary)
-    if lacking:  # a unit whose export has no resolution makes the sums unknown (README, "The figures")
+    if lacking:  # a unit whose export has no resolution makes the sums unknown (docs/figures.md, "The figures")
         return [f"Trong kỳ, các đơn vị tiếp nhận mới {count_vi(summary['dossiers'].get('received_in_period'))}"
                 f"{online}. Dữ liệu hồ sơ của {lacking} không có thông tin ngày trả kết quả, kết quả xử lý nên chưa "
                 "tổng hợp được số hồ sơ đã giải quyết, đang giải quyết và quá hạn của toàn địa bàn (không có số liệu)."]

@@ -1,6 +1,6 @@
 """The reform index self-assessment as a document: ``OUT/<YEAR>-chi-so-cchc.{html,pdf,xlsx,json}``.
 
-The figures come from :func:`cchc_lib.figures.scoring.score` (README, "The reform index
+The figures come from :func:`cchc_lib.figures.scoring.score` (docs/self-assessment.md, "The reform index
 self-assessment"); this module lays them out: the JSON as it is, an HTML page (template
 ``templates/site/score.html.j2``, every value escaped), printed to PDF by the report's renderer
 when the run writes the files (:mod:`cchc_lib.running.score_report`), and a workbook laid out

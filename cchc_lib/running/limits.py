@@ -1,6 +1,6 @@
 """Time limits of a report's steps, and running a step in a child process killed at its limit.
 
-Every step of a report has a limit in seconds, set by its environment variable (README, "Time
+Every step of a report has a limit in seconds, set by its environment variable (docs/commands.md, "Time
 limits"): a positive number replaces the default. The notebook's two limits are applied by
 nbclient (a cell's run; the wait for a cell's output after it ended); every other step runs in
 a forked child process (:func:`run_limited`), killed when its limit is reached or when the

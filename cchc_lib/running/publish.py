@@ -189,7 +189,7 @@ def publish_staged(staging: Path, out: Path, names: list[str], title: str | None
     staged JSONs' ``summaries``, as the run handed them on, are not read again): an error in
     making it (or in anything before the first move) leaves ``out`` unchanged."""
     staged = {name: staging / name for name in names}
-    try:  # README, "Time limits"
+    try:  # docs/commands.md, "Time limits"
         page = run_limited("index", render_index, out, title, parent_link, staged, warn, summaries)
     except StepTimeout as exc:
         raise ReportError(f"index page of {out}: {exc}; no report was changed") from None
@@ -246,7 +246,7 @@ def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
     :func:`cchc_lib.outputs.index_page.list_units` for ``units``; a unit that failed is shown
     with its error)."""
     target = out_dir / INDEX_FILE
-    write_atomic(target, run_limited("index", units_page, out_dir, units))  # README, "Time limits"
+    write_atomic(target, run_limited("index", units_page, out_dir, units))  # docs/commands.md, "Time limits"
     return target
 
 

@@ -114,10 +114,10 @@ def write_docx(document: dict, job: PeriodJob, target: Path) -> None:
 
 def score_job(staging: str, data_dir: str, year: int, cutoff: str, unit: str, skip_invalid: bool,
               formats: tuple[str, ...]) -> tuple[list[str], str]:
-    """The year's reform index self-assessment (README, "The reform index self-assessment")
+    """The year's reform index self-assessment (docs/self-assessment.md, "The reform index self-assessment")
     written into the staging folder beside the reports: its file names, or the error that fails
     the run. It runs in the pool with the periods, so it takes a core a period leaves free."""
-    try:  # in a child process, within the step's time limit (README, "Time limits")
+    try:  # in a child process, within the step's time limit (docs/commands.md, "Time limits")
         return run_limited("score", _score_files, staging, data_dir, year, cutoff, unit, skip_invalid, formats), ""
     except (CchcError, ReportError) as exc:
         return [], f"{year} self-assessment (scoring/), no report was changed: {exc}"
@@ -135,7 +135,7 @@ def _score_files(staging: str, data_dir: str, year: int, cutoff: str, unit: str,
 def check_office_texts(contexts: list, plan: object) -> None:
     """The office's own words of each period (``narrative/<PERIOD>.md``) read and placed before
     any notebook runs: a text the report has no place for fails the run at once, naming the file
-    and the line (README, "The official report")."""
+    and the line (docs/report.md, "The official report")."""
     from ..inputs.narrative import check_narrative_places, read_narrative, section_two_areas
 
     for ctx in contexts:

@@ -79,11 +79,11 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
     result = score_of(ctx)
     if result is None:
         raise ReportError(f"{ctx.data_dir}: no scoring/criteria.csv (or .xlsx): the criteria of the reform index "
-                          "are read from there (README, \"The reform index self-assessment\")")
+                          "are read from there (docs/self-assessment.md, \"The reform index self-assessment\")")
     out = Path(out_dir) if out_dir else paths.default_out_dir(ctx.unit.slug)
     check_out_dir(out)
     with staged_run(out) as staging:
-        # its files within the step's time limit (README, "Time limits"), as in a report run
+        # its files within the step's time limit (docs/commands.md, "Time limits"), as in a report run
         names = run_limited("score", write_score_files, result, staging, chosen)
         published = publish(staging, out, names)
     if progress is not None:

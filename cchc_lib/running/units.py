@@ -1,7 +1,7 @@
 """Many units in one run: the unit folders under a root, their reports built on a local pool
 of processes or on a dask.distributed cluster, and the roll-up over their JSON summaries.
 
-A unit is a data folder as the README defines it (``unit.yaml``, the dossier exports, the
+A unit is a data folder as docs/data.md defines it (``unit.yaml``, the dossier exports, the
 catalogue, the plan); ``ROOT`` holds one per sub-folder. Each unit's reports go to
 ``OUT/<unit-slug>/`` exactly as a one-unit run makes them (staged, then published only when
 all the unit's periods succeeded); one unit's failure is reported with its folder's name and
@@ -14,7 +14,7 @@ existing dask.distributed cluster (``Client(address)``), which must see the same
 output folders (a shared file system) and run the same environment. Every path a job carries
 is absolute: a worker resolves nothing in its own folder. A cluster that builds none of the
 run's units for ``CCHC_CLUSTER_TIMEOUT`` seconds (no worker, the only one lost, the scheduler
-gone) stops the run, naming the units published and those not (README, "Many units").
+gone) stops the run, naming the units published and those not (docs/units.md, "Many units").
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def find_units(root: Path) -> list[Path]:
 def outside_root(folder: Path) -> str:
     """Why the unit folder ``folder`` (a sub-folder of ROOT) is refused: a symbolic link
     leading outside ROOT (or to ROOT itself); "" for a folder inside ROOT. Such a folder is
-    never read: the unit fails with this reason and the others run (README, "Many units")."""
+    never read: the unit fails with this reason and the others run (docs/units.md, "Many units")."""
     folder = Path(folder)
     root = folder.parent.resolve()
     target = folder.resolve()

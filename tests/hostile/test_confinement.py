@@ -1,5 +1,5 @@
 """Hostile data folders whose files lead elsewhere: every file read on behalf of a data folder is a
-regular file inside it (README, "The data folder"). A link leading out of the folder, a named pipe
+regular file inside it (docs/data.md, "The data folder"). A link leading out of the folder, a named pipe
 or a folder under a file's name is refused by ``cchc validate`` and by ``cchc report``, naming the
 file, changing no earlier report and showing nothing of the file outside; a link whose target stays
 in the folder is read. An office's Word template keeps no link to anything outside the report."""
@@ -228,7 +228,7 @@ def test_validate_opens_the_template_as_a_report_would(data, lines, says):
 def test_the_shipped_template_and_every_key_of_a_document_pass_the_check():
     from cchc_lib.outputs.docx_report import CONTEXT_KEYS, DEFAULT_TEMPLATE, check_template
 
-    check_template(DEFAULT_TEMPLATE)  # uses every key (README, "The official report")
+    check_template(DEFAULT_TEMPLATE)  # uses every key (docs/report.md, "The official report")
     context = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
     assert set(context) | {"draft"} == CONTEXT_KEYS
 

@@ -1,7 +1,7 @@
 """Hostile cases of exports that lack the columns a figure needs: an export of the code, the
 procedure and the receipt date alone, and exports each without one optional column. A figure
 the data cannot tell is null in the JSON and "không có số liệu" in the documents, with a notice
-naming the column (README, "The figures": "What an export without a column cannot tell"); a
+naming the column (docs/figures.md, "What an export without a column cannot tell"); a
 figure the export does tell is the one the whole export gives. The summaries are built through
 the library; two cases run ``cchc report`` for one quarter."""
 

@@ -1,4 +1,4 @@
-"""Every step has a time limit (README, "Time limits"): a Word template that loops for ever, or
+"""Every step has a time limit (docs/commands.md, "Time limits"): a Word template that loops for ever, or
 any other step past its limit, fails its period naming the step and the variable, and no earlier
 report changes."""
 
@@ -17,10 +17,10 @@ from .support import assert_no_personal, assert_refused, assert_unchanged, cchc,
 def test_every_step_has_a_documented_variable():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "commands.md").read_text(encoding="utf-8")
     for step, (name, default) in TIME_LIMITS.items():
         assert name.startswith("CCHC_") and default > 0
-        assert name in readme, f"{name} ({step}) is not in the README"
+        assert name in page, f"{name} ({step}) is not in docs/commands.md"
     for step in ("docx", "xlsx", "index", "score", "html", "pdf", "notebook", "output"):
         assert step in TIME_LIMITS
 
