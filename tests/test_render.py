@@ -276,3 +276,24 @@ def test_a_pool_forked_after_this_process_stopped_a_kernel_builds_its_periods(tm
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "['2023-Q1.json', '2023-Q2.json']"
+
+
+@pytest.mark.notebook
+def test_a_reports_kernel_keeps_no_input_history(tmp_path):
+    """Kernels running at once share IPython's history database; a kernel that found it busy
+    printed its complaint into a cell's output, and so into the published report. A report's
+    kernel keeps no history, so there is no database to find busy."""
+    from cchc_lib.running.kernel import execute_notebook, shutdown_kernel
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("period = ''", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(get_ipython().history_manager.enabled)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = tmp_path / "probe.ipynb"
+    nbformat.write(nb, source)
+    try:
+        executed = execute_notebook(source, tmp_path / "out.ipynb", {"period": "2023-Q1"})
+    finally:
+        shutdown_kernel()
+    printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert printed.strip().splitlines()[-1] == "False"

@@ -34,8 +34,11 @@ PapermillExecutionError: type[BaseException] = RuntimeError  # a stand-in until 
 
 KERNEL_NAME = "python3"
 # The kernel process's own log (start-up notices) says nothing to the analyst; errors in
-# cells reach the executed notebook and the command line.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# cells reach the executed notebook and the command line. A report's kernel keeps no input
+# history: kernels running at once share IPython's history database, and one that finds it
+# busy prints "ERROR! Session/line number was not unique in database" into a cell's output,
+# which would then stand in the published report.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 _CLEAR_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
 _kernel: AsyncKernelManager | None = None
 _kernel_sockets: dict[int, str] = {}  # a kernel's folder of sockets, by id of its manager
