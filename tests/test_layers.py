@@ -1,4 +1,5 @@
-"""The package's rooms import only downward: base → inputs → figures → outputs → running → the command.
+"""The house's rules: the rooms import only downward (base → inputs → figures → outputs → running →
+the command), no module imports itself round a cycle, and no function runs over sixty lines.
 
 Every import of a package module is counted, at the top of a file or inside a function, so a
 room cannot reach up even lazily; the package's ``__init__`` and ``cli`` stand above every room.
@@ -125,3 +126,29 @@ def test_the_check_sees_a_cycle_made_of_a_lazy_import(tmp_path):
     known = {module_name(p, tmp_path): p for p in sorted((tmp_path / "cchc_lib").rglob("*.py"))}
     assert import_cycles(known, tmp_path) == [
         ["cchc_lib.running.a", "cchc_lib.running.b", "cchc_lib.running.c", "cchc_lib.running.a"]]
+
+
+FUNCTION_LINES = 60  # a function longer than this is cut into named steps
+
+
+def long_functions(root: Path) -> list[str]:
+    """Every function (or method) of the files under ``root`` longer than :data:`FUNCTION_LINES` lines."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > FUNCTION_LINES:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {node.name} ({lines} lines)")
+    return found
+
+
+def test_no_function_of_the_package_runs_over_sixty_lines():
+    assert long_functions(PACKAGE) == []
+
+
+def test_the_length_check_sees_a_long_function(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(FUNCTION_LINES))
+    (tmp_path / "long.py").write_text(f"def f():\n{body}\n", encoding="utf-8")
+    (tmp_path / "short.py").write_text("def g():\n    return 1\n", encoding="utf-8")
+    assert long_functions(tmp_path) == [f"long.py:1 f ({FUNCTION_LINES + 1} lines)"]

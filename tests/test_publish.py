@@ -1,8 +1,9 @@
 import json
 import re
 
+from cchc_lib.base.files import write_text
 from cchc_lib.outputs.index_page import list_reports
-from cchc_lib.running.publish import write_atomic, write_index
+from cchc_lib.running.publish import write_index
 
 
 def _report(folder, period_id, start, end, kinds=("html", "pdf", "json")):
@@ -42,10 +43,10 @@ def test_report_without_json_still_listed_with_its_file_time(tmp_path):
     assert entry["window"] == "—" and entry["files"] == {"pdf": "2023-Q3.pdf"}
 
 
-def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
+def test_a_file_written_whole_replaces_the_old_and_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "index.html"
     target.write_text("old")
-    write_atomic(target, "new")
+    write_text(target, "new")
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
     assert target.stat().st_mode & 0o777 == 0o644

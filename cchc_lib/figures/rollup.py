@@ -341,56 +341,10 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
     for summary in summaries:
         if summary.get("period") != period.id:
             raise ValueError(f"{summary.get('unit_slug')}: a report of {summary.get('period')}, not {period.id}")
-    present = bool(summaries)
-
-    total = sum_counts([s["dossiers"]["total"] for s in summaries]) if present else dict.fromkeys(COUNT_KEYS)
-    fields: dict[str, list[dict]] = {}
-    for summary in summaries:
-        for field, counts in summary["dossiers"]["by_field"].items():
-            fields.setdefault(field, []).append(counts)
-    by_field = _sorted_fields({field: sum_counts(counts) for field, counts in fields.items()})
-    in_period = [s["dossiers"].get("received_in_period") for s in summaries]
-    kpi_parts = {
-        key: {part: (sum_known([s["kpi_parts"][key][part] for s in summaries]) if present else None)
-              for part in ("numerator", "denominator")}
-        for key in KPI_KEYS
-    }
+    dossiers, kpi_parts = _summed_dossiers(summaries), _summed_kpi_parts(summaries)
     kpis = {key: _rate(p["numerator"], p["denominator"]) for key, p in kpi_parts.items()}
-
-    units = []
-    for s in summaries:
-        targets = _unit_targets(s)
-        units.append({
-            "unit_slug": s["unit_slug"], "unit": s.get("unit") or s["unit_slug"],
-            "district": s.get("district") or "", "province": s.get("province") or "",
-            "generated_at": s.get("generated_at"),  # the report summed: a later one makes the roll-up stale
-            "dossiers": {key: s["dossiers"]["total"][key] for key in COUNT_KEYS},
-            "kpis": {key: (s.get("kpis") or {}).get(key) for key in KPI_KEYS},
-            "tasks": _task_counts(s.get("tasks")),
-            "below_target": [t["target_id"] for t in targets if t.get("met") is False],
-        })
-
-    ranking = {}
-    for key in KPI_KEYS:
-        levels: dict[tuple, dict] = {}
-        entries = []
-        for s, unit in zip(summaries, units, strict=True):
-            own = [t for t in _unit_targets(s) if t.get("kpi") == key]
-            for t in own:
-                levels.setdefault((t["target_id"], t["comparison"], t["value"]),
-                                  {"target_id": t["target_id"], "comparison": t["comparison"], "value": t["value"]})
-            part = s["kpi_parts"][key]
-            below = [t["target_id"] for t in own if t.get("met") is False]
-            met = False if below else (True if own and all(t.get("met") is True for t in own) else None)
-            entries.append({"unit_slug": unit["unit_slug"], "unit": unit["unit"], "value": unit["kpis"][key],
-                            "numerator": part["numerator"], "denominator": part["denominator"],
-                            "met": met, "below_target": below})
-        ranking[key] = {
-            "value": kpis[key],
-            "targets": sorted(levels.values(), key=lambda t: (_natural(t["target_id"]), t["value"])),
-            "units": rank_units(entries, key),
-        }
-
+    units = [_unit_entry(s) for s in summaries]
+    ranking = {key: _kpi_ranking(summaries, units, key, kpis[key]) for key in KPI_KEYS}
     view = _district_view(summaries, units, ranking, previous or {}, links or {}, period.previous())
     return {
         "schema_version": SCHEMA_VERSION,
@@ -403,11 +357,7 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
         "previous_period": period.previous().id,
         "generated_at": (now or vi.now()).astimezone(vi.VN_TIME).isoformat(timespec="seconds"),
         "unit_count": len(summaries),
-        "dossiers": {
-            "total": total,
-            "by_field": by_field,
-            "received_in_period": sum_known(in_period) if present else None,
-        },
+        "dossiers": dossiers,
         "kpis": kpis,
         "kpi_parts": kpi_parts,
         "units": units,
@@ -415,6 +365,69 @@ def build_rollup_summary(summaries: list[dict], missing: list[dict], period_id: 
         "ranking": ranking,
         "target_levels": _target_levels(summaries),
         **view,
+    }
+
+
+def _summed_dossiers(summaries: list[dict]) -> dict:
+    """The counts of Biểu II.06a summed in total and per field, and the dossiers received in the
+    period; all null with no unit at all."""
+    present = bool(summaries)
+    total = sum_counts([s["dossiers"]["total"] for s in summaries]) if present else dict.fromkeys(COUNT_KEYS)
+    fields: dict[str, list[dict]] = {}
+    for summary in summaries:
+        for field, counts in summary["dossiers"]["by_field"].items():
+            fields.setdefault(field, []).append(counts)
+    in_period = [s["dossiers"].get("received_in_period") for s in summaries]
+    return {
+        "total": total,
+        "by_field": _sorted_fields({field: sum_counts(counts) for field, counts in fields.items()}),
+        "received_in_period": sum_known(in_period) if present else None,
+    }
+
+
+def _summed_kpi_parts(summaries: list[dict]) -> dict[str, dict]:
+    """Each KPI's numerator and denominator summed over the units (null where one cannot tell)."""
+    present = bool(summaries)
+    return {
+        key: {part: (sum_known([s["kpi_parts"][key][part] for s in summaries]) if present else None)
+              for part in ("numerator", "denominator")}
+        for key in KPI_KEYS
+    }
+
+
+def _unit_entry(s: dict) -> dict:
+    """One unit's own figures in the roll-up: its counts, KPIs, tasks and the targets it is below."""
+    targets = _unit_targets(s)
+    return {
+        "unit_slug": s["unit_slug"], "unit": s.get("unit") or s["unit_slug"],
+        "district": s.get("district") or "", "province": s.get("province") or "",
+        "generated_at": s.get("generated_at"),  # the report summed: a later one makes the roll-up stale
+        "dossiers": {key: s["dossiers"]["total"][key] for key in COUNT_KEYS},
+        "kpis": {key: (s.get("kpis") or {}).get(key) for key in KPI_KEYS},
+        "tasks": _task_counts(s.get("tasks")),
+        "below_target": [t["target_id"] for t in targets if t.get("met") is False],
+    }
+
+
+def _kpi_ranking(summaries: list[dict], units: list[dict], key: str, value: float | None) -> dict:
+    """One KPI's ranking: the summed value, the target levels the plans set, the units best first."""
+    levels: dict[tuple, dict] = {}
+    entries = []
+    for s, unit in zip(summaries, units, strict=True):
+        own = [t for t in _unit_targets(s) if t.get("kpi") == key]
+        for t in own:
+            levels.setdefault((t["target_id"], t["comparison"], t["value"]),
+                              {"target_id": t["target_id"], "comparison": t["comparison"], "value": t["value"]})
+        part = s["kpi_parts"][key]
+        below = [t["target_id"] for t in own if t.get("met") is False]
+        met = False if below else (True if own and all(t.get("met") is True for t in own) else None)
+        entries.append({"unit_slug": unit["unit_slug"], "unit": unit["unit"], "value": unit["kpis"][key],
+                        "numerator": part["numerator"], "denominator": part["denominator"],
+                        "met": met, "below_target": below})
+    return {
+        "value": value,
+        "targets": sorted(levels.values(), key=lambda t: (_natural(t["target_id"]), t["value"])),
+        "units": rank_units(entries, key),
     }
 
 

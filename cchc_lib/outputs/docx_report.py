@@ -37,9 +37,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -56,6 +54,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..base.errors import ReportError
+from ..base.files import replacing
 from ..base.paths import TEMPLATES_DIR
 from .templating import environment
 
@@ -505,15 +504,8 @@ def write_period_docx(document: dict, target: Path, template: Path | None = None
     _keep_the_ending(tpl.docx)
     _describe(tpl.docx, context)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
     try:
-        tpl.save(tmp)
-        os.chmod(tmp, 0o644)  # like any other report (mkstemp makes it private)
-        os.replace(tmp, target)
+        with replacing(target) as tmp:
+            tpl.save(tmp)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise ReportError(f"Word report {target.name}: cannot write it ({_one_line(exc)})") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -17,14 +17,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..base import vi
+from ..base.files import replacing
 from ..base.periods import CUTOFF_NAMES_VI, CUTOFF_SHORT_VI
 from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI
 from ..figures.rollup_analysis import BAND_LABELS_VI, change_text, gap_text
@@ -203,21 +202,13 @@ def _detail_sheet(ws, f: _Formats, summary: dict) -> None:
 def write_rollup_xlsx(summary: dict, target: Path) -> None:
     """Write the roll-up's workbook of ``summary`` (the roll-up's JSON) to ``target``, through a
     temporary file renamed over it."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
+    with replacing(Path(target)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         f = _Formats(wb)
         _form_sheet(wb.add_worksheet(FORM_SHEET), f, summary)
         _units_sheet(wb.add_worksheet(UNITS_SHEET), f, summary)
         _detail_sheet(wb.add_worksheet(DETAIL_SHEET), f, summary)
         wb.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,9 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import tempfile
 import weakref
 from collections.abc import Iterable
 from copy import copy
@@ -58,6 +56,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..base import vi
+from ..base.files import replacing
 from ..base.periods import CUTOFF_NAMES_VI, parse_period
 from ..figures import coverage
 from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI, LATE_STATUS_VI, TOTAL_LABEL
@@ -676,13 +675,5 @@ def save_workbook(wb: Workbook, target: Path) -> None:
     """Save ``wb`` to ``target`` through a temporary file in the same folder, renamed over
     ``target`` once complete: an earlier file is never half overwritten. Formulas written by
     :func:`put_formula` are saved with their values."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, _CachingZip(handle, wb) as archive:
-            ExcelWriter(wb, archive).write_data()
-        os.chmod(tmp, 0o644)  # readable like the period's other files (mkstemp makes it private)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(Path(target)) as tmp, open(tmp, "wb") as handle, _CachingZip(handle, wb) as archive:
+        ExcelWriter(wb, archive).write_data()

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..base import paths
+from ..base import files, paths
 from ..base.errors import ReportError
 from ..outputs.index_page import INDEX_FILE, ROLLUP_INDEX_TITLE, render_index, units_page
 from .limits import StepTimeout, run_limited
@@ -93,8 +93,8 @@ def folder_lock(out: Path) -> Iterator[Path]:
 
 def clear_stale_staging(out: Path) -> list[Path]:
     """Remove what runs killed before they could clean up left in ``out``: staging folders
-    (``.staging-*``) and temporary files of :func:`write_atomic`. Call it only while holding
-    :func:`folder_lock`: no live run then owns them."""
+    (``.staging-*``) and the index pages' temporary files (:func:`cchc_lib.base.files.replacing`).
+    Call it only while holding :func:`folder_lock`: no live run then owns them."""
     removed = []
     for path in out.iterdir() if out.is_dir() else []:
         if path.name.startswith(STAGING_PREFIX) and path.is_dir() and not path.is_symlink():
@@ -113,19 +113,6 @@ def warn(line: str) -> None:
         print(f"cchc: warning: {line}", file=sys.stderr, flush=True)
     except (OSError, ValueError):  # no stderr to write to
         pass
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file in the same folder, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # a published file is readable like any other (mkstemp makes it private)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
@@ -236,7 +223,7 @@ def write_index(out_dir: Path, title: str | None = None, parent_link: bool = Fal
     read is left out, with a note on the page and a line on stderr.
     """
     target = out_dir / INDEX_FILE
-    write_atomic(target, run_limited("index", render_index, out_dir, title, parent_link, None, warn))
+    files.write_text(target, run_limited("index", render_index, out_dir, title, parent_link, None, warn))
     return target
 
 
@@ -246,7 +233,7 @@ def write_units_index(out_dir: Path, units: list[dict] | None = None) -> Path:
     :func:`cchc_lib.outputs.index_page.list_units` for ``units``; a unit that failed is shown
     with its error)."""
     target = out_dir / INDEX_FILE
-    write_atomic(target, run_limited("index", units_page, out_dir, units))  # docs/commands.md, "Time limits"
+    files.write_text(target, run_limited("index", units_page, out_dir, units))  # docs/commands.md, "Time limits"
     return target
 
 

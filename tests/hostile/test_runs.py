@@ -203,10 +203,22 @@ def test_a_cell_past_its_time_limit_fails_the_run_naming_period_and_step(data, e
 
 
 @pytest.mark.notebook
-def test_a_cell_time_limit_through_the_command_says_it_once_and_leaves_no_empty_folder(data, earlier):
+def slow_cells(folder: Path, seconds: float) -> dict[str, str]:
+    """The environment of a run whose kernels take ``seconds`` more for every cell: an IPython
+    startup file (in a profile folder of its own) that waits before each cell runs. A cell then
+    outlasts a limit shorter than that whatever the machine's speed."""
+    startup = folder / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "slow.py").write_text(
+        f"import time\nget_ipython().events.register('pre_run_cell', lambda *_: time.sleep({seconds}))\n",
+        encoding="utf-8")
+    return {"IPYTHONDIR": str(folder / "ipython")}
+
+
+def test_a_cell_time_limit_through_the_command_says_it_once_and_leaves_no_empty_folder(data, earlier, tmp_path):
     before = snapshot(earlier)
     run = cchc("report", "2023-Q1", "--data", data, "--out", earlier, "--format", "json",
-               env={"CCHC_CELL_TIMEOUT": "1"})
+               env={"CCHC_CELL_TIMEOUT": "1", **slow_cells(tmp_path, 3)})
     assert_refused(run, says=("2023-Q1: notebook failed", "CCHC_CELL_TIMEOUT"))
     assert run.stderr.count("\n") == 1, run.stderr  # the error line only: no log record of a library
     assert_unchanged(before, earlier)
