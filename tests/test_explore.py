@@ -112,8 +112,10 @@ def test_the_notebook_runs_on_a_small_folder_without_a_plan(tmp_path):
 def test_cchc_report_neither_runs_nor_publishes_the_notebook(tmp_path, monkeypatch):
     assert NOTEBOOK.is_file()  # it ships in the package as the report notebooks do (tests/test_packaging.py)
     run = []
-    real = render.execute_notebook
-    monkeypatch.setattr(render, "execute_notebook", lambda notebook, *a, **k: run.append(notebook) or real(
+    from cchc_lib.running import kernel
+
+    real = kernel.execute_notebook
+    monkeypatch.setattr(kernel, "execute_notebook", lambda notebook, *a, **k: run.append(notebook) or real(
         notebook, *a, **k))
     folder = write_data_dir(tmp_path / "xa-thu-nghiem", TINY_ROWS)
     out = tmp_path / "reports"
