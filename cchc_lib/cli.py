@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_report(commands: argparse._SubParsersAction) -> None:
     """``cchc report``: one unit's periods (its data folder: ``--data``), or every unit's under ``--units ROOT``."""
-    report = commands.add_parser("report", help="build period reports (HTML, PDF, JSON) and the index page")
+    report = commands.add_parser("report",
+                                 help="build period reports (HTML, PDF, Word, Excel, JSON) and the index page")
     report.add_argument("periods", nargs="*", metavar="PERIOD", help="2023-Q1 … 2023-Q4, 2023-H1, 2023-9M, 2023-Y")
     report.add_argument("--year", type=_year, help="all seven periods of this year")
     report.add_argument("--data", type=Path, default=None,

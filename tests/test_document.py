@@ -285,3 +285,19 @@ def test_the_period_notebook_is_valid_and_shows_the_document():
     assert all(cell.get("id") for cell in nb.cells)
     tags = [tag for cell in nb.cells for tag in cell.get("metadata", {}).get("tags", [])]
     assert "document-json" in tags and "summary-json" in tags
+
+
+def test_without_the_outcome_the_document_says_of_refused_dossiers_what_the_page_says(sample):
+    from cchc_lib.outputs import tthc_form
+    from cchc_lib.outputs.document import tthc_appendix
+
+    _, summary = sample
+    told = tthc_appendix(summary)["note"]
+    assert told.startswith(f"{tthc_form.FORM_BASIS_NOTE} {tthc_form.FORM_NOTE}.")
+    assert tthc_form.DOCUMENT_WITHDRAWN_RULE in told and tthc_form.NO_OUTCOME_RULE not in told
+    lacking = copy.deepcopy(summary)
+    lacking["data_quality"]["missing_columns"] = [*lacking["data_quality"].get("missing_columns", []), "outcome"]
+    note = tthc_appendix(lacking)["note"]
+    page = views.show_tthc_table(lacking).data
+    assert note.startswith(tthc_form.page_note(lacking)) and tthc_form.NO_OUTCOME_RULE in page
+    assert tthc_form.DOCUMENT_WITHDRAWN_RULE not in note and tthc_form.WITHDRAWN_RULE not in note

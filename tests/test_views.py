@@ -297,3 +297,11 @@ def test_every_text_a_section_shows_is_cut_and_the_json_keeps_it_whole():
     assert long not in html and long[: views.TEXT_LIMIT - 1] + "…" in html
     assert len(html) < 10_000
     assert views.clip("ngắn") == "ngắn"
+
+
+def test_the_environment_given_a_limit_clips_at_that_limit():
+    long = "x" * (views.TEXT_LIMIT + 100)
+    for limit in (views.TEXT_LIMIT, views.DOCUMENT_TEXT_LIMIT, 20):
+        env = views._environment(limit)
+        assert env.from_string("{{ text }}").render(text=long * 20) == (long * 20)[: limit - 1] + "…"
+        assert env.from_string("{{ text | clip }}").render(text=long * 20) == (long * 20)[: limit - 1] + "…"

@@ -1,4 +1,5 @@
 """Words, dates and errors every room shares: the project's exceptions and the problems table,
-reporting periods and their windows, working days and holidays, Vietnamese numbers and dates, and
-where the package's files are. It imports nothing else of the package.
+reporting periods and their windows, working days and holidays, Vietnamese numbers and dates,
+where the package's files are, and a file written whole (under a temporary name, then renamed).
+It imports nothing else of the package.
 """

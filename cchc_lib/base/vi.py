@@ -1,4 +1,4 @@
-"""Numbers and dates as Vietnamese write them: one set of helpers for every output (the
+"""Numbers and dates as Vietnamese write them: one set of functions for every output (the
 document, the pages, the index, the workbooks, the self-assessment). The digits are Babel's for
 ``vi_VN`` (a thousands dot, a decimal comma); a figure the data cannot give prints as
 :data:`MISSING`, never as 0. Also here: a target's comparison sign and verdict, and a text cut
@@ -17,6 +17,8 @@ VN_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCALE = "vi_VN"  # Babel's locale: a thousands dot, a decimal comma
 MISSING = "—"  # a figure the data cannot give: never 0, never blank (in a narrow cell, explained in its note)
 NO_DATA = "Không có số liệu"  # the same in words, where there is room for them
+UNKNOWN = "không rõ"  # a count or rate some of the data cannot tell (a unit of a roll-up), in a cell
+UNJUDGED = "Chưa đủ số liệu để đánh giá"  # a target the data cannot judge
 # a target's comparison as the plan writes it (">=") and as every output shows it ("≥")
 COMPARISON_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 VERDICTS = {True: "Đạt", False: "Chưa đạt"}  # a target met or not

@@ -23,21 +23,11 @@ import pandas as pd
 from ..base.workdays import working_days_between_days
 from ..inputs import schema as S
 
-# The eleven counts of Biểu II.06a: JSON key -> (form column, Vietnamese header)
-COUNTS: dict[str, tuple[str, str]] = {
-    "received_total": ("(3)", "Tổng số hồ sơ nhận giải quyết"),
-    "received_online": ("(4)", "Trong kỳ: trực tuyến"),
-    "received_direct_postal": ("(5)", "Trong kỳ: trực tiếp, dịch vụ bưu chính"),
-    "carried_over": ("(6)", "Từ kỳ trước chuyển qua"),
-    "resolved_total": ("(7)", "Đã giải quyết: tổng số"),
-    "resolved_early": ("(8)", "Trước hạn"),
-    "resolved_on_time": ("(9)", "Đúng hạn"),
-    "resolved_late": ("(10)", "Quá hạn"),
-    "pending_total": ("(11)", "Đang giải quyết: tổng số"),
-    "pending_in_term": ("(12)", "Trong hạn"),
-    "pending_overdue": ("(13)", "Quá hạn"),
-}
-COUNT_KEYS: tuple[str, ...] = tuple(COUNTS)
+# The eleven counts of Biểu II.06a, columns (3) to (13), as the JSON names them (their Vietnamese
+# headers: cchc_lib.outputs.tthc_form)
+COUNT_KEYS: tuple[str, ...] = ("received_total", "received_online", "received_direct_postal", "carried_over",
+                               "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
+                               "pending_total", "pending_in_term", "pending_overdue")
 CHANNEL_COUNTS = ("received_online", "received_direct_postal")
 CHANNEL_UNKNOWN = "received_channel_unknown"  # received in the window through a channel no export gives
 TOTAL_LABEL = "Tổng số"

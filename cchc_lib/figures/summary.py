@@ -176,7 +176,7 @@ def _short_tasks(status: pd.DataFrame) -> pd.DataFrame:
 def next_milestones(plan: Plan, ctx: ReportContext) -> dict:
     """The plan's milestones due in the window of the work that follows the period; a window that
     runs into the next year keeps to the plan's own year ("từ nay đến hết năm 2023"): a plan says
-    nothing of the next year's work (docs: "The official report", section IV)."""
+    nothing of the next year's work (docs/report.md, "The official report")."""
     name, start, end = ctx.period.next_window(ctx.cutoff)
     if end.year > plan.year:
         name, start, end = f"từ nay đến hết năm {plan.year}", ctx.end + dt.timedelta(days=1), dt.date(plan.year, 12, 31)
@@ -190,7 +190,7 @@ def next_milestones(plan: Plan, ctx: ReportContext) -> dict:
 def previous_summary(ctx: ReportContext, data: DossierData) -> dict:
     """The previous comparable period's dossier KPIs, from the same data, and whether the data
     covers its whole window (``covered``: its first dossier was received on or before the window's
-    first day); only a covered period is compared with (docs: "The figures", comparisons)."""
+    first day); only a covered period is compared with (docs/commands.md, "Periods")."""
     previous = ctx.period.previous()
     start, end = previous.window(ctx.cutoff)
     classified = classify_dossiers(data.dossiers, start, end)

@@ -19,7 +19,6 @@ from ..inputs.plan import STATE_VI, Plan, milestone_status
 from . import coverage
 from .dossiers import (
     COUNT_KEYS,
-    COUNTS,
     TOTAL_LABEL,
     UNKNOWN_FIELD,
     classify_dossiers,
@@ -30,7 +29,6 @@ from .dossiers import (
 
 SHOWN_COLUMNS: tuple[str, ...] = (S.DOSSIER_ID, S.PROCEDURE, S.FIELD, S.RECEIVED_AT, S.DUE_AT, S.RESOLVED_AT,
                                   S.OUTCOME, S.CHANNEL)
-FORM_HEADERS: dict[str, str] = {key: f"{column} {name}" for key, (column, name) in COUNTS.items()}
 MILESTONE_COLUMNS: tuple[str, ...] = ("task_id", "area", "task", "label", "due", "state", "state_vi", "done_at",
                                       "days_overdue", "latest_status", "latest_date")
 

@@ -2,7 +2,7 @@
 before sending the report, and never sends with it: every milestone of the window with its state
 and evidence, and what the checks found, naming files, rows and columns
 (:func:`cchc_lib.outputs.document.companion`). Written from the period's summary beside the report's HTML;
-the index page links it (docs: "The official report", what goes upward)."""
+the index page links it (docs/report.md, "The official report")."""
 
 from __future__ import annotations
 

@@ -27,16 +27,15 @@ from collections import Counter
 from jinja2 import StrictUndefined
 
 from ..base import vi
-from ..base.periods import CUTOFF_SHORT_VI
 from ..figures import coverage
-from ..figures.dossiers import KPI_NAMES_VI, MAIN_KPIS
+from ..figures.dossiers import KPI_NAMES_VI, MAIN_KPIS, UNKNOWN_FIELD
 from ..inputs import schema as S
 from ..inputs.narrative import DIRECTION_WORDS, check_narrative_places
 from ..inputs.narrative import names_words as _has
 from ..inputs.plan import INDICATOR_NAMES_VI, STATE_NAMES
 from ..inputs.unit import DocumentInfo
 from . import tthc_form
-from .templating import environment
+from .templating import TEXT_LIMIT, clip, environment
 
 SECTION_TITLES = {
     "I": "Công tác chỉ đạo, điều hành",
@@ -61,7 +60,6 @@ percent, number, date, _points = vi.percent, vi.number, vi.date, vi.points
 
 NO_DATA, NO_DATA_MARK = vi.NO_DATA, vi.MISSING  # a figure the data cannot tell: in words, in a narrow cell
 APOLOGY_VI = {True: "Có", False: "Chưa", None: NO_DATA_MARK}
-TEXT_LIMIT = 300  # characters of one text of the data inside the document (the JSON keeps it whole)
 PHRASES = "document/phrases.j2"  # the sentences, as Jinja macros (an office changes the wording there)
 
 
@@ -88,7 +86,7 @@ def clipped(value: object, limit: int = TEXT_LIMIT) -> object:
     {'a': ['xin lỗi…', 3]}
     """
     if isinstance(value, str):
-        return vi.clip(value, limit)
+        return clip(value, limit, words=True)
     if isinstance(value, dict):
         return {k: clipped(v, limit) for k, v in value.items()}
     if isinstance(value, list):
@@ -126,8 +124,7 @@ def build_document(summary: dict, info: DocumentInfo | None = None, narrative: d
         "header": who.header(summary),
         "title": "BÁO CÁO",
         "subtitle": f"Kết quả thực hiện công tác cải cách hành chính {vi.lower_first(summary['period_name'])}",
-        "window_line": (f"(Số liệu từ ngày {date(summary['start'])} đến ngày {date(summary['end'])}, "
-                        f"chốt {CUTOFF_SHORT_VI.get(summary['cutoff'], summary['cutoff'])})"),
+        "window_line": tthc_form.window_line(summary),
         "intro": [_intro(summary, who), *narrative.get("intro", [])],
         "sections": sections,
         "closing": say("closing", period=vi.lower_first(summary["period_name"]), body=who.body),
@@ -423,7 +420,7 @@ def service_index_appendix(summary: dict, index: int) -> dict | None:
                      _points(group["points"]) if group["computable"] else "Chưa tính"])
         for ind in group["indicators"]:
             rows.append([ind["indicator"], ind["name"],
-                         percent(ind["ratio"]) if ind["computable"] else "—", percent(ind["target"]),
+                         percent(ind["ratio"]) if ind["computable"] else vi.MISSING, percent(ind["target"]),
                          _points(ind["max"]), _points(ind["points"]) if ind["computable"] else "Chưa tính"])
     rows.append(["", "Các chỉ số tính được", "", "", _points(data["max_computable"]), _points(data["points"])])
     return {"heading": f"Phụ lục {index}. Ước tính Chỉ số chất lượng phục vụ người dân, doanh nghiệp "
@@ -473,7 +470,7 @@ def attention_points(summary: dict) -> list[str]:
     late = summary.get("late_dossiers", [])
     if late is None:  # the export does not tell which dossiers are late
         points.append(say("late_not_told", what=coverage.not_told(summary, coverage.FINISHING)))
-    fields = Counter(r["field"] or "(không rõ lĩnh vực)" for r in late or [])
+    fields = Counter(r["field"] or f"({vi.lower_first(UNKNOWN_FIELD)})" for r in late or [])
     if fields:
         field, count = max(fields.items(), key=lambda kv: (kv[1], kv[0]))
         points.append(say("most_late_field", field=field, count=count, total=len(late)))
@@ -540,8 +537,13 @@ def _cell(text: str, colspan: int = 1, rowspan: int = 1) -> dict:
     return {"text": text, "colspan": colspan, "rowspan": rowspan}
 
 
-TTHC_HEADER = tthc_form.header_cells()
-STATE_VI = {state: names["document"] for state, names in STATE_NAMES.items()}  # the document's words
+def milestone_state(state: str) -> str:
+    """A milestone's state in the document's words (:data:`cchc_lib.inputs.plan.STATE_NAMES`).
+
+    >>> milestone_state("done_late"), milestone_state("other")
+    ('Hoàn thành chậm', 'other')
+    """
+    return STATE_NAMES[state]["document"] if state in STATE_NAMES else state
 
 
 LATE_ROWS = 30  # late dossiers listed in the document (all of them in the workbook and the JSON)
@@ -574,8 +576,7 @@ def tthc_appendix(summary: dict) -> dict:
             for i, (field, counts) in enumerate(by_field.items(), start=1)]
     rows.append(["", "Tổng số", *(number(v) if v is not None else "" for v in summary["dossiers"]["total"].values())])
     lacking = coverage.not_told(summary, coverage.COUNTS_NEED)
-    note = (f"{tthc_form.FORM_BASIS_NOTE} {tthc_form.FORM_NOTE}. Hồ sơ công dân rút và hồ sơ trả lại tính vào cột "
-            "đúng hạn (9).")
+    note = tthc_form.document_note(summary)
     if lacking:  # a count the export cannot tell is marked, never left blank or 0
         rows = [[*row[:2], *(cell or NO_DATA_MARK for cell in row[2:])] for row in rows]
         note += f" Dấu {NO_DATA_MARK}: không có số liệu (dữ liệu hồ sơ không có thông tin {lacking})."
@@ -583,8 +584,7 @@ def tthc_appendix(summary: dict) -> dict:
         "heading": "Tình hình, kết quả giải quyết thủ tục hành chính (Biểu II.06a)",
         "note": note,
         "image": None,
-        "table": {"header": TTHC_HEADER, "rows": rows, "total_rows": 1,
-                  "align": ["center", "left", *["right"] * 11], "widths": [6, 17, *[77 / 11] * 11]},
+        "table": {**tthc_form.table_layout(), "rows": rows},
     }
 
 
@@ -595,11 +595,11 @@ def kpi_appendix(summary: dict) -> dict:
         lacking = coverage.not_told(summary, coverage.KPI_NEEDS.get(key, ()))
         if lacking:
             rows.append([KPI_NAMES_VI[key], NO_DATA_MARK, f"{NO_DATA} (dữ liệu hồ sơ không có thông tin {lacking})",
-                         _target_text(_binding(summary, key)) or "—"])
+                         _target_text(_binding(summary, key)) or vi.MISSING])
             continue
         rows.append([KPI_NAMES_VI[key], percent(value),
                      f"{number(parts['numerator'])}/{number(parts['denominator'])} {KPI_OVER.get(key, 'hồ sơ')}"
-                     if value is not None else "—", _target_text(_binding(summary, key)) or "—"])
+                     if value is not None else vi.MISSING, _target_text(_binding(summary, key)) or vi.MISSING])
     return {"heading": "Các chỉ số giải quyết thủ tục hành chính",
             "note": "Tỷ lệ tính trên hồ sơ của kỳ; chỉ tiêu theo kế hoạch cải cách hành chính.", "image": None,
             "table": {"header": [[_cell("Chỉ số"), _cell("Kết quả"), _cell("Tử số / mẫu số"), _cell("Chỉ tiêu")]],
@@ -630,7 +630,7 @@ def _milestone_rows(milestones: list[dict], codes: bool = True) -> list[list[str
     """One row per milestone; ``codes``: the first column is the task's id of the plan's files (for
     the office), else a running number (what goes upward names no code)."""
     return [[m["task_id"] if codes else str(i), f"{short_task(m.get('task'))} ({_milestone_name(m, with_due=False)})",
-             m["owner"] or "", date(m["due"]), STATE_VI.get(m["state"], m["state"]), m.get("evidence") or ""]
+             m["owner"] or "", date(m["due"]), milestone_state(m["state"]), m.get("evidence") or ""]
             for i, m in enumerate(milestones, start=1)]
 
 
@@ -689,7 +689,7 @@ def quality_appendix(summary: dict, index: int) -> dict:
     the data corrects the plan's text, and warnings (file, row, column, problem), the first
     :data:`QUALITY_ROWS`."""
     q = summary["data_quality"]
-    files = ", ".join(summary["dossiers"].get("source_files", [])) or "—"
+    files = ", ".join(summary["dossiers"].get("source_files", [])) or vi.MISSING
     note = (f"Tệp số liệu: {files}. Lỗi: {number(q['errors'])}; cảnh báo: {number(q['warnings'])}; dòng bị loại: "
             f"{number(q['excluded_rows'])}; hồ sơ trùng đã gộp: {number(q['duplicates_dropped'])}; hạn giải quyết "
             f"tính theo danh mục thủ tục: {number(q['due_dates_computed'])}.")

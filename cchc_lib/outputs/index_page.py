@@ -22,6 +22,7 @@ from ..figures import coverage
 from ..figures.dossiers import MAIN_KPIS
 from ..figures.rollup_analysis import BAND_LABELS_VI
 from ..figures.summary_json import check_summary, read_json, read_summary
+from .templating import clip
 
 INDEX_FILE = "index.html"
 # a period's files, in the order an index page links them
@@ -33,7 +34,6 @@ COMPANION_SUFFIX = "-noi-bo"  # <PERIOD>-noi-bo.html: the report's internal comp
 INDEX_KPIS = MAIN_KPIS
 INDEX_COLUMNS_VI = {"Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV", "H1": "6 tháng",
                     "9M": "9 tháng", "Y": "Cả năm"}
-COMPARISONS_VI = vi.COMPARISON_SIGNS
 
 
 # an index page shows texts of the reports' JSON (unit names, ...): each is cut to this length
@@ -100,20 +100,20 @@ def _describe(entry: dict) -> None:
     summary = entry["summary"]
     entry["name"] = entry["period"].name_vi
     entry["window"] = (
-        f"{_vi_date(summary['start'])} – {_vi_date(summary['end'])}" if "start" in summary and "end" in summary
-        else "—"
+        f"{vi.date(summary['start'])} – {vi.date(summary['end'])}" if "start" in summary and "end" in summary
+        else vi.MISSING
     )
-    entry["cutoff"] = CUTOFF_SHORT_VI.get(summary.get("cutoff", ""), "—")
+    entry["cutoff"] = CUTOFF_SHORT_VI.get(summary.get("cutoff", ""), vi.MISSING)
     entry["generated"] = summary.get("generated_at") or dt.datetime.fromtimestamp(newest, vi.VN_TIME).isoformat(
         timespec="seconds"
     )
     entry["generated_vi"] = vi.local_time(entry["generated"], "%H:%M %d/%m/%Y")
-    entry["unit"] = clip(summary.get("unit") or "")
+    entry["unit"] = clip(summary.get("unit") or "", INDEX_TEXT_LIMIT)
     # a roll-up's JSON (``kind: rollup``) tells how many units it sums and which are missing
     entry["kind"] = summary.get("kind", "unit")
     entry["unit_count"] = summary.get("unit_count")
-    entry["missing_units"] = [clip(str(m.get("unit_slug", ""))) for m in summary.get("missing_units") or []
-                              if isinstance(m, dict)]
+    entry["missing_units"] = [clip(str(m.get("unit_slug", "")), INDEX_TEXT_LIMIT)
+                              for m in summary.get("missing_units") or [] if isinstance(m, dict)]
 
 
 SCORE_MARK = "-chi-so-cchc"  # <YEAR>-chi-so-cchc.* / <PERIOD>-chi-so-cchc.*: the reform index self-assessment
@@ -139,7 +139,7 @@ def list_scores(out_dir: Path, staged: dict[str, Path] | None = None) -> list[di
             if score is not None and top is not None:
                 entry["score"], entry["max"] = vi.points(score), vi.points(top)
             if isinstance(data.get("score_text"), str):  # "72,06 / 89,3 điểm đến hạn; 10,7 điểm chưa đến hạn"
-                entry["score_text"] = clip(data["score_text"])
+                entry["score_text"] = clip(data["score_text"], INDEX_TEXT_LIMIT)
     return sorted(found.values(), key=lambda e: e["period"].sort_key())
 
 
@@ -149,19 +149,6 @@ def _read_json_quietly(path: Path) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def clip(value: object, limit: int = INDEX_TEXT_LIMIT) -> object:
-    """A text cut as a report cuts it (:func:`cchc_lib.base.vi.clip_text`), at the index's length.
-
-    >>> clip("abcdef", 4), clip(12, 4)
-    ('abc…', 12)
-    """
-    return vi.clip_text(value, limit)
-
-
-def _vi_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 def site_environment() -> jinja2.Environment:
@@ -194,12 +181,12 @@ def _targets_of(summary: dict, kpi: str) -> list[dict]:
         if not isinstance(t, dict) or t.get("kpi") != kpi or _number(t.get("value")) is None:
             continue
         found.append({
-            "comparison": COMPARISONS_VI.get(str(t.get("comparison")), str(t.get("comparison") or "")),
+            "comparison": vi.sign(str(t.get("comparison") or "")),
             "value": _number(t.get("value")),
             "met": t.get("met") if isinstance(t.get("met"), bool) else None,
             "conflict": t.get("conflict") is True,
             "target_id": clip(str(t.get("target_id") or ""), 20),
-            "sentence": clip(str(t.get("sentence") or "")),
+            "sentence": clip(str(t.get("sentence") or ""), INDEX_TEXT_LIMIT),
         })
     return found
 
@@ -305,9 +292,9 @@ def list_units(out_dir: Path, units: list[dict] | None = None) -> list[dict]:
         run = given.get(slug, {})
         result.append({
             "slug": slug,
-            "name": clip(run.get("name") or newest.get("unit") or slug),
-            "district": clip(newest.get("district") or ""),
-            "province": clip(newest.get("province") or ""),
+            "name": clip(run.get("name") or newest.get("unit") or slug, INDEX_TEXT_LIMIT),
+            "district": clip(newest.get("district") or "", INDEX_TEXT_LIMIT),
+            "province": clip(newest.get("province") or "", INDEX_TEXT_LIMIT),
             "periods": [r["name"] for r in reports],
             "href": f"{quote(slug, safe='')}/{INDEX_FILE}" if (folder / INDEX_FILE).is_file() else None,
             "failed": bool(run.get("failed")),
@@ -362,7 +349,7 @@ def rollup_behind(rollup: dict, units_dir: Path) -> list[dict]:
         recorded = summed.get(slug)
         if (data["generated_at"] != recorded) if isinstance(recorded, str) else current > made:
             name = data.get("unit") if isinstance(data.get("unit"), str) and data["unit"].strip() else slug
-            behind.append({"slug": slug, "name": clip(vi.lower_first(name.strip())),
+            behind.append({"slug": slug, "name": clip(vi.lower_first(name.strip()), INDEX_TEXT_LIMIT),
                            "generated_vi": vi.local_time(data["generated_at"], "%H:%M %d/%m/%Y")})
     return behind
 

@@ -12,8 +12,8 @@ Every PDF is drawn in one face shipped with the package, Liberation Serif 2.1.5
 :data:`FONT_CSS` through the fetcher above: what the machine has installed never draws a
 letter. A machine's fontconfig still answers for a character the face lacks, letter by letter:
 :func:`check_pdf_fonts` finds such a face among the fonts a rendered document used, and the PDF
-step then fails, naming it, instead of publishing a document in two typefaces (docs: "The
-official report", Typeface).
+step then fails, naming it, instead of publishing a document in two typefaces (docs/report.md,
+"The official report").
 """
 
 from __future__ import annotations

@@ -24,16 +24,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..base import vi
 from ..base.files import replacing
-from ..base.periods import CUTOFF_NAMES_VI, CUTOFF_SHORT_VI
+from ..base.periods import CUTOFF_NAMES_VI
 from ..figures.dossiers import COUNT_KEYS, KPI_NAMES_VI
 from ..figures.rollup_analysis import BAND_LABELS_VI, change_text, gap_text
-from .tthc_form import FORM_BASIS_NOTE, FORM_COLUMNS, FORM_HEADER, FORM_NOTE, FORM_SOURCE
+from .tthc_form import FORM_BASIS_NOTE, FORM_COLUMNS, FORM_HEADER, FORM_NOTE, FORM_SOURCE, table_layout, window_line
 from .xlsx_report import FORM_CODE, FORM_TITLE, clean_text, looks_like_formula
 
 FORM_SHEET = "Biểu II.06a"
 UNITS_SHEET = "Theo đơn vị"
 DETAIL_SHEET = "Từng đơn vị"
-UNKNOWN = "không rõ"
+UNKNOWN = vi.UNKNOWN
 HEADER_ROW = 6  # the form's header starts on this row (0-based), under the title block
 _COLUMN_WIDTHS = [6, 32, *[11] * 11]
 
@@ -405,8 +405,7 @@ def build_rollup_document(summary: dict) -> dict:
     return {
         "header": _header(summary), "title": "BÁO CÁO", "draft": True,
         "subtitle": f"Tổng hợp kết quả cải cách hành chính của các đơn vị cấp xã {period}",
-        "window_line": (f"(Số liệu từ ngày {vi.date(summary['start'])} đến ngày {vi.date(summary['end'])}, "
-                        f"chốt {CUTOFF_SHORT_VI.get(summary['cutoff'], summary['cutoff'])})"),
+        "window_line": window_line(summary),
         "intro": intro, "sections": sections,
         "closing": f"Trên đây là báo cáo tổng hợp kết quả cải cách hành chính {period} của các đơn vị cấp xã trên "
                    f"địa bàn {where}./.",
@@ -425,11 +424,7 @@ def _counts_text(counts: dict) -> list[str]:
 
 
 def _appendices(summary: dict) -> list[dict]:
-    from .document import TTHC_HEADER
-
-    by_unit = [[cell if cell["text"] != "Lĩnh vực" else _cell("Đơn vị", rowspan=3) for cell in row]
-               for row in TTHC_HEADER]
-    form = {"align": ["center", "left", *["right"] * 11], "widths": [6, 17, *[77 / 11] * 11], "total_rows": 1}
+    form, by_unit = table_layout(), table_layout("Đơn vị")
     fields = [[str(i), field, *_counts_text(c)] for i, (field, c) in
               enumerate(summary["dossiers"]["by_field"].items(), start=1)]
     units = [[str(i), u["unit"], *_counts_text(u["dossiers"])] for i, u in enumerate(summary["units"], start=1)]
@@ -441,12 +436,12 @@ def _appendices(summary: dict) -> list[dict]:
         {"heading": "Phụ lục 1. Tình hình, kết quả giải quyết thủ tục hành chính của các đơn vị (Biểu II.06a, "
                     "tổng hợp theo lĩnh vực)",
          "note": f"{FORM_BASIS_NOTE} {FORM_NOTE}.",
-         "image": None, "table": {**form, "header": TTHC_HEADER, "rows": [*fields, total]}},
+         "image": None, "table": {**form, "rows": [*fields, total]}},
         {"heading": "Phụ lục 2. Tình hình, kết quả giải quyết thủ tục hành chính theo đơn vị (Biểu II.06a)",
          "note": "Mỗi dòng là số liệu tổng số của một đơn vị; đơn vị chưa có báo cáo không được tính."
-                 + (f" Ô \"không rõ\": dữ liệu hồ sơ của {lacking} không có thông tin ngày trả kết quả, kết "
-                    "quả xử lý (không có số liệu), nên tổng số cũng không rõ." if lacking else ""),
-         "image": None, "table": {**form, "header": by_unit, "rows": [*units, total]}},
+                 + (f" Ô \"{UNKNOWN}\": dữ liệu hồ sơ của {lacking} không có thông tin ngày trả kết quả, kết "
+                    f"quả xử lý (không có số liệu), nên tổng số cũng {UNKNOWN}." if lacking else ""),
+         "image": None, "table": {**by_unit, "rows": [*units, total]}},
         {"heading": "Phụ lục 3. Các chỉ số của từng đơn vị so với chỉ tiêu",
          "note": "Kết quả; trong ngoặc: khoảng cách tới chỉ tiêu của kế hoạch (điểm %) và mức độ.",
          "image": None,
@@ -460,7 +455,7 @@ def _rate_with_gap(unit: dict, key: str) -> str:
     value = unit["kpis"].get(key)
     gap = (unit.get("gaps") or {}).get(key)
     if value is None:
-        return "—"
+        return vi.MISSING
     if gap is None:
         return vi.percent(value)
     return f"{vi.percent(value)} ({gap_text(gap['points'])}, {BAND_LABELS_VI[gap['band']].lower()})"

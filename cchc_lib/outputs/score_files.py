@@ -37,10 +37,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..base import paths, vi
-from ..base.periods import CUTOFF_SHORT_VI
 from ..figures.scoring import score_sentence
 from ..inputs.unit import DocumentInfo
 from .index_page import site_environment
+from .tthc_form import window_line
 from .xlsx_report import fit_row_height, put_cell, save_workbook, style_header_row, style_print
 
 SCORE_SUFFIX = "chi-so-cchc"
@@ -164,10 +164,9 @@ def document_context(result: dict, author: DocumentInfo | None = None) -> dict:
         " (điểm đã có, điểm có nguy cơ mất và điểm chưa đến hạn trong năm)")
     return {
         "draft": False, "header": who.header(result), "title": "BÁO CÁO", "subtitle": subject,
-        "window_line": (f"(Số liệu từ ngày {vi.date(result['start'])} đến ngày {vi.date(result['end'])}, "
-                        f"chốt {CUTOFF_SHORT_VI.get(result['cutoff'], result['cutoff'])})"),
-        "intro": [f"{who.body} báo cáo {subject[:1].lower() + subject[1:]}{scope} như sau:"],
-        "closing": f"Trên đây là báo cáo {subject[:1].lower() + subject[1:]} của {who.body}./.",
+        "window_line": window_line(result),
+        "intro": [f"{who.body} báo cáo {vi.lower_first(subject)}{scope} như sau:"],
+        "closing": f"Trên đây là báo cáo {vi.lower_first(subject)} của {who.body}./.",
         "recipients": list(info.recipients) or who.default_recipients(result),
         "signature": {"on_behalf": (info.signer_on_behalf or f"TM. {who.authority}").upper(),
                       "title": (info.signer_title or "Chủ tịch").upper(), "name": info.signer},

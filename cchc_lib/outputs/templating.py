@@ -5,8 +5,9 @@ Filters: ``n`` (12.345; an em dash for a missing figure), ``nn`` (a count as off
 02, 05, 12), ``pct`` (97,1%), ``d`` (14/06/2023), ``pts`` (15,52), ``dec`` (2,3; ``dec(1, 0)``
 drops a ",0"), ``lower_first``, ``capitalize_first``, ``clip`` (a text cut to the environment's
 limit) and ``unbroken`` (a document's numbers and dates kept on one line). Globals: ``signs``
-(">=" → "≥") and ``verdicts`` (True → "Đạt"). An environment that renders a template someone
-else may have written (the sentences, a Word template) is sandboxed.
+(">=" → "≥"), ``verdicts`` (True → "Đạt"), and the words of a figure the data cannot tell:
+``MISSING`` ("—"), ``UNKNOWN`` ("không rõ"), ``UNJUDGED`` (a target not judged). An environment
+that renders a template someone else may have written (the sentences, a Word template) is sandboxed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 from ..base import vi
 from ..base.paths import TEMPLATES_DIR
 
+TEXT_LIMIT = 300  # characters of one text of the data shown in a report or the document (the JSON keeps it whole)
 DOCUMENT_TEXT_LIMIT = 5000  # characters of one paragraph of the document (the office's own are long)
 # a document's number ("19/BC-UBND", "Kế hoạch số 16/KH-UBND") or a date: never split across lines
 UNBROKEN = re.compile(r"\d+/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
@@ -48,7 +50,20 @@ def capitalize_first(text: str) -> str:
 
 FILTERS = {"n": vi.number, "nn": vi.count, "pct": vi.percent, "d": vi.date, "pts": vi.points, "dec": vi.decimal,
            "lower_first": vi.lower_first, "capitalize_first": capitalize_first, "unbroken": unbroken}
-GLOBALS = {"signs": vi.COMPARISON_SIGNS, "verdicts": vi.VERDICTS}
+GLOBALS = {"signs": vi.COMPARISON_SIGNS, "verdicts": vi.VERDICTS, "MISSING": vi.MISSING, "UNKNOWN": vi.UNKNOWN,
+           "UNJUDGED": vi.UNJUDGED}
+
+
+def clip(value: object, limit: int = TEXT_LIMIT, words: bool = False) -> object:
+    """A text longer than ``limit`` characters cut to ``limit`` (its last one an ellipsis; between
+    two words when ``words``); markup made by the templates themselves and other values as they are.
+
+    >>> clip("Đăng ký khai sinh" * 100, 20), clip("xin lỗi người dân", 12, words=True)
+    ('Đăng ký khai sinhĐă…', 'xin lỗi…')
+    >>> clip("ngắn"), clip(3), clip(None)
+    ('ngắn', 3, None)
+    """
+    return vi.clip_text(value, limit, words)
 
 
 def environment(folder: Path | None = TEMPLATES_DIR, *, clip_limit: int | None = None, sandboxed: bool = False,
@@ -61,6 +76,6 @@ def environment(folder: Path | None = TEMPLATES_DIR, *, clip_limit: int | None =
     env = kind(loader=jinja2.FileSystemLoader(folder) if folder is not None else None, **options)
     env.filters.update(FILTERS)
     if clip_limit is not None:
-        env.filters["clip"] = lambda value, limit=clip_limit: vi.clip_text(value, limit)
+        env.filters["clip"] = lambda value, limit=clip_limit: clip(value, limit)
     env.globals.update(GLOBALS)
     return env

@@ -6,7 +6,7 @@ Jinja environment that escapes every value: the functions here hand the template
 (dicts, lists, numbers, plain strings), never HTML, so nothing read from the data folder
 can become markup in the report.
 
-Every text a section shows is cut to :data:`TEXT_LIMIT` characters (with an ellipsis): a
+Every text a section shows is cut to :data:`~cchc_lib.outputs.templating.TEXT_LIMIT` characters (with an ellipsis): a
 cell holding a whole page of text, or a hundred thousand characters, would make the report
 unreadable and its PDF take minutes. The JSON keeps the texts whole.
 """
@@ -27,22 +27,9 @@ from matplotlib.figure import Figure
 from ..base import vi
 from ..base.periods import CUTOFF_NAMES_VI
 from . import tthc_form
-from .templating import DOCUMENT_TEXT_LIMIT, environment, unbroken  # noqa: F401 (the document's, named here too)
+from .templating import DOCUMENT_TEXT_LIMIT, TEXT_LIMIT, clip, environment, unbroken  # noqa: F401 (named here too)
 
 SUMMARY_MIME = "application/json"  # the output type of show_summary
-TEXT_LIMIT = 300  # characters of one text shown in a report (a name, a cell, a sentence of the plan)
-
-
-def clip(value: object, limit: int = TEXT_LIMIT) -> object:
-    """A text longer than ``limit`` characters cut to ``limit`` (its last one an ellipsis);
-    markup made by the templates themselves and other values pass as they are.
-
-    >>> clip("Đăng ký khai sinh" * 100, 20)
-    'Đăng ký khai sinhĐă…'
-    >>> clip("ngắn"), clip(3), clip(None)
-    ('ngắn', 3, None)
-    """
-    return vi.clip_text(value, limit)
 
 
 # Column widths (percent) of each table: set, rather than measured from the content, they
@@ -61,7 +48,7 @@ def _environment(limit: int = TEXT_LIMIT) -> jinja2.Environment:
     """The one environment of the section templates; it escapes every value (autoescape), and
     cuts every text it shows to ``limit`` characters."""
     env = environment(
-        clip_limit=TEXT_LIMIT,
+        clip_limit=limit,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -188,11 +188,6 @@ def _date(value: object) -> object:
     return value
 
 
-def _dmy(value: object) -> str:
-    parsed = _date(value)
-    return f"{parsed:%d/%m/%Y}" if isinstance(parsed, dt.date) else str(value or "")
-
-
 def _header_row(ws: Worksheet, row: int, titles: Iterable[str], widths: Iterable[int]) -> None:
     for column, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
         cell = _put(ws, row, column, title)
@@ -338,7 +333,7 @@ def _form_title(ws: Worksheet, summary: dict, author: FormAuthor) -> None:
     period = clean_text(summary.get("period_name") or summary.get("period") or "")
     _title_line(ws, 3, f"Kỳ báo cáo: {period}", _BOLD, 20)
     cutoff = summary.get("cutoff")
-    window = f"(Từ ngày {_dmy(summary.get('start'))} đến ngày {_dmy(summary.get('end'))}"
+    window = f"(Từ ngày {vi.date(summary.get('start'))} đến ngày {vi.date(summary.get('end'))}"
     window += f"; {CUTOFF_NAMES_VI.get(cutoff, cutoff)})" if cutoff else ")"
     _title_line(ws, 4, window, Font(italic=True), 20)
     _zone(ws, 5, _TOP_RIGHT, FORM_UNIT, Font(italic=True), "right")
@@ -500,7 +495,7 @@ def _target_cells(target: dict | None) -> tuple:
         return (None,) * 6
     comparison = target.get("comparison")
     # a target whose result is unknown is said so, as the document says it ("chưa đủ số liệu để đánh giá")
-    met = vi.verdict(target.get("met"), "Chưa đủ số liệu để đánh giá")
+    met = vi.verdict(target.get("met"), vi.UNJUDGED)
     return (vi.sign(comparison), target.get("value"), met,
             None, target.get("sentence"),
             target.get("where"))
@@ -523,7 +518,7 @@ def _kpi_line(ws: Worksheet, row: int, number: int, name: object, value: object,
 def _sheet_title(ws: Worksheet, title: str, summary: dict, author: FormAuthor) -> None:
     """A sheet's title with the period, and the unit under it."""
     _put(ws, 1, 1, f"{title} – {clean_text(summary.get('period_name') or '')}").font = Font(bold=True, size=12)
-    window = f"từ ngày {_dmy(summary.get('start'))} đến ngày {_dmy(summary.get('end'))}"
+    window = f"từ ngày {vi.date(summary.get('start'))} đến ngày {vi.date(summary.get('end'))}"
     _put(ws, 2, 1, f"{author.reporting} ({window})").font = Font(italic=True)
 
 
