@@ -64,7 +64,6 @@ STATUSES = {
     "đang thực hiện": "in_progress", "in_progress": "in_progress",
     "hoàn thành": "done", "đã hoàn thành": "done", "done": "done",
 }
-STATUS_VI = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
 # a milestone's state in words: on the report's page ("page") and in the document and its companion ("document")
 STATE_NAMES: dict[str, dict[str, str]] = {
     "done_on_time": {"page": "Hoàn thành đúng hạn", "document": "Hoàn thành đúng hạn"},

@@ -59,15 +59,6 @@ class PeriodJob:
     formats: tuple[str, ...]
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """The ``--format`` list (``html,pdf,json``) as a tuple in canonical order.
-
-    >>> parse_formats("json, html")
-    ('html', 'json')
-    """
-    return check_formats(text)
-
-
 def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
     parameters = {
