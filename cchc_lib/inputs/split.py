@@ -53,19 +53,18 @@ from ..base.problems import problem_table, raise_errors
 from . import schema as S
 from .columns import normalize_text, pa_text
 from .confine import confinement_problems
+from .criteria import CRITERIA_FILE, SCORING_DIR
 from .exports import ExportMapping, ExportReading, find_header, read_export, read_table
 from .ingest import find_catalogue
+from .plan import PLAN_DIR
 from .tables import find_table
 from .unit import UNIT_FILE, read_unit, slugify
 
 DOSSIER_FILE = "dossiers.csv"
-PLAN_DIR = "plan"
 UNASSIGNED_CHOICES = ("error", "skip")
 _HEADER_ROWS = 64  # rows handed to find_header: more than it scans, so it finds what read_export finds
 _ROWS_NAMED = 10  # rows named in an error, the rest counted
 _STAGING_PREFIX = ".cchc-split-"
-SCORING_DIR = "scoring"  # the reform index criteria (docs/self-assessment.md, "The reform index self-assessment")
-CRITERIA_STEM = "criteria"  # scoring/criteria.csv, else scoring/criteria.xlsx
 _COPY_IGNORED = shutil.ignore_patterns("~$*", ".~lock.*", ".*")  # office lock files, hidden files
 
 
@@ -239,7 +238,7 @@ def _template_parts(template: Path | None, mapping: ExportMapping | None) -> _Te
     model = read_unit(template)
     plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
     parts = _Template(model.mapping if mapping is None else mapping, model.district, model.province,
-                      find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_STEM))
+                      find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_FILE))
     # what is copied is a regular file of the template folder (docs/data.md, "The data folder")
     planned = sorted(plan.rglob("*")) if plan is not None else []
     to_copy = [parts.catalogue, parts.criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
