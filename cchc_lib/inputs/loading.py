@@ -395,6 +395,11 @@ def _input_signature(data_dir: Path) -> tuple:
 
 @lru_cache(maxsize=4)
 def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> DossierData:
+    """The checked dossiers of ``data_dir``, kept for the process per file signature (the same
+    :func:`.once.file_signature` as the unit's and the plan's readings), the last four. Not through
+    :func:`.once.kept`, which hands each caller a deep copy: the dossiers are a frame of up to a million
+    rows, shared read-only by every figure of a batch, and copied they would cost the time and memory
+    the keeping saves; :func:`release_dossiers` lets them go."""
     handed = _handed_over(signature, skip_invalid)
     if handed is not None:
         return handed
