@@ -192,7 +192,7 @@ def _report_units(args: argparse.Namespace) -> int:
 
 
 def _cmd_split(args: argparse.Namespace) -> int:
-    from .inputs.split import split_export
+    from .running.split_out import split_export
 
     result = split_export(args.file, args.by, args.out, template=args.template, overwrite=args.overwrite,
                           unassigned="skip" if args.skip_unassigned else "error")
