@@ -146,7 +146,7 @@ def _progress(args: argparse.Namespace):  # noqa: ANN202 - a line printer, or No
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .running.render import build_reports
+    from .running.report import build_reports
 
     if args.units:
         return _report_units(args)

@@ -5,6 +5,6 @@ catalogue, the plan's and the scoring files: :mod:`.tables`), the plan and its h
 criteria (:mod:`.criteria`), the office's texts (:mod:`.narrative`), the report's parameters, ``cchc
 inspect``'s view of one export (:mod:`.inspection`), and an export of many communes read to be split into
 one folder each. Every file read stays inside its data folder (:mod:`.confine`); the unit, the plan and
-the criteria are read once per process while their files are unchanged (:mod:`.once`). It imports only
+the criteria are read once per process while their files are unchanged (:mod:`.cache`). It imports only
 :mod:`cchc_lib.base`; it never computes a figure or writes a report.
 """

@@ -11,7 +11,7 @@ same name):
   documents the officials give by hand.
 
 They are read and checked once per process while their files and the plan's links are unchanged
-(:func:`.once.kept`); :mod:`cchc_lib.figures.scoring` scores them.
+(:func:`.cache.kept`); :mod:`cchc_lib.figures.scoring` scores them.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from ..base.problems import (
     schema_problems,
 )
 from . import schema as S
+from .cache import kept
 from .confine import confinement_problems
 from .numbers import parse_points, parse_share
-from .once import kept
 from .plan import PLAN_DIR, Plan
 from .tables import find_table, known_header, read_known_columns
 
@@ -420,7 +420,7 @@ def read_scoring(data_dir: Path, plan: Plan | None) -> tuple[Scoring | None, pd.
     self-assessment"): each checked with a pandera schema, every failure at once, naming file,
     row and column. The scoring holds the rows that passed and the warnings. Read and checked once
     per process while the folder's files and what the criteria may link in ``plan`` are unchanged
-    (:func:`.once.kept`)."""
+    (:func:`.cache.kept`)."""
     folder = Path(data_dir) / SCORING_DIR
     links = _Links.of(data_dir, plan)
 
