@@ -29,7 +29,7 @@ from .inputs.params import ReportContext, check_parameters
 from .inputs.plan import Plan, load_plan
 
 _BATCH = {
-    "build_reports": "cchc_lib.running.render",
+    "build_reports": "cchc_lib.running.report",
     "publish_rollup": "cchc_lib.running.rollup",
     "build_score": "cchc_lib.running.score_report",
     "validate_data": "cchc_lib.running.checks",

@@ -147,7 +147,7 @@ def _progress(args: argparse.Namespace):  # noqa: ANN202 - a line printer, or No
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .running.render import build_reports
+    from .running.report import build_reports
 
     if args.units:
         return _report_units(args)
@@ -193,7 +193,7 @@ def _report_units(args: argparse.Namespace) -> int:
 
 
 def _cmd_split(args: argparse.Namespace) -> int:
-    from .inputs.split import split_export
+    from .running.split_out import split_export
 
     result = split_export(args.file, args.by, args.out, template=args.template, overwrite=args.overwrite,
                           unassigned="skip" if args.skip_unassigned else "error")

@@ -17,7 +17,7 @@ from cchc_lib.base.periods import parse_period
 from cchc_lib.figures import window
 from cchc_lib.figures.dossiers import COUNT_KEYS, TOTAL_LABEL
 from cchc_lib.inputs.params import check_window
-from cchc_lib.running import render
+from cchc_lib.running import report
 
 from .conftest import write_data_dir
 
@@ -119,7 +119,7 @@ def test_cchc_report_neither_runs_nor_publishes_the_notebook(tmp_path, monkeypat
         notebook, *a, **k))
     folder = write_data_dir(tmp_path / "xa-thu-nghiem", TINY_ROWS)
     out = tmp_path / "reports"
-    render.build_reports([parse_period("2023-Q1")], data_dir=folder, out_dir=out, formats=("json", "html"), jobs=1)
+    report.build_reports([parse_period("2023-Q1")], data_dir=folder, out_dir=out, formats=("json", "html"), jobs=1)
     assert run == [paths.PERIOD_REPORT_NOTEBOOK]
     published = [p for p in out.rglob("*") if p.is_file()]
     assert published and not [p for p in published if "explore" in p.read_bytes().decode("utf-8", "replace")

@@ -73,9 +73,9 @@ def test_the_check_sees_an_upward_import(tmp_path):
     room = tmp_path / "cchc_lib" / "inputs"
     room.mkdir(parents=True)
     probe = room / "probe.py"
-    probe.write_text("def f():\n    from ..running.render import build_reports\n", encoding="utf-8")
-    assert "cchc_lib.running.render" in imported(probe, tmp_path)
-    assert rank("cchc_lib.running.render") > rank(module_name(probe, tmp_path))
+    probe.write_text("def f():\n    from ..running.report import build_reports\n", encoding="utf-8")
+    assert "cchc_lib.running.report" in imported(probe, tmp_path)
+    assert rank("cchc_lib.running.report") > rank(module_name(probe, tmp_path))
 
 
 def test_a_notebook_importing_the_public_face_loads_no_notebook_runner_nor_pdf_renderer():

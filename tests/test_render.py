@@ -20,7 +20,7 @@ from cchc_lib.base.errors import ReportError
 from cchc_lib.base.periods import parse_period
 from cchc_lib.cli import main
 from cchc_lib.figures.dossiers import COUNT_KEYS
-from cchc_lib.running.render import build_reports
+from cchc_lib.running.report import build_reports
 from cchc_lib.running.steps import summary_from_notebook
 
 from .conftest import write_data_dir
@@ -245,7 +245,7 @@ POOL_AFTER_A_STOPPED_KERNEL = """
 import os, sys
 import nbformat
 from cchc_lib.base.errors import ReportError
-from cchc_lib.running.render import build_reports
+from cchc_lib.running.report import build_reports
 
 out, data = sys.argv[1], sys.argv[2]
 nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",

@@ -347,7 +347,7 @@ def units_out(tmp_path_factory):
     """Two units' JSON of 2023-Q1 made by the unit report: the sample, and half its dossiers
     under another name."""
     from cchc_lib.base.periods import parse_period
-    from cchc_lib.running.render import build_reports
+    from cchc_lib.running.report import build_reports
 
     base = tmp_path_factory.mktemp("rollup")
     other = base / "data-hoang-dong"

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from cchc_lib.base import paths
 from cchc_lib.base.errors import ReportError
-from cchc_lib.figures.scoring import CRITERIA_COLUMNS, SELF_SCORE_COLUMNS
+from cchc_lib.inputs.criteria import CRITERIA_COLUMNS, SELF_SCORE_COLUMNS
 from cchc_lib.inputs.unit import DocumentInfo
 from cchc_lib.outputs.score_files import (
     EXAMPLE_NOTICE,

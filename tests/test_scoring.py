@@ -7,7 +7,8 @@ import pytest
 
 from cchc_lib.base.paths import SAMPLE_DATA_DIR
 from cchc_lib.base.problems import ProblemError
-from cchc_lib.figures.scoring import check_scoring, load_scoring, score
+from cchc_lib.figures.scoring import score
+from cchc_lib.inputs.criteria import check_scoring, load_scoring
 from cchc_lib.inputs.loading import load_dossiers
 from cchc_lib.inputs.plan import load_plan
 from cchc_lib.inputs.unit import read_unit
@@ -307,6 +308,24 @@ def test_no_scoring_folder_and_a_folder_without_criteria(tmp_path):
 def test_criteria_linking_the_plan_in_a_folder_without_one(tmp_path):
     folder = _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,A,100,milestones,T1,,,,"], plan=False)
     assert [(row, column) for _, row, column, _, _ in _problems(folder)] == [(3, "source")]
+
+
+def test_the_criteria_are_read_once_while_their_files_and_the_plan_are_unchanged(tmp_path, monkeypatch):
+    import os
+
+    from cchc_lib.inputs import criteria
+
+    folder = _folder(tmp_path, ["1,Lĩnh vực một,100,,,,,,", "1.1,A,100,milestones,T1,,,,"])
+    for path in [folder / "scoring", *(folder / "scoring").iterdir()]:
+        os.utime(path, (1_600_000_000, 1_600_000_000))  # settled: written long ago
+    reads = []
+    real = criteria._read_scoring
+    monkeypatch.setattr(criteria, "_read_scoring", lambda *a: reads.append(a) or real(*a))
+    plan = load_plan(folder)
+    first, second = load_scoring(folder, plan), load_scoring(folder, plan)
+    assert len(reads) == 1 and first.criteria == second.criteria and first is not second
+    load_scoring(folder, None)  # other links: read again
+    assert len(reads) == 2
 
 
 def test_validate_lists_the_scoring_problems(tmp_path):

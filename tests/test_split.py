@@ -16,11 +16,11 @@ import yaml
 
 from cchc_lib.base.errors import DataError
 from cchc_lib.inputs import schema as S
-from cchc_lib.inputs import split as split_module
 from cchc_lib.inputs.loading import load_dossiers
-from cchc_lib.inputs.split import split_export
 from cchc_lib.inputs.unit import read_unit
+from cchc_lib.running import split_out as split_module
 from cchc_lib.running.checks import validate_data
+from cchc_lib.running.split_out import split_export
 from tests.conftest import CANONICAL_HEADER, write_data_dir
 
 # (unit, canonical row)

@@ -384,7 +384,7 @@ def test_the_sample_plan_has_its_number_unfilled_and_its_own_unit(sample_dir):
 def test_a_plan_split_from_a_template_warns_in_the_units_it_was_not_written_for(tmp_path, sample_dir):
     import shutil
 
-    from cchc_lib.inputs.split import split_export
+    from cchc_lib.running.split_out import split_export
 
     from .conftest import CANONICAL_HEADER
 

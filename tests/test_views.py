@@ -20,7 +20,7 @@ from cchc_lib.base.periods import parse_period
 from cchc_lib.outputs import pdf_resources, templating, views
 from cchc_lib.outputs.pdf_resources import FONT_DIR
 from cchc_lib.running.pages import html_to_pdf
-from cchc_lib.running.render import build_reports
+from cchc_lib.running.report import build_reports
 
 SCRIPT = "<script>alert(1)</script>"
 ATTACHMENT = '<a rel="attachment" href="file:///etc/passwd">x</a>'

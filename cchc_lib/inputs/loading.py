@@ -44,10 +44,10 @@ from ..base.problems import (
 )
 from ..base.workdays import due_dates, working_days_between_days
 from . import schema as S
+from .cache import file_signature
 from .columns import fold_key, map_values, normalize_text, one_spelling, parse_dates
 from .exports import ExportReading
 from .ingest import find_catalogue, find_dossier_files, read_catalogue, read_raw_dossiers
-from .once import file_signature
 from .plan_header import HEADER_FILE, check_plan_header
 from .unit import UNIT_FILE, read_unit
 
@@ -395,6 +395,11 @@ def _input_signature(data_dir: Path) -> tuple:
 
 @lru_cache(maxsize=4)
 def _load_checked(signature: tuple, data_dir: Path, skip_invalid: bool) -> DossierData:
+    """The checked dossiers of ``data_dir``, kept for the process per file signature (the same
+    :func:`.cache.file_signature` as the unit's and the plan's readings), the last four. Not through
+    :func:`.cache.kept`, which hands each caller a deep copy: the dossiers are a frame of up to a million
+    rows, shared read-only by every figure of a batch, and copied they would cost the time and memory
+    the keeping saves; :func:`release_dossiers` lets them go."""
     handed = _handed_over(signature, skip_invalid)
     if handed is not None:
         return handed

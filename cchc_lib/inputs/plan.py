@@ -44,11 +44,11 @@ from ..base.problems import (
     schema_problems,
 )
 from . import schema as S
+from .cache import kept
 from .columns import fold_key, map_values, parse_dates
 from .confine import confinement_problems
 from .ingest import near_misses
 from .numbers import parse_shares
-from .once import kept
 from .params import REPORT_YEARS, check_covered
 from .plan_header import read_plan_yaml
 from .tables import find_table, known_header, read_known_columns
@@ -64,7 +64,6 @@ STATUSES = {
     "đang thực hiện": "in_progress", "in_progress": "in_progress",
     "hoàn thành": "done", "đã hoàn thành": "done", "done": "done",
 }
-STATUS_VI = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
 # a milestone's state in words: on the report's page ("page") and in the document and its companion ("document")
 STATE_NAMES: dict[str, dict[str, str]] = {
     "done_on_time": {"page": "Hoàn thành đúng hạn", "document": "Hoàn thành đúng hạn"},
@@ -469,7 +468,7 @@ def read_plan(data_dir: Path) -> tuple[Plan | None, pd.DataFrame]:
     folder or ``plan.yaml`` is wrong) and every problem of its files (docs/plan.md, "The reform
     plan"): each file checked with a pandera schema, every failure at once, naming file, row
     and column. Errors are in the table; the plan holds the rows that passed. Read and checked
-    once per process while the plan's files are unchanged (:func:`.once.kept`)."""
+    once per process while the plan's files are unchanged (:func:`.cache.kept`)."""
     folder = Path(data_dir) / PLAN_DIR
 
     def files() -> list[Path | None]:

@@ -27,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..base.problems import WARNING, ProblemError, load_yaml, problem, problem_table
+from .cache import kept
 from .confine import refusal
-from .once import kept
 from .unit import unit_yaml_keys
 
 HEADER_FILE = "plan/plan.yaml"  # as named in the data folder
@@ -166,7 +166,7 @@ def _header_or_empty(data_dir: Path) -> dict:
 
 def read_plan_yaml(data_dir: Path) -> dict:
     """The keys of ``data_dir/plan/plan.yaml``, by the one safe YAML reader, read once per process
-    while the file is unchanged (:func:`.once.kept`); a :class:`ProblemError` naming it otherwise.
+    while the file is unchanged (:func:`.cache.kept`); a :class:`ProblemError` naming it otherwise.
     Whether it is a regular file of the data folder is the caller's to check first."""
     path = Path(data_dir) / HEADER_FILE
     return kept(("plan.yaml", str(path.resolve())), lambda: [path], lambda: load_yaml(path, "plan.yaml"))

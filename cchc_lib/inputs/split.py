@@ -33,40 +33,33 @@ Nothing is dropped or overwritten silently: rows with no unit are an error namin
 (``unassigned="skip"`` leaves them out, counted); an existing unit's data folder is refused
 (``overwrite=True`` replaces it, the whole folder); two values giving one slug are refused.
 Folders are written in a temporary folder inside ``ROOT`` and renamed into place once all are
-written, so a failure leaves no half-written data folder.
+written, so a failure leaves no half-written data folder. This module reads and checks the split
+(:func:`read_split`); :func:`cchc_lib.running.split_out.split_export` writes it.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..base.errors import DataError
 from ..base.problems import problem_table, raise_errors
 from . import schema as S
-from .columns import normalize_text, pa_text
+from .columns import normalize_text
 from .confine import confinement_problems
+from .criteria import CRITERIA_FILE, SCORING_DIR
 from .exports import ExportMapping, ExportReading, find_header, read_export, read_table
 from .ingest import find_catalogue
+from .plan import PLAN_DIR
 from .tables import find_table
-from .unit import UNIT_FILE, read_unit, slugify
+from .unit import read_unit, slugify
 
-DOSSIER_FILE = "dossiers.csv"
-PLAN_DIR = "plan"
 UNASSIGNED_CHOICES = ("error", "skip")
 _HEADER_ROWS = 64  # rows handed to find_header: more than it scans, so it finds what read_export finds
 _ROWS_NAMED = 10  # rows named in an error, the rest counted
-_STAGING_PREFIX = ".cchc-split-"
-SCORING_DIR = "scoring"  # the reform index criteria (docs/self-assessment.md, "The reform index self-assessment")
-CRITERIA_STEM = "criteria"  # scoring/criteria.csv, else scoring/criteria.xlsx
-_COPY_IGNORED = shutil.ignore_patterns("~$*", ".~lock.*", ".*")  # office lock files, hidden files
 
 
 @dataclass(frozen=True)
@@ -81,7 +74,7 @@ class SplitUnit:
 
 @dataclass
 class SplitResult:
-    """What :func:`split_export` wrote."""
+    """What :func:`cchc_lib.running.split_out.split_export` wrote."""
 
     source: Path
     by: str  # the column, as the file heads it
@@ -164,7 +157,7 @@ def read_export_with_column(
     return reading, header, normalize_text(values)
 
 
-def split_export(
+def read_split(
     source: Path,
     by: str,
     out_root: Path,
@@ -174,8 +167,9 @@ def split_export(
     *,
     overwrite: bool = False,
     unassigned: str = "error",
-) -> SplitResult:
-    """Split the export ``source`` by its column ``by`` into ``out_root/<slug>/`` data folders.
+) -> SplitPlan:
+    """What :func:`cchc_lib.running.split_out.split_export` writes, read and checked: the export
+    ``source`` by its column ``by``, the units it names, the template's parts; nothing written.
 
     ``template``: a unit data folder whose ``procedures.csv`` (or ``.xlsx``) and ``plan/`` are
     copied into each folder and whose ``unit.yaml`` gives their ``district`` and ``province``.
@@ -196,18 +190,36 @@ def split_export(
     model = _template_parts(template, mapping)
     reading, header, units = read_export_with_column(source, by, model.mapping, sheet)
     named, skipped_rows = _units_of(source, reading.frame, units, header, unassigned)
-    existing = [slug for slug, _, _ in named if _exists(out_root / slug)]
+    existing = [slug for slug, _, _ in named if exists(out_root / slug)]
     if existing and not overwrite:
         raise DataError(f"{out_root}: unit folder(s) exist: {', '.join(existing[:_ROWS_NAMED])}"
                         f"{f' and {len(existing) - _ROWS_NAMED} more' if len(existing) > _ROWS_NAMED else ''}; "
                         f"nothing written (cchc split --overwrite replaces them, each folder whole)")
-    _write_units(reading, named, out_root, model, source, overwrite)
-    return SplitResult(
-        source=source, by=header, out_root=out_root,
-        units=[SplitUnit(slug, name, out_root / slug, len(positions)) for slug, name, positions in named],
-        skipped=len(skipped_rows), skipped_rows=skipped_rows, dropped=len(reading.dropped),
-        copied=model.copied, template=template,
-    )
+    return SplitPlan(source, header, out_root, template, model, reading, named, skipped_rows)
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """A split read and checked: the export's reading, the units (slug, name, positions of its rows, by
+    slug), the rows naming no unit, the template's parts."""
+
+    source: Path
+    header: str
+    out_root: Path
+    template: Path | None
+    model: _Template
+    reading: ExportReading
+    named: list[tuple[str, str, np.ndarray]]
+    skipped_rows: list[int]
+
+    def result(self) -> SplitResult:
+        """What the split wrote, once its folders are in place."""
+        return SplitResult(
+            source=self.source, by=self.header, out_root=self.out_root,
+            units=[SplitUnit(slug, name, self.out_root / slug, len(positions)) for slug, name, positions in self.named],
+            skipped=len(self.skipped_rows), skipped_rows=self.skipped_rows, dropped=len(self.reading.dropped),
+            copied=self.model.copied, template=self.template,
+        )
 
 
 @dataclass(frozen=True)
@@ -239,7 +251,7 @@ def _template_parts(template: Path | None, mapping: ExportMapping | None) -> _Te
     model = read_unit(template)
     plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
     parts = _Template(model.mapping if mapping is None else mapping, model.district, model.province,
-                      find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_STEM))
+                      find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_FILE))
     # what is copied is a regular file of the template folder (docs/data.md, "The data folder")
     planned = sorted(plan.rglob("*")) if plan is not None else []
     to_copy = [parts.catalogue, parts.criteria, *(p for p in planned if p.is_symlink() or not p.is_dir())]
@@ -268,29 +280,8 @@ def _units_of(source: Path, frame: pd.DataFrame, units: pd.Series, header: str, 
     return named, skipped_rows
 
 
-def _write_units(reading: ExportReading, named: list[tuple[str, str, np.ndarray]], out_root: Path,
-                 model: _Template, source: Path, overwrite: bool) -> None:
-    """Each unit's data folder written in a staging folder inside ``out_root``, then all renamed
-    into place at once (:func:`_install`): a failure leaves no half-written data folder."""
-    written = _canonical_frame(reading)
-    # every row as one CSV line, the lines of each unit together: a unit's file is a slice of bytes
-    data, offsets = _csv_lines(written, np.concatenate([positions for _, _, positions in named]))
-    header_line = ",".join(written.columns).encode() + b"\n"
-    bounds = np.cumsum([0, *(len(positions) for _, _, positions in named)])
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_root))
-    try:
-        for (slug, name, _), first, end in zip(named, bounds[:-1], bounds[1:], strict=False):
-            data_dir = staging / slug
-            data_dir.mkdir()
-            body = data[offsets[first]:offsets[end]]
-            _write_unit(data_dir, header_line, body, name, slug, model, source)
-        _install(staging, [slug for slug, _, _ in named], out_root, overwrite)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _exists(path: Path) -> bool:
+def exists(path: Path) -> bool:
+    """Whether anything stands at ``path``: a file, a folder or a link, even a broken one."""
     return path.exists() or path.is_symlink()
 
 
@@ -304,99 +295,3 @@ def _refuse_shared_slugs(source: Path, header: str, pairs: list[tuple[str, str]]
         text = "; ".join(f"{' and '.join(repr(n) for n in names)} → {slug}" for slug, names in clashes.items())
         raise DataError(f"{source}: values of {header!r} that would share a folder: {text}; "
                         f"write each unit's name one way in the export")
-
-
-def _canonical_frame(reading: ExportReading) -> pd.DataFrame:
-    """The reading's rows in the canonical columns the export gives (a column it lacks stays
-    lacking, so the checks of each unit's folder say so as they would of the export)."""
-    read = {what for _, what in reading.columns}
-    given = {S.OUTCOME if w == S.STATUS else S.CHANNEL if w == S.ONLINE_FLAG else w for w in read}
-    return reading.frame[[c for c in S.DOSSIER_COLUMNS if c in given]]
-
-
-def _csv_lines(frame: pd.DataFrame, order: np.ndarray) -> tuple[memoryview, np.ndarray]:
-    """The frame's rows, taken in ``order``, as CSV lines (UTF-8, each ending in a line feed; a
-    cell holding a comma, a quote or a line break quoted, its quotes doubled; empty cells
-    empty): (the bytes of all the lines, where each line starts, plus the end). Whole columns
-    at a time (Arrow kernels), not a Python call per row."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    kind = pa.large_string()  # 64-bit offsets: no limit on the export's size
-
-    def text(value: str) -> pa.Scalar:
-        return pa.scalar(value, kind)
-
-    cells = []
-    for column in frame.columns:
-        values = pa_text(frame[column]).cast(kind)
-        needs = pc.fill_null(pc.match_substring_regex(values, '[",\r\n]'), False)
-        quoted = pc.binary_join_element_wise(text('"'), pc.replace_substring(values, '"', '""'), text('"'), text(""))
-        cells.append(pc.fill_null(pc.if_else(needs, quoted, values), text("")))
-    if not cells:
-        cells = [pa.array([""] * len(frame), kind)]
-    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, text(",")), text(""), text("\n"))
-    lines = pc.take(lines, pa.array(order, pa.int64()))
-    if isinstance(lines, pa.ChunkedArray):
-        lines = lines.combine_chunks()
-    _, offsets_buffer, data_buffer = lines.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
-    return memoryview(data_buffer) if data_buffer is not None else memoryview(b""), offsets
-
-
-def _write_unit(data_dir: Path, header_line: bytes, body: memoryview, name: str, slug: str, model: _Template,
-                source: Path) -> None:
-    """One unit's data folder: its dossiers (UTF-8 with BOM: Excel shows the letters right), its
-    ``unit.yaml`` and the template's files."""
-    with open(data_dir / DOSSIER_FILE, "wb") as handle:
-        handle.write(b"\xef\xbb\xbf" + header_line)
-        handle.write(body)
-    info = {"name": name, "slug": slug}
-    if model.district:
-        info["district"] = model.district
-    if model.province:
-        info["province"] = model.province
-    origin = " ".join(source.name.split())  # one line, whatever the file's name
-    text = (f"# Made by cchc split from {origin}; the dossiers of this unit only.\n"
-            + yaml.safe_dump(info, allow_unicode=True, sort_keys=False, width=1000))
-    (data_dir / UNIT_FILE).write_text(text, encoding="utf-8")
-    if model.catalogue is not None:
-        shutil.copy2(model.catalogue, data_dir / model.catalogue.name)
-    if model.plan is not None:
-        shutil.copytree(model.plan, data_dir / PLAN_DIR, ignore=_COPY_IGNORED)
-    if model.criteria is not None:
-        (data_dir / SCORING_DIR).mkdir()
-        shutil.copy2(model.criteria, data_dir / SCORING_DIR / model.criteria.name)
-
-
-def _install(staging: Path, slugs: list[str], out_root: Path, overwrite: bool) -> None:
-    """Rename the written folders into place (an existing one, with ``overwrite``, is set aside
-    in ``staging`` and removed with it); on a failure, put back what was moved."""
-    aside = staging / ".replaced"
-    aside.mkdir()
-    placed: list[str] = []
-    replaced: list[str] = []
-    try:
-        for slug in slugs:
-            target = out_root / slug
-            if _exists(target):
-                if not overwrite:  # appeared while the folders were written
-                    raise DataError(f"{target}: exists; nothing written (cchc split --overwrite replaces it)")
-                os.replace(target, aside / slug)
-                replaced.append(slug)
-            os.replace(staging / slug, target)
-            placed.append(slug)
-    except BaseException:
-        for slug in reversed(placed):
-            _quietly(os.replace, out_root / slug, staging / slug)
-        for slug in reversed(replaced):
-            _quietly(os.replace, aside / slug, out_root / slug)
-        raise
-
-
-def _quietly(move, *args) -> None:
-    try:
-        move(*args)
-    except OSError:
-        pass
-

@@ -1,4 +1,4 @@
-"""The unit whose data folder is read: ``unit.yaml`` read and checked once per process (:mod:`.once`),
+"""The unit whose data folder is read: ``unit.yaml`` read and checked once per process (:mod:`.cache`),
 its names, its slug (the folder name of its reports), how its exports map (``columns:``, ``values:``)
 and what the official report's header, signature and template need (:class:`DocumentInfo`).
 
@@ -16,9 +16,9 @@ from slugify import slugify as _ascii_slug
 
 from ..base.errors import DataError
 from ..base.problems import ProblemError, load_yaml, problem, problem_table
+from .cache import kept
 from .confine import MISSING, OUTSIDE, data_file, present, refusal
 from .exports import ExportMapping
-from .once import kept
 
 UNIT_FILE = "unit.yaml"
 
@@ -166,7 +166,7 @@ def unit_yaml_keys(data_dir: Path) -> dict:
 
 def _kept_info(data_dir: Path) -> tuple[dict, str | None]:
     """``unit.yaml``'s keys and what is wrong with its texts (None: nothing), read and checked once per
-    process while the file is unchanged (:func:`.once.kept`)."""
+    process while the file is unchanged (:func:`.cache.kept`)."""
     path = data_dir / UNIT_FILE
     return kept(("unit.yaml", str(data_dir.resolve())), lambda: [path], lambda: _read_info(data_dir))
 

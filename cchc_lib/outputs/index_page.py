@@ -326,7 +326,7 @@ def rollup_behind(rollup: dict, units_dir: Path) -> list[dict]:
     recorded (``units[].generated_at``; a roll-up that recorded none: it is later than the
     roll-up's ``generated_at``); for a unit the roll-up names as missing, it is later than the
     roll-up's. ``rollup`` is an entry of :func:`list_reports` (docs/units.md, "The roll-up of many units")."""
-    from ..figures.rollup import check_slug
+    from ..inputs.rollup_params import check_slug
 
     summary = rollup.get("summary") or {}
     made = _moment(summary.get("generated_at"))

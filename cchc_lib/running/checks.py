@@ -19,7 +19,7 @@ from ..base.problems import (
     problem,
     problem_table,
 )
-from ..figures.scoring import check_scoring
+from ..inputs.criteria import check_scoring
 from ..inputs.exports import ExportMapping
 from ..inputs.ingest import read_catalogue, read_raw_dossiers
 from ..inputs.loading import check_dossiers, lacking_channel

@@ -10,9 +10,10 @@ import functools
 from pathlib import Path
 
 from ..base import paths
-from ..base.errors import ReportError
-from ..figures.rollup import KIND, check_rollup_parameters, parse_units
-from ..inputs.params import FORMATS
+from ..base.errors import ParameterError, ReportError
+from ..figures.rollup import KIND
+from ..inputs.params import check_formats
+from ..inputs.rollup_params import check_rollup_parameters, parse_units
 from ..outputs.index_page import ROLLUP_INDEX_TITLE
 from .kernel import shutdown_kernel
 from .pages import page_title
@@ -35,9 +36,10 @@ def publish_rollup(periods: list[str], out_dir: Path, expected: list[str], cutof
     """
     if not periods:
         raise ReportError("no period given")
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown or not formats:
-        raise ReportError(f"--format: unknown {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}")
+    try:
+        formats = check_formats(formats)
+    except ParameterError as exc:  # as the roll-up has always said it: a report error
+        raise ReportError(str(exc)) from None
     out = Path(out_dir).resolve()
     units = ",".join(parse_units(list(expected)))
     contexts = [check_rollup_parameters(p, cutoff, out, units) for p in periods]

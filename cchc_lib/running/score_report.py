@@ -48,7 +48,8 @@ def compute_score(target: str, *, data_dir: str | Path = "", cutoff: str = "decr
 def score_of(ctx: ReportContext) -> ScoreResult | None:
     """The self-assessment of the checked parameters ``ctx`` (see :func:`compute_score`), with the
     unit's author."""
-    from ..figures.scoring import load_scoring, score
+    from ..figures.scoring import score
+    from ..inputs.criteria import load_scoring
     from ..inputs.loading import load_dossiers
     from ..inputs.plan import load_plan
 

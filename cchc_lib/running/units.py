@@ -137,7 +137,7 @@ def unit_jobs(units: list[Path], periods: list[str], *, cutoff: str, out_dir: Pa
 def build_unit(job: UnitJob) -> UnitResult:
     """Build and publish one unit's reports; never raises: a failure is the result's ``error``."""
     from ..base.periods import parse_period
-    from .render import build_reports
+    from .report import build_reports
 
     if job.refused:
         return UnitResult(job.folder, job.name, job.slug, error=job.refused)
@@ -333,7 +333,7 @@ def build_units(root: Path, periods: list[str] | None = None, *, year: int | Non
                 progress: Callable[[str], None] | None = None) -> UnitsOutcome:
     """Every unit of ``root`` reported into ``out_dir/<unit-slug>/``, then the roll-up into
     ``out_dir/_tong-hop/`` and the index page of ``out_dir``. ``periods`` (ids) or every period
-    of ``year``, checked as :func:`cchc_lib.running.render.build_reports` checks them. ``progress``
+    of ``year``, checked as :func:`cchc_lib.running.report.build_reports` checks them. ``progress``
     receives a line per finished unit (done/total, elapsed, estimated time left); None: no line.
     ``out_dir`` is locked for the run (``OUT/.lock``): a second run into it is refused at once."""
     from ..base import paths

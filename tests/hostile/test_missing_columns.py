@@ -287,7 +287,8 @@ def test_a_report_of_the_bare_export_publishes_nulls_and_says_there_is_no_figure
 # ---- the reform index self-assessment -------------------------------------------------------------
 
 def test_the_self_assessment_scores_no_criterion_on_a_rate_the_export_cannot_tell(data):
-    from cchc_lib.figures.scoring import load_scoring, score
+    from cchc_lib.figures.scoring import score
+    from cchc_lib.inputs.criteria import load_scoring
     from cchc_lib.inputs.unit import read_unit
 
     _keep_columns(data, drop=("apology_at",))

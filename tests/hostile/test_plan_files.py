@@ -14,8 +14,8 @@ import pytest
 
 from cchc_lib import check_parameters, load_plan
 from cchc_lib.base.errors import ParameterError
-from cchc_lib.figures.rollup import check_rollup_parameters
 from cchc_lib.inputs.plan import evidence_by_area, milestone_status, read_plan
+from cchc_lib.inputs.rollup_params import check_rollup_parameters
 from cchc_lib.inputs.unit import SLUG_MAX, read_unit, slugify
 
 from .support import assert_no_personal, assert_refused, assert_unchanged, cchc, snapshot

@@ -144,7 +144,7 @@ def test_a_stale_staging_folder_is_cleared_and_quiet_says_no_progress(data, earl
 
 def test_build_reports_from_python_refuses_bad_parameters_as_the_command_does(data, tmp_path):
     from cchc_lib.base.errors import CchcError
-    from cchc_lib.running.render import build_reports
+    from cchc_lib.running.report import build_reports
 
     out = tmp_path / "out"
     for kwargs, message in (
@@ -176,7 +176,7 @@ def test_a_cell_past_its_time_limit_fails_the_run_naming_period_and_step(data, e
     import nbformat
 
     from cchc_lib.base.errors import ReportError
-    from cchc_lib.running.render import build_reports
+    from cchc_lib.running.report import build_reports
 
     notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
                                                                  "display_name": "Python 3"},

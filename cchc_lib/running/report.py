@@ -59,15 +59,6 @@ class PeriodJob:
     formats: tuple[str, ...]
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """The ``--format`` list (``html,pdf,json``) as a tuple in canonical order.
-
-    >>> parse_formats("json, html")
-    ('html', 'json')
-    """
-    return check_formats(text)
-
-
 def build_period(job: PeriodJob) -> PeriodResult:
     """Build one period's files into the staging folder; never raises, reports the failed step."""
     parameters = {
@@ -219,7 +210,7 @@ def _check_inputs(contexts: list, formats: tuple[str, ...], skip_invalid: bool) 
     plan = load_plan(contexts[0].data_dir)
     year = _scored_year(contexts, formats, plan)
     if year is not None:  # its criteria too, before any notebook runs
-        from ..figures.scoring import load_scoring
+        from ..inputs.criteria import load_scoring
 
         load_scoring(contexts[0].data_dir, plan)
     check_office_texts(contexts, plan)

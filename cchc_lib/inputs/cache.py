@@ -53,8 +53,3 @@ def kept(key: tuple, paths: Callable[[], list[Path | None]], read: Callable[[], 
     if _settled(signature) and signature == file_signature(paths()):
         _KEPT[key] = (signature, copy.deepcopy(value))
     return value
-
-
-def forget() -> None:
-    """Forget every reading kept (a test that changes files within one tick of the clock)."""
-    _KEPT.clear()
