@@ -34,7 +34,7 @@ from ..inputs.criteria import (
     _target_vi,
     points_vi,
 )
-from ..inputs.plan import INDICATOR_NAMES_VI, Plan, milestone_status, owner_label, target_conflicts
+from ..inputs.plan import INDICATOR_NAMES_VI, STATE_VI, Plan, milestone_status, owner_label, target_conflicts
 from ..inputs.unit import slugify
 from . import coverage
 from .dossiers import KPI_NAMES_VI, classify_dossiers, compute_kpis
@@ -99,13 +99,14 @@ def _context(scoring: Scoring, period: Period, cutoff: str, data: object, plan: 
 
 
 _DONE_FULL = ("done_on_time", "proven")
+# the plan's names of the milestone states (the page's form), with the self-assessment's own two
 _STATE_WORDS = {
-    "done_on_time": "hoàn thành đúng hạn",
+    "done_on_time": vi.lower_first(STATE_VI["done_on_time"]),
     "proven": "thường xuyên/theo yêu cầu có tài liệu kiểm chứng",
-    "done_late": "hoàn thành trễ hạn (tính nửa số điểm)",
-    "overdue": "quá hạn",
+    "done_late": f"{vi.lower_first(STATE_VI['done_late'])} (tính nửa số điểm)",
+    "overdue": vi.lower_first(STATE_VI["overdue"]),
     "unproven": "thường xuyên/theo yêu cầu chưa có tài liệu kiểm chứng",
-    "not_yet_due": "chưa đến hạn",
+    "not_yet_due": vi.lower_first(STATE_VI["not_yet_due"]),
 }
 
 

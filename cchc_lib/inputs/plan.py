@@ -680,7 +680,7 @@ def milestone_status(plan: Plan, start: dt.date, end: dt.date, cutoff: str) -> p
 
     A milestone due on or before ``end`` is ``done_on_time`` (done on or before its due date),
     ``done_late`` (done after it, by ``end``) or ``overdue`` (due before ``end``, not done); one
-    due later, or due on ``end`` itself and not yet done, is ``not_yet_due`` (docs: "The plan",
+    due later, or due on ``end`` itself and not yet done, is ``not_yet_due`` (docs/plan.md, "The reform plan":
     milestone states: what falls due on the window's last day is often the period's own report);
     continuous and on-notice work show their latest update (``continuous``, ``no_fixed_date``).
     Only updates dated on or before ``end`` count.
@@ -743,7 +743,7 @@ def evaluate_targets(plan: Plan, kpis: dict[str, float | None], period: Period, 
     plan's order is the ``binding`` one the document judges by (the others are a data problem for
     the checks). ``area``: the plan area the target belongs to, where targets.csv gives one;
     ``eligible_only``: the plan's target counts only the dossiers eligible for the online service,
-    which an export cannot tell apart, so the rate is over all dossiers (docs: "The plan", targets)."""
+    which an export cannot tell apart, so the rate is over all dossiers (docs/plan.md, "The reform plan": targets)."""
     end = period.window(cutoff)[1]
     values_by_kpi = plan.targets.groupby("kpi")["target"].nunique()
     binding = set(plan.targets.drop_duplicates("kpi")["target_id"])  # the first of each KPI, in the plan's order
