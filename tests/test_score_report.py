@@ -108,6 +108,7 @@ class Cells(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
+        self._boundary(tag, classes)
         if tag == "style":
             self._in_style = True
         elif tag == "tr":
@@ -121,7 +122,14 @@ class Cells(HTMLParser):
         elif tag in self.BLOCKS:
             self._block = []
 
+    def _boundary(self, tag: str, classes: list[str]) -> None:
+        """Parts of a block meet with a space, as before; a number kept on one line by a span
+        (``cchc-nobr``) stays part of the words around it."""
+        if self._block is not None and not (tag == "span" and (not classes or "cchc-nobr" in classes)):
+            self._block.append(" ")
+
     def handle_endtag(self, tag):
+        self._boundary(tag, [] if tag == "span" else ["end"])
         if tag == "style":
             self._in_style = False
         elif tag == "td":
@@ -136,14 +144,18 @@ class Cells(HTMLParser):
         elif tag == "div" and self._in_totals:
             self._in_totals = False
         elif tag in self.BLOCKS and self._block is not None:
-            self.blocks.append(" ".join(self._block))
+            # a block's text as a reader sees it: pieces joined as written (a date kept on one
+            # line by a span is still one word of its sentence), white space folded
+            self.blocks.append(" ".join("".join(self._block).split()))
             self._block = None
 
     def handle_data(self, data):
+        if self._block is not None and not self._in_style:
+            self._block.append(data)
         text = " ".join(data.split())
         if not text or self._in_style:
             return
-        for place in (self._cell, self._box, self._block):
+        for place in (self._cell, self._box):
             if place is not None:
                 place.append(text)
 
