@@ -207,7 +207,7 @@ class SplitPlan:
     header: str
     out_root: Path
     template: Path | None
-    model: _Template
+    model: SplitTemplate
     reading: ExportReading
     named: list[tuple[str, str, np.ndarray]]
     skipped_rows: list[int]
@@ -223,7 +223,7 @@ class SplitPlan:
 
 
 @dataclass(frozen=True)
-class _Template:
+class SplitTemplate:
     """What a split takes from its template data folder: the units' district and province, how the
     export maps, and the files copied into each unit's data folder."""
 
@@ -241,16 +241,16 @@ class _Template:
                 + ([f"{SCORING_DIR}/{self.criteria.name}"] if self.criteria else []))
 
 
-def _template_parts(template: Path | None, mapping: ExportMapping | None) -> _Template:
+def _template_parts(template: Path | None, mapping: ExportMapping | None) -> SplitTemplate:
     """The template's parts (none without a template); ``mapping`` given overrides its ``unit.yaml``'s.
     What is copied must be a regular file of the template folder, else it is refused, naming it."""
     if template is None:
-        return _Template(mapping)
+        return SplitTemplate(mapping)
     if not template.is_dir():
         raise DataError(f"{template}: the template is not a data folder")
     model = read_unit(template)
     plan = template / PLAN_DIR if (template / PLAN_DIR).is_dir() else None
-    parts = _Template(model.mapping if mapping is None else mapping, model.district, model.province,
+    parts = SplitTemplate(model.mapping if mapping is None else mapping, model.district, model.province,
                       find_catalogue(template), plan, find_table(template / SCORING_DIR, CRITERIA_FILE))
     # what is copied is a regular file of the template folder (docs/data.md, "The data folder")
     planned = sorted(plan.rglob("*")) if plan is not None else []

@@ -24,7 +24,7 @@ from ..inputs.columns import pa_text
 from ..inputs.criteria import SCORING_DIR
 from ..inputs.exports import ExportMapping, ExportReading
 from ..inputs.plan import PLAN_DIR
-from ..inputs.split import SplitResult, _Template, exists, read_split
+from ..inputs.split import SplitResult, SplitTemplate, exists, read_split
 from ..inputs.unit import UNIT_FILE
 
 DOSSIER_FILE = "dossiers.csv"
@@ -52,7 +52,7 @@ def split_export(
 
 
 def _write_units(reading: ExportReading, named: list[tuple[str, str, np.ndarray]], out_root: Path,
-                 model: _Template, source: Path, overwrite: bool) -> None:
+                 model: SplitTemplate, source: Path, overwrite: bool) -> None:
     """Each unit's data folder written in a staging folder inside ``out_root``, then all renamed
     into place at once (:func:`_install`): a failure leaves no half-written data folder."""
     written = _canonical_frame(reading)
@@ -111,7 +111,7 @@ def _csv_lines(frame: pd.DataFrame, order: np.ndarray) -> tuple[memoryview, np.n
     return memoryview(data_buffer) if data_buffer is not None else memoryview(b""), offsets
 
 
-def _write_unit(data_dir: Path, header_line: bytes, body: memoryview, name: str, slug: str, model: _Template,
+def _write_unit(data_dir: Path, header_line: bytes, body: memoryview, name: str, slug: str, model: SplitTemplate,
                 source: Path) -> None:
     """One unit's data folder: its dossiers (UTF-8 with BOM: Excel shows the letters right), its
     ``unit.yaml`` and the template's files."""
