@@ -25,7 +25,8 @@ from ..base.paths import TEMPLATES_DIR
 TEXT_LIMIT = 300  # characters of one text of the data shown in a report or the document (the JSON keeps it whole)
 DOCUMENT_TEXT_LIMIT = 5000  # characters of one paragraph of the document (the office's own are long)
 # a document's number ("19/BC-UBND", "Kế hoạch số 16/KH-UBND") or a date: never split across lines
-UNBROKEN = re.compile(r"\d+/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
+# a document number, its number part left blank to be filled (".../QĐ-UBND") too, and a date
+UNBROKEN = re.compile(r"(?:\d+|\.\.\.|…)/[0-9A-ZĐ]+(?:[-/][0-9A-ZĐ]+)*|\d{1,2}/\d{1,2}/\d{4}")
 
 
 def unbroken(text: object) -> Markup:
@@ -34,6 +35,8 @@ def unbroken(text: object) -> Markup:
 
     >>> str(unbroken("Báo cáo số 19/BC-UBND ngày 13/06/2023 <b>"))
     'Báo cáo số <span class="cchc-nobr">19/BC-UBND</span> ngày <span class="cchc-nobr">13/06/2023</span> &lt;b&gt;'
+    >>> str(unbroken("Quyết định số .../QĐ-UBND"))
+    'Quyết định số <span class="cchc-nobr">.../QĐ-UBND</span>'
     """
     escaped = str(escape(vi.clip_text(str(text), DOCUMENT_TEXT_LIMIT)))
     return Markup(UNBROKEN.sub(lambda m: f'<span class="cchc-nobr">{m.group(0)}</span>', escaped))
