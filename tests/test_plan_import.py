@@ -120,6 +120,6 @@ def test_the_command_prints_the_review_and_writes_the_review_page(tmp_path, caps
     out = capsys.readouterr().out
     assert "Đã nhập 24 nhiệm vụ (7 lĩnh vực)" in out and "2032" in out
     page = (tmp_path / "plan" / "import-review.html").read_text(encoding="utf-8")
-    assert "Kiểm tra kế hoạch đã nhập" in page and "dòng văn bản 1017" in page
+    assert "Kiểm tra kế hoạch đã nhập" in page and "dòng 1017" in page
     assert main(["plan", "import", str(SOURCE), "--data", str(tmp_path)]) == 1
     assert "--overwrite" in capsys.readouterr().err
