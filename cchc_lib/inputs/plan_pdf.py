@@ -33,7 +33,7 @@ def read_pdf(path: Path) -> SourceDocument:
             found = page.find_tables()
             boxes = [table.bbox for table in found]
             any_text = any_text or bool(page.chars)
-            text_page = page.filter(lambda obj: obj.get("object_type") != "char" or outside(boxes, obj))
+            text_page = page.filter(lambda obj, boxes=boxes: obj.get("object_type") != "char" or outside(boxes, obj))
             for text in (text_page.extract_text() or "").split("\n"):
                 if text.strip():
                     lines.append(SourceLine(text.strip(), Where(page=number, line=len(lines) + 1)))
