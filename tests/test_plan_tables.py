@@ -95,3 +95,12 @@ def test_a_pdf_without_text_is_refused(tmp_path):
     HTML(string="<div style='width:50px;height:50px;background:black'></div>").write_pdf(tmp_path / "scan.pdf")
     with pytest.raises(DataError, match="không có lớp chữ.*no text layer"):
         read_pdf(tmp_path / "scan.pdf")
+
+
+def test_a_table_goes_on_across_pages_and_its_repeated_header_is_skipped():
+    first = table([HEADER, ["1", "Việc một", "KH", "Văn phòng", "Quý I"]])
+    second = table([HEADER, ["2", "Việc hai", "BC", "Tư pháp", "Quý II"], ["1", "Trùng số", "BC", "VP", "Quý III"]], "")
+    tasks, review = tasks_from_tables([first, table([["3", "Việc ba", "BC", "Tư pháp", "Quý IV"]], ""), second], 2023)
+    assert [t["task_id"] for t in tasks] == ["PL01-1", "PL01-3", "PL01-2", "PL01-1_2"]
+    assert [r.kind for r in review] == ["source"]
+    assert tasks_from_tables([table([["3", "Việc", "BC", "VP", "Quý IV"]], "")], 2023) == ([], [])

@@ -273,12 +273,14 @@ def tasks_from_tables(tables: list[SourceTable], year: int) -> tuple[list[dict],
     ordinal = 0
     for table in tables:
         count = header_block(table.rows)
-        if count:
+        repeated = state is not None and count and not title_line(table.title) and \
+            [[normalise(c) for c in row] for row in table.rows[:count]] == state.columns.header
+        if count and not repeated:
             ordinal += 1
             area, name = table_area(table.title, ordinal)
             state = TableState(columns_of(table.rows[:count]), area, name)
             review.extend(year_review(table, year))
-        elif state is None or not table.rows or len(table.rows[0]) != state.columns.width:
+        elif not repeated and (state is None or not table.rows or len(table.rows[0]) != state.columns.width):
             state = None
             continue
         review.extend(read_rows(table, count, state, tasks))
