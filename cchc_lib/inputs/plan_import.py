@@ -81,22 +81,12 @@ def read_plan_document(path: Path) -> ImportedPlan:
     if not tasks:
         raise DataError(f"{path}: no table of tasks found (a table headed TT / Nhiệm vụ / … / Thời gian)")
     targets, target_review = plan_targets(source)
-    review += table_review + target_review + title_review(source, header["year"]) + timing_review(tasks, header["year"])
+    review += table_review + target_review + timing_review(tasks, header["year"])
     return ImportedPlan(source, header, tasks, targets, _unique(review))
 
 
 def _unique(review: list[ReviewItem]) -> list[ReviewItem]:
     return list(dict.fromkeys(review))
-
-
-def title_review(source: SourceDocument, year: int) -> list[ReviewItem]:
-    """The tables whose title names a year other than the plan's (an appendix copied from last year's)."""
-    review = []
-    for table in source.tables:
-        for other in sorted({int(y) for y in _YEAR.findall(table.title)} - {year}):
-            review.append(ReviewItem("year", f"Tiêu đề “{' '.join(table.title.split())}” ghi năm {other} trong kế"
-                                     f" hoạch năm {year}: kiểm tra, sửa trong văn bản nếu là lỗi", table.title_where))
-    return review
 
 
 def plan_header(source: SourceDocument) -> tuple[dict, list[ReviewItem]]:
@@ -231,10 +221,7 @@ def timing_review(tasks: list[dict], year: int) -> list[ReviewItem]:
     review: list[ReviewItem] = []
     for task in tasks:
         where, timing = task.get("where", Where()), task.get("timing", "")
-        if not timing.strip():
-            review.append(ReviewItem("empty", f"Nhiệm vụ {task['task_id']}: văn bản không ghi thời gian thực hiện;"
-                                     " ghi mốc vào milestones.csv (ví dụ: thường xuyên trong năm)", where,
-                                     task["task_id"]))
+        if not timing.strip():  # told by the table's reading, as an empty cell
             continue
         try:
             parse_timing(timing, year, task["task_id"])
