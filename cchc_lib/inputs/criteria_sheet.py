@@ -55,7 +55,7 @@ def _plain(text: object) -> str:
 def _column_of(header: str) -> str | None:
     plain = _plain(header).strip(" :")
     for key, words in _HEADER_WORDS.items():
-        if plain in words or any(plain.startswith(w + " ") or plain.startswith(w + "(") for w in words[:2]):
+        if plain in words or any(re.match(re.escape(w) + r"[\s,(/]", plain) for w in words if len(w) > 3):
             return key
     return None
 
