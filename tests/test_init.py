@@ -58,7 +58,7 @@ def test_the_province_sheet_is_read_as_it_comes(tmp_path):
 def test_a_bad_max_names_workbook_sheet_row_and_column(tmp_path):
     _, problems = read_scoring(_scoring_folder(tmp_path, bad_max=True), None)
     errors = problems[problems["severity"] == "error"]
-    bad = errors[errors["column"] == "max"]
+    bad = errors[errors["column"] == "Điểm tối đa (C)"]
     cell = bad[bad["row"] == 6]  # the area above (row 5) has no sum either
     assert len(cell) == 1
     assert cell.iloc[0]["file"] == "scoring/criteria.xlsx (sheet Bộ tiêu chí)" and cell.iloc[0]["value"] == "mười"

@@ -449,7 +449,7 @@ def _read_scoring(data_dir: Path, links: _Links) -> tuple[Scoring | None, pd.Dat
             f"{SCORING_DIR}/", None, "", "", "Thư mục chấm điểm thiếu tệp criteria.csv hoặc criteria.xlsx",
             "the scoring folder has no criteria.csv or criteria.xlsx")])
     read_problems: list[dict] = [*_both_forms(folder, CRITERIA_FILE), *_both_forms(folder, SELF_SCORES_FILE)]
-    label, decision, year = f"{SCORING_DIR}/{path.name}", "", None
+    label, decision, year, sheet = f"{SCORING_DIR}/{path.name}", "", None, None
     if path.suffix.lower() == ".xlsx" and is_province_sheet(path):
         # the province's sheet as it comes (docs/self-assessment.md, "The province's criteria sheet")
         sheet = read_criteria_sheet(path, label)
@@ -473,6 +473,7 @@ def _read_scoring(data_dir: Path, links: _Links) -> tuple[Scoring | None, pd.Dat
         found += [problem_table(self_read), _self_score_problems(scores, criteria)]
         self_scores = _build_self_scores(scores, criteria)
     table = concat_problems(*found)
+    table = sheet.name_columns(table) if sheet is not None else table
     example = bool(comments) and EXAMPLE_MARK in unicodedata.normalize("NFC", comments[0]).upper()
     scoring = Scoring(criteria, self_scores, label,
                       f"{SCORING_DIR}/{self_path.name}" if self_path is not None else None,

@@ -44,6 +44,13 @@ class CriteriaSheet:
     decision: str = ""
     year: int | None = None
     problems: list[dict] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # criteria.csv's column → the sheet's ("Điểm tối đa (C)")
+
+    def name_columns(self, problems: pd.DataFrame) -> pd.DataFrame:
+        """``problems`` with the sheet's own column names (and letters) for the sheet's rows."""
+        mine = problems["file"] == self.label
+        return problems.assign(column=problems["column"].where(~mine, problems["column"].map(
+            lambda c: self.columns.get(c, c))))
 
 
 def _plain(text: object) -> str:
@@ -152,6 +159,12 @@ def read_criteria_sheet(path: Path, label: str) -> CriteriaSheet:
             f"no header row (STT, Tiêu chí, Điểm tối đa) in the first {HEADER_ROWS} rows")])
     start, columns = header
     decision, year = _title(rows[:start])
+    names = {"text": "text", "max": "max", "evidence": "evidence", "method": "method", "source": "source",
+             "stt": "id"}
+    from openpyxl.utils import get_column_letter
+
+    sheet_columns = {names[k]: f"{_cell_text(rows[start][i])} ({get_column_letter(i + 1)})"
+                     for k, i in columns.items() if k in names}
     records, problems, path_ids, roman_areas = [], [], [], False
     for number, row in enumerate(rows[start + 1:], start=start + 2):
         cells = {k: _cell_text(row[i]) if i < len(row) else "" for k, i in columns.items()}
@@ -160,7 +173,7 @@ def read_criteria_sheet(path: Path, label: str) -> CriteriaSheet:
         roman_areas = roman_areas or _roman(cells["stt"].rstrip(".)").strip()) is not None
         cid = _sheet_id(cells["stt"], path_ids, roman_areas)
         if cid is None:
-            problems.append(problem(where, number, "STT", cells["stt"],
+            problems.append(problem(where, number, sheet_columns["id"], cells["stt"],
                                     "Số thứ tự phải là I, II…, 1, 2…, 1.1… hoặc a, b…",
                                     "STT must read I, II…, 1, 2…, 1.1… or a, b…"))
             continue
@@ -170,7 +183,7 @@ def read_criteria_sheet(path: Path, label: str) -> CriteriaSheet:
                         "source_row": number, "source_file": where})
     frame = _filled(pd.DataFrame(records, columns=["id", "text", "max", "method", "source", "evidence",
                                                    "source_row", "source_file"]))
-    return CriteriaSheet(frame, where, decision, year, problems)
+    return CriteriaSheet(frame, where, decision, year, problems, sheet_columns)
 
 
 def _filled(frame: pd.DataFrame) -> pd.DataFrame:
