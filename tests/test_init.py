@@ -106,3 +106,18 @@ def test_init_then_a_first_report(tmp_path):
     assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out), "--format", "json", "-q"]) == 0
     report = json.loads((out / "2023-Q1.json").read_text(encoding="utf-8"))
     assert report["unit"] == "Xã Hoằng Giang"
+
+
+@pytest.mark.notebook
+def test_the_sheet_s_decision_is_cited_by_the_self_assessment(tmp_path):
+    folder = tmp_path / "xa"
+    assert main(["init", str(folder), "--name", "Xã Hoằng Giang", "--export", str(SAMPLE / "dossiers.csv"),
+                 "--criteria", str(_sheet(tmp_path / "bo-tieu-chi.xlsx"))]) == 0
+    shutil.copy2(SAMPLE / "procedures.csv", folder)
+    out = tmp_path / "out"
+    assert main(["score", "2023", "--data", str(folder), "--out", str(out), "--format", "html,json", "-q"]) == 0
+    result = json.loads((out / "2023-chi-so-cchc.json").read_text(encoding="utf-8"))
+    assert result["criteria_decision"] == "Quyết định số 123/QĐ-UBND ngày 15/01/2023"
+    assert result["criteria_year"] == 2023
+    page = (out / "2023-chi-so-cchc.html").read_text(encoding="utf-8")
+    assert "Bộ tiêu chí ban hành kèm theo Quyết định số 123/QĐ-UBND ngày 15/01/2023" in page
