@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_score(commands)
     _add_checks(commands)
     _add_init(commands)
+    _add_plan(commands)
     return parser
 
 
@@ -58,6 +59,16 @@ def _add_init(commands: argparse._SubParsersAction) -> None:
     init.add_argument("--criteria", type=Path, default=None, metavar="FILE",
                       help="the province's criteria sheet (.xlsx as it comes) or a criteria.csv, into scoring/")
     init.add_argument("--force", action="store_true", help="write into a folder that already holds files")
+
+
+def _add_plan(commands: argparse._SubParsersAction) -> None:
+    """``cchc plan import``: a plan document (.docx, .pdf, .txt) read into a data folder's plan files."""
+    plan = commands.add_parser("plan", help="the plan's files: import them from the plan document")
+    actions = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    imports = actions.add_parser("import", help="read a plan document (.docx, .pdf, .txt) into plan/ of a data folder")
+    imports.add_argument("file", type=Path, metavar="FILE")
+    imports.add_argument("--data", type=Path, required=True, help="the unit's data folder")
+    imports.add_argument("--overwrite", action="store_true", help="replace a plan already in the folder")
 
 
 def _add_report(commands: argparse._SubParsersAction) -> None:
@@ -296,6 +307,23 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from .running.plan_import import import_plan, review_lines
+
+    result = import_plan(args.file, args.data, overwrite=args.overwrite)
+    areas = {task["area"] for task in result.plan.tasks}
+    print(f"Đã nhập {len(result.plan.tasks)} nhiệm vụ ({len(areas)} lĩnh vực) và {len(result.plan.targets)} mục tiêu"
+          f" từ {args.file.name}; đã ghi:")
+    for path in result.written:
+        print(f"  {path}")
+    lines = review_lines(result)
+    print(f"Cần kiểm tra ({len(lines)} điểm, cũng ghi trong {result.written[-1]}):" if lines
+          else "Không có điểm nào cần kiểm tra.")
+    for line in lines:
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -304,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     # words: what went wrong is said once, on the 'cchc: error:' line
     logging.getLogger().addHandler(logging.NullHandler())
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
-               "inspect": _cmd_inspect, "split": _cmd_split, "score": _cmd_score,
+               "inspect": _cmd_inspect, "split": _cmd_split, "score": _cmd_score, "plan": _cmd_plan,
                "init": _cmd_init}[args.command]
     handler = None
     try:

@@ -90,17 +90,22 @@ def test_init_copies_the_criteria_sheet(tmp_path, capsys):
     assert "cchc report 2026-Q1 --data" in out and "cchc score 2026" in out
 
 
+def test_init_imports_the_plan_document(tmp_path, capsys):
+    folder = tmp_path / "hoang-giang"
+    assert main(["init", str(folder), "--name", "Xã Hoằng Giang", "--plan",
+                 str(SAMPLE / "plan" / "ke-hoach-cchc-2023.txt")]) == 0
+    assert (folder / "plan" / "plan.yaml").is_file() and (folder / "plan" / "tasks.csv").is_file()
+    assert (folder / "plan" / "import-review.html").is_file()
+    assert "Kế hoạch: ke-hoach-cchc-2023.txt → plan/" in capsys.readouterr().out
+    keys = (folder / "unit.yaml").read_text(encoding="utf-8")
+    assert "authority: Ủy ban nhân dân xã Hoằng Giang" in keys, keys  # the issuer of the plan
+
+
 @pytest.mark.notebook
 def test_init_then_a_first_report(tmp_path):
     folder = tmp_path / "hoang-giang"
-    args = ["init", str(folder), "--name", "Xã Hoằng Giang", "--province", "Tỉnh Thanh Hóa",
-            "--export", str(SAMPLE / "dossiers.csv")]
-    try:
-        import cchc_lib.running.plan_import  # noqa: F401
-        args += ["--plan", str(SAMPLE / "plan" / "ke-hoach-cchc-2023.txt")]
-    except ImportError:
-        pass
-    assert main(args) == 0
+    assert main(["init", str(folder), "--name", "Xã Hoằng Giang", "--province", "Tỉnh Thanh Hóa",
+                 "--export", str(SAMPLE / "dossiers.csv")]) == 0
     shutil.copy2(SAMPLE / "procedures.csv", folder)  # the commune's catalogue of procedures
     out = tmp_path / "out"
     assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out), "--format", "json", "-q"]) == 0

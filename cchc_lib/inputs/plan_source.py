@@ -23,9 +23,9 @@ class Where:
     line: int | None = None
 
     def vi(self) -> str:
-        """The place in Vietnamese, as the review names it: ``trang 3, bảng 2, dòng 4``."""
+        """The place in Vietnamese, as the review names it: ``trang 3, bảng 2, hàng 4``."""
         parts = [f"{word} {number}" for word, number in
-                 (("trang", self.page), ("bảng", self.table), ("dòng", self.row), ("dòng văn bản", self.line))
+                 (("trang", self.page), ("bảng", self.table), ("hàng", self.row), ("dòng", self.line))
                  if number is not None]
         return ", ".join(parts) or "cả văn bản"
 

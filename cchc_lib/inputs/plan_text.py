@@ -136,7 +136,10 @@ def _appendix_table(lines: list[_Line], index: int, notes: list) -> SourceTable 
     starts = [start for _, start, _ in rows]
     ends = [*starts[1:], len(lines) - header_at]
     body_rows = [lines[header_at:][start:end] for start, end in zip(starts, ends, strict=True)]
-    cells = _cut_rows([label for label, _, _ in rows], body_rows, roles[1:], notes)
+    appendix = _APPENDIX.match(lines[0].text).group(1)
+    cells = _cut_rows([f"phụ lục {appendix}, nhiệm vụ số {label}" for label, _, _ in rows], body_rows, roles[1:], notes)
+    for number, (label, _, _) in enumerate(rows, start=1):
+        cells[number - 1][0] = label
     title = " ".join(line.text for line in lines[:header_at])
     return SourceTable(rows=[[HEADER_NAMES[role] for role in roles], *cells],
                        where=[Where(table=index, line=lines[header_at].number),
@@ -233,16 +236,17 @@ def _row_units(label: str, lines: list[_Line], notes: list) -> tuple[list[_Line]
     rest = _NUMBER.match(first.text).group(3) or ""
     units = ([replace(first, text=rest)] if rest else []) + list(lines[1:])
     fixed: dict[str, list[_Line]] = {}
+    name = label[0].upper() + label[1:]
     if units and len(pieces := _split_line(units[0])) == 3:
         units[0], fixed = pieces[0], {"owner": [pieces[1]], "timing": [pieces[2]]}
-        notes.append((f"Nhiệm vụ số {label}: một dòng của văn bản chứa cả nội dung, cơ quan thực hiện và thời gian;"
-                      " đã tách ra", Where(line=first.number)))
+        notes.append((f"{name}: một dòng của văn bản chứa cả nội dung, cơ quan thực hiện và thời gian; đã tách ra",
+                      Where(line=first.number)))
     else:
         units = [piece for unit in units for piece in (_split_line(unit) if len(_split_line(unit)) == 2 else [unit])]
     displaced = [(unit, units[i - 1] if i else None) for i, unit in enumerate(units) if unit.displaced]
     for unit, _ in displaced:
-        notes.append((f"Nhiệm vụ số {label}: đoạn “{unit.text}” nằm lệch chỗ trong văn bản; đã ghép vào nội dung"
-                      " nhiệm vụ", Where(line=unit.number)))
+        notes.append((f"{name}: đoạn “{unit.text}” nằm lệch chỗ trong văn bản; đã ghép vào nội dung nhiệm vụ",
+                      Where(line=unit.number)))
     return [u for u in units if not u.displaced], fixed, displaced
 
 
