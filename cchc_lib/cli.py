@@ -9,6 +9,7 @@
     cchc report --units ROOT --year 2023 [--out OUT] [--scheduler tcp://HOST:8786]
     cchc split FILE --by COLUMN --out ROOT [--template DIR]
     cchc score 2023 [--data DIR] [--out DIR]  # the reform index self-assessment (or 2023-Q3: during the year)
+    cchc init DIR --name "Xã …" [--province …] [--plan FILE] [--export FILE] [--criteria FILE] [--force]
 
 Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage;
 130 after Ctrl-C and 143 after SIGTERM (the run is cancelled and leaves nothing changed).
@@ -42,8 +43,22 @@ def _parser() -> argparse.ArgumentParser:
     _add_split(commands)
     _add_score(commands)
     _add_checks(commands)
+    _add_init(commands)
     _add_plan(commands)
     return parser
+
+
+def _add_init(commands: argparse._SubParsersAction) -> None:
+    """``cchc init``: a new unit's data folder from its plan, export and the province's criteria."""
+    init = commands.add_parser("init", help="make a new unit's data folder (unit.yaml, plan, export, criteria)")
+    init.add_argument("folder", type=Path, metavar="DIR")
+    init.add_argument("--name", required=True, help='the unit\'s name ("Xã …")')
+    init.add_argument("--province", default="", help='the province ("Tỉnh …")')
+    init.add_argument("--plan", type=Path, default=None, metavar="FILE", help="the reform plan document to import")
+    init.add_argument("--export", type=Path, default=None, metavar="FILE", help="a dossier export, into dossiers/")
+    init.add_argument("--criteria", type=Path, default=None, metavar="FILE",
+                      help="the province's criteria sheet (.xlsx as it comes) or a criteria.csv, into scoring/")
+    init.add_argument("--force", action="store_true", help="write into a folder that already holds files")
 
 
 def _add_plan(commands: argparse._SubParsersAction) -> None:
@@ -226,6 +241,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .running.init import init_unit
+
+    result = init_unit(args.folder, args.name, province=args.province, plan=args.plan, export=args.export,
+                       criteria=args.criteria, force=args.force)
+    print(result.describe())
+    return 0
+
+
 def _cmd_periods(args: argparse.Namespace) -> int:
     from .inputs.params import check_periods
 
@@ -308,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     # words: what went wrong is said once, on the 'cchc: error:' line
     logging.getLogger().addHandler(logging.NullHandler())
     command = {"report": _cmd_report, "periods": _cmd_periods, "validate": _cmd_validate,
-               "inspect": _cmd_inspect, "split": _cmd_split, "score": _cmd_score, "plan": _cmd_plan}[args.command]
+               "inspect": _cmd_inspect, "split": _cmd_split, "score": _cmd_score, "plan": _cmd_plan,
+               "init": _cmd_init}[args.command]
     handler = None
     try:
         handler = signal.signal(signal.SIGTERM, _on_sigterm)

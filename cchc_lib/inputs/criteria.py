@@ -38,6 +38,7 @@ from ..base.problems import (
 from . import schema as S
 from .cache import kept
 from .confine import confinement_problems
+from .criteria_sheet import is_province_sheet, read_criteria_sheet
 from .numbers import parse_points, parse_share
 from .plan import PLAN_DIR, Plan
 from .tables import find_table, known_header, read_known_columns
@@ -159,6 +160,8 @@ class Scoring:
     example: bool
     comments: tuple[str, ...] = ()
     problems: pd.DataFrame = field(default_factory=problem_table)  # the warnings
+    decision: str = ""  # the province sheet's issuing decision ("Quyết định số 123/QĐ-UBND ngày 15/01/2023")
+    year: int | None = None  # the year of the province sheet's title
 
     @property
     def areas(self) -> list[Criterion]:
@@ -446,8 +449,16 @@ def _read_scoring(data_dir: Path, links: _Links) -> tuple[Scoring | None, pd.Dat
             f"{SCORING_DIR}/", None, "", "", "Thư mục chấm điểm thiếu tệp criteria.csv hoặc criteria.xlsx",
             "the scoring folder has no criteria.csv or criteria.xlsx")])
     read_problems: list[dict] = [*_both_forms(folder, CRITERIA_FILE), *_both_forms(folder, SELF_SCORES_FILE)]
-    frame, comments = _read_table(path, CRITERIA_COLUMNS, CRITERIA_REQUIRED, read_problems)
-    label = f"{SCORING_DIR}/{path.name}"
+    label, decision, year, sheet = f"{SCORING_DIR}/{path.name}", "", None, None
+    if path.suffix.lower() == ".xlsx" and is_province_sheet(path):
+        # the province's sheet as it comes (docs/self-assessment.md, "The province's criteria sheet")
+        sheet = read_criteria_sheet(path, label)
+        read_problems += sheet.problems
+        frame, comments, label, decision, year = sheet.frame, [], sheet.label, sheet.decision, sheet.year
+        if frame.empty:
+            return None, problem_table(read_problems)
+    else:
+        frame, comments = _read_table(path, CRITERIA_COLUMNS, CRITERIA_REQUIRED, read_problems)
     checked = _criteria_frame(frame, links)
     found = [problem_table(read_problems),
              schema_problems(pa.DataFrameSchema(checks=_criteria_checks(links), name=label), checked,
@@ -462,10 +473,12 @@ def _read_scoring(data_dir: Path, links: _Links) -> tuple[Scoring | None, pd.Dat
         found += [problem_table(self_read), _self_score_problems(scores, criteria)]
         self_scores = _build_self_scores(scores, criteria)
     table = concat_problems(*found)
+    table = sheet.name_columns(table) if sheet is not None else table
     example = bool(comments) and EXAMPLE_MARK in unicodedata.normalize("NFC", comments[0]).upper()
     scoring = Scoring(criteria, self_scores, label,
                       f"{SCORING_DIR}/{self_path.name}" if self_path is not None else None,
-                      example, tuple(comments), table.loc[table["severity"] == WARNING].reset_index(drop=True))
+                      example, tuple(comments), table.loc[table["severity"] == WARNING].reset_index(drop=True),
+                      decision, year)
     return scoring, table
 
 

@@ -189,6 +189,10 @@ def page_context(result: dict, author: DocumentInfo | None = None) -> dict:
     return {
         "result": result, "document": document_context(result, author), "areas": areas,
         "example": EXAMPLE_NOTICE if result.get("example") else "", "max": vi.points(result["max"]),
+        # the province sheet's decision, where the criteria name one (docs/self-assessment.md, "The province's
+        # criteria sheet")
+        "criteria_source": ("Bộ tiêu chí ban hành kèm theo " + result["criteria_decision"])
+        if result.get("criteria_decision") else "",
         "score_text": score_sentence(result["score"], result["points_due"], result["points_not_yet_due"]),
         "not_yet_due": _not_yet_due_sentence(result),
         "show_risk": not result.get("year_end"), "show_open": show_open(result),

@@ -92,6 +92,8 @@ def build_score(target: str, *, data_dir: str | Path = "", out_dir: str | Path |
         missing = result.get("flags", {}).get("data_missing", 0)
         unscored = f"; {missing} tiêu chí thiếu số liệu, chưa chấm (tính là chưa đạt điểm)" if missing else ""
         progress(f"{score_stem(result)}: {total} (tối đa {vi.points(result['max'])}){unscored}")
+        if result.get("criteria_decision"):
+            progress(f"  Bộ tiêu chí: {result['criteria_file']}, ban hành kèm theo {result['criteria_decision']}")
         if result.get("example"):
             progress(f"  {result['criteria_file']} is an example set of criteria (VÍ DỤ): replace it with the "
                      "province's criteria of the reform index before the self-assessment is sent")
