@@ -9,7 +9,8 @@
     cchc report --units ROOT --year 2023 [--out OUT] [--scheduler tcp://HOST:8786]
     cchc split FILE --by COLUMN --out ROOT [--template DIR]
     cchc score 2023 [--data DIR] [--out DIR]  # the reform index self-assessment (or 2023-Q3: during the year)
-    cchc init DIR --name "Xã …" [--province …] [--plan FILE] [--export FILE] [--criteria FILE] [--force]
+    cchc init DIR --name "Xã …" [--province …] [--plan FILE] [--export FILE] [--criteria FILE]
+              [--procedures FILE] [--force]
 
 Exit status 0 on success; 1 with a one-line reason on stderr on any failure; 2 for bad usage;
 130 after Ctrl-C and 143 after SIGTERM (the run is cancelled and leaves nothing changed).
@@ -58,6 +59,8 @@ def _add_init(commands: argparse._SubParsersAction) -> None:
     init.add_argument("--export", type=Path, default=None, metavar="FILE", help="a dossier export, into dossiers/")
     init.add_argument("--criteria", type=Path, default=None, metavar="FILE",
                       help="the province's criteria sheet (.xlsx as it comes) or a criteria.csv, into scoring/")
+    init.add_argument("--procedures", type=Path, default=None, metavar="FILE",
+                      help="the commune's catalogue of procedures (procedures.csv or .xlsx), with their legal times")
     init.add_argument("--force", action="store_true", help="write into a folder that already holds files")
 
 
@@ -245,7 +248,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from .running.init import init_unit
 
     result = init_unit(args.folder, args.name, province=args.province, plan=args.plan, export=args.export,
-                       criteria=args.criteria, force=args.force)
+                       procedures=args.procedures, criteria=args.criteria, force=args.force)
     print(result.describe())
     return 0
 

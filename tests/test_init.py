@@ -101,16 +101,40 @@ def test_init_imports_the_plan_document(tmp_path, capsys):
     assert "authority: Ủy ban nhân dân xã Hoằng Giang" in keys, keys  # the issuer of the plan
 
 
+def _plan_document(path: Path) -> Path:
+    """A plan of 2023 as a commune writes it in Word: the header block, the title, one appendix table."""
+    import docx
+
+    document = docx.Document()
+    head = document.add_table(rows=1, cols=2)
+    head.cell(0, 0).text, head.cell(0, 1).text = "ỦY BAN NHÂN DÂN\nXÃ HOẰNG GIANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    document.add_paragraph("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2023")
+    document.add_paragraph("(Ban hành kèm theo Quyết định số 05/QĐ-UBND ngày 03/01/2023 của Chủ tịch UBND xã)")
+    document.add_paragraph("- Duy trì tỷ lệ giải quyết đúng hạn từ 99% trở lên.")
+    document.add_paragraph("Phụ lục số 01: Các nhiệm vụ trọng tâm về cải cách thủ tục hành chính năm 2023")
+    table = document.add_table(rows=3, cols=5)
+    rows = [["TT", "Nhiệm vụ", "Sản phẩm", "Cơ quan thực hiện", "Thời gian thực hiện"],
+            ["1", "Niêm yết công khai thủ tục hành chính", "Báo cáo", "Văn phòng", "Quý I/2023"],
+            ["2", "Rà soát quy trình nội bộ", "Kế hoạch rà soát", "Công chức tư pháp", "Tháng 11/2023"]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
 @pytest.mark.notebook
 def test_init_then_a_first_report(tmp_path):
     folder = tmp_path / "hoang-giang"
     assert main(["init", str(folder), "--name", "Xã Hoằng Giang", "--province", "Tỉnh Thanh Hóa",
-                 "--export", str(SAMPLE / "dossiers.csv")]) == 0
-    shutil.copy2(SAMPLE / "procedures.csv", folder)  # the commune's catalogue of procedures
+                 "--plan", str(_plan_document(tmp_path / "ke-hoach.docx")), "--export", str(SAMPLE / "dossiers.csv"),
+                 "--procedures", str(SAMPLE / "procedures.csv")]) == 0
     out = tmp_path / "out"
     assert main(["report", "2023-Q1", "--data", str(folder), "--out", str(out), "--format", "json", "-q"]) == 0
     report = json.loads((out / "2023-Q1.json").read_text(encoding="utf-8"))
     assert report["unit"] == "Xã Hoằng Giang"
+    assert report["plan"]["available"] and report["plan"]["title"] == "Kế hoạch cải cách hành chính năm 2023"
+    assert report["tasks"]["total"] == 2, report["tasks"]  # the two tasks of the document
 
 
 @pytest.mark.notebook

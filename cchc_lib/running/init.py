@@ -6,6 +6,7 @@ nothing; a folder that already holds files is refused unless ``force``.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -62,9 +63,10 @@ def _refuse(target: Path, force: bool) -> None:
         raise CchcError(f"{target}: the folder already holds files; give --force to write into it")
 
 
-def _fill(stage: Path, name: str, province: str, plan: Path | None, export: Path | None,
-          criteria: Path | None) -> list[str]:
-    """The folder's files written into ``stage``; the lines saying what was done."""
+def _fill(stage: Path, name: str, province: str, files: dict[str, Path | None]) -> tuple[list[str], int]:
+    """The folder's files written into ``stage``; the lines saying what was done, and the plan's year
+    (else this year)."""
+    plan, export, criteria, procedures = (files.get(key) for key in ("plan", "export", "criteria", "procedures"))
     lines, header = [], {}
     if plan is not None:
         from .plan_import import import_plan
@@ -83,25 +85,30 @@ def _fill(stage: Path, name: str, province: str, plan: Path | None, export: Path
         (stage / SCORING_DIR).mkdir(exist_ok=True)
         shutil.copy2(criteria, stage / SCORING_DIR / f"{CRITERIA_FILE}{Path(criteria).suffix.lower()}")
         lines.append(f"Bộ tiêu chí: {criteria.name} → {SCORING_DIR}/")
+    if procedures is not None:
+        shutil.copy2(procedures, stage / f"procedures{Path(procedures).suffix.lower()}")
+        lines.append(f"Danh mục thủ tục: {procedures.name} → procedures{Path(procedures).suffix.lower()}")
     keys = _unit_keys(name, province, header)
     text = "# Đơn vị báo cáo của thư mục dữ liệu này.\n" + yaml.safe_dump(keys, allow_unicode=True, sort_keys=False)
     (stage / UNIT_FILE).write_text(text, encoding="utf-8")
-    return lines
+    return lines, int(header.get("year") or dt.date.today().year)
 
 
 def init_unit(folder: Path, name: str, *, province: str = "", plan: Path | None = None,
-              export: Path | None = None, criteria: Path | None = None, force: bool = False) -> InitResult:
+              export: Path | None = None, criteria: Path | None = None, procedures: Path | None = None,
+              force: bool = False) -> InitResult:
     """A unit's data folder at ``folder`` (docs/commands.md, "Starting a unit"); raises :class:`CchcError`
     and leaves nothing when a file cannot be read or the folder already holds files (without ``force``)."""
     target = Path(folder)
     _refuse(target, force)
-    for given in (plan, export, criteria):
+    files = {"plan": plan, "export": export, "criteria": criteria, "procedures": procedures}
+    for given in files.values():
         if given is not None and not Path(given).is_file():
             raise CchcError(f"{given}: no such file")
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}-init-", dir=target.parent))
     try:
-        lines = _fill(stage, name.strip(), province.strip(), plan, export, criteria)
+        lines, year = _fill(stage, name.strip(), province.strip(), files)
         problems = validate_data(stage)
         _move(stage, target)
     except BaseException:
@@ -109,7 +116,7 @@ def init_unit(folder: Path, name: str, *, province: str = "", plan: Path | None 
         raise
     lines = [line.replace(str(stage), str(target)) for line in lines]  # the files where they now are
     return InitResult(target, [f"Đã tạo thư mục dữ liệu {target} cho {name.strip()}", *lines,
-                               *_check_lines(problems), *next_steps(target, criteria is not None)], problems)
+                               *_check_lines(problems), *next_steps(target, criteria is not None, year)], problems)
 
 
 def _move(stage: Path, target: Path) -> None:
@@ -133,12 +140,12 @@ def _check_lines(problems: pd.DataFrame) -> list[str]:
     return [head, format_problems(problems, limit=20)] if len(problems) else [head]
 
 
-def next_steps(folder: Path, criteria: bool) -> list[str]:
+def next_steps(folder: Path, criteria: bool, year: int) -> list[str]:
     """The next steps, in Vietnamese with their command lines."""
     steps = ["Bước tiếp theo:",
              "  1. Xem lại unit.yaml (tên đơn vị, cơ quan ban hành, địa danh, người ký) và sửa nếu cần.",
              f"  2. Kiểm tra lại dữ liệu:       cchc validate --data {folder}",
-             f"  3. Lập báo cáo quý I:          cchc report 2026-Q1 --data {folder}"]
+             f"  3. Lập báo cáo quý I:          cchc report {year}-Q1 --data {folder}"]
     if criteria:
-        steps.append(f"  4. Tự chấm điểm Chỉ số CCHC:   cchc score 2026 --data {folder}")
+        steps.append(f"  4. Tự chấm điểm Chỉ số CCHC:   cchc score {year} --data {folder}")
     return steps
