@@ -315,7 +315,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     result = import_plan(args.file, args.data, overwrite=args.overwrite)
     areas = {task["area"] for task in result.plan.tasks}
-    print(f"Đã nhập {len(result.plan.tasks)} nhiệm vụ ({len(areas)} lĩnh vực) và {len(result.plan.targets)} mục tiêu"
+    print(f"Đã nhập {len(result.plan.tasks)} nhiệm vụ ({len(areas)} lĩnh vực) và {len(result.plan.targets)} chỉ tiêu"
           f" từ {args.file.name}; đã ghi:")
     for path in result.written:
         print(f"  {path}")

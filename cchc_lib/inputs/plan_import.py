@@ -76,13 +76,18 @@ def read_plan_document(path: Path) -> ImportedPlan:
     header, review = plan_header(source)
     if not header.get("year"):
         raise DataError(f"{path}: no plan year found (a title such as 'KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2026')")
-    review += [ReviewItem("joined" if "ghép" in text else "split", text, where) for text, where in source.notes]
+    review += [ReviewItem(_note_kind(text), text, where) for text, where in source.notes]
     tasks, table_review = tasks_from_tables(source.tables, header["year"])
     if not tasks:
         raise DataError(f"{path}: no table of tasks found (a table headed TT / Nhiệm vụ / … / Thời gian)")
     targets, target_review = plan_targets(source)
     review += table_review + target_review + timing_review(tasks, header["year"])
     return ImportedPlan(source, header, tasks, targets, _unique(review))
+
+
+def _note_kind(text: str) -> str:
+    """The review kind of a reader's note: a fragment joined, a line split, a line left out."""
+    return "joined" if "ghép" in text else "dropped" if "đã bỏ ra" in text else "split"
 
 
 def _unique(review: list[ReviewItem]) -> list[ReviewItem]:
@@ -225,9 +230,10 @@ def timing_review(tasks: list[dict], year: int) -> list[ReviewItem]:
             continue
         try:
             parse_timing(timing, year, task["task_id"])
-        except (TimingError, ValueError) as error:
-            review.append(ReviewItem("timing", f"Nhiệm vụ {task['task_id']}: chưa đọc được thời gian “{timing}”"
-                                     f" ({error}); sửa ô timing hoặc ghi mốc vào milestones.csv", where,
+        except (TimingError, ValueError):
+            review.append(ReviewItem("timing", f"Nhiệm vụ {task['task_id']}: chưa xác định được thời hạn từ"
+                                     f" “{timing}”; ghi thời hạn cụ thể vào ô timing hoặc ghi mốc vào"
+                                     " milestones.csv", where,
                                      task["task_id"]))
             continue
         for other in sorted({int(y) for y in re.findall(r"/((?:19|20)\d\d)\b", timing)} - {year}):

@@ -82,8 +82,9 @@ REVIEW_KINDS = {
     "year": "Năm ghi trong văn bản khác năm kế hoạch",
     "joined": "Dòng đã ghép",
     "split": "Dòng đã tách",
+    "dropped": "Nội dung đã bỏ ra",
     "empty": "Ô để trống",
-    "target": "Mục tiêu chưa gắn được với chỉ số",
+    "target": "Chỉ tiêu chưa gắn được với chỉ số",
     "number": "Số, ngày văn bản cần điền",
     "source": "Văn bản nguồn",
 }

@@ -20,7 +20,7 @@ import yaml
 
 from ..base.errors import DataError
 from ..base.files import write_text
-from ..inputs.plan import PLAN_DIR
+from ..inputs.plan import INDICATOR_NAMES_VI, PLAN_DIR
 from ..inputs.plan_import import ImportedPlan, indicator_targets, read_plan_document
 from ..inputs.plan_source import REVIEW_KINDS, ReviewItem, Where
 from ..outputs.templating import environment
@@ -80,12 +80,13 @@ def _kept_targets(plan: ImportedPlan, data_dir: Path, review: list[ReviewItem]) 
     kept = []
     for target in plan.targets:
         if target in indicator_targets(plan.targets) and target["kpi"] not in reported:
-            review.append(ReviewItem("target", f"Mục tiêu “{target['sentence']}” ({target['value']}) là chỉ số"
-                                     f" {target['kpi']}: ghi số liệu của chỉ số vào plan/indicators.csv rồi thêm"
-                                     " mục tiêu vào targets.csv", target.get("source", Where())))
+            review.append(ReviewItem("target", f"Chỉ tiêu “{target['sentence']}” ({target['value']}) thuộc chỉ số"
+                                     f" “{INDICATOR_NAMES_VI[target['kpi']]}” ({target['kpi']}): ghi số liệu của"
+                                     " chỉ số vào plan/indicators.csv rồi thêm chỉ tiêu vào targets.csv",
+                                     target.get("source", Where())))
             continue
         kept.append(target)
-    return kept
+    return [{**target, "target_id": f"T{number}"} for number, target in enumerate(kept, start=1)]
 
 
 def _plan_yaml(plan: ImportedPlan) -> str:
