@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.errors import DataError
-from .plan import INDICATOR_NAMES_VI, TimingError, parse_timing
+from .plan import TimingError, parse_timing
 from .plan_header import fold_unit_name
 from .plan_source import ReviewItem, SourceDocument, Where
+from .plan_tables import YEAR, tasks_from_tables
 
 DOCUMENT_KINDS = (".txt", ".docx", ".pdf")
 _TITLE = re.compile(r"^\s*(KẾ HOẠCH\b.*)$")
-_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 _UNIT_LINE = re.compile(r"^\s*(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\s+(.+?)\s*$")
 _DISTRICT_LINE = re.compile(r"^\s*(HUYỆN|THỊ XÃ|THÀNH PHỐ|QUẬN)\s+(.+?)\s*$")
 _PROVINCE_LINE = re.compile(r"^\s*(TỈNH|THÀNH PHỐ)\s+(.+?)\s*$")
@@ -70,8 +70,6 @@ def read_source(path: Path) -> SourceDocument:
 
 def read_plan_document(path: Path) -> ImportedPlan:
     """The plan a document at ``path`` holds, with its review."""
-    from .plan_tables import tasks_from_tables
-
     source = read_source(path)
     header, review = plan_header(source)
     if not header.get("year"):
@@ -108,7 +106,7 @@ def plan_header(source: SourceDocument) -> tuple[dict, list[ReviewItem]]:
         return header, review
     title, after = _title(lines, title_at)
     header["title"] = _sentence_case(title, header["unit_name"])
-    year = _YEAR.search(title)
+    year = YEAR.search(title)
     header["year"] = int(year.group(1)) if year else None
     document = _issuing_document(lines[after:after + 6])
     header["document"] = document
@@ -229,20 +227,15 @@ def timing_review(tasks: list[dict], year: int) -> list[ReviewItem]:
         if not timing.strip():  # told by the table's reading, as an empty cell
             continue
         try:
-            parse_timing(timing, year, task["task_id"])
+            milestones = parse_timing(timing, year, task["task_id"])
         except (TimingError, ValueError):
             review.append(ReviewItem("timing", f"Nhiệm vụ {task['task_id']}: chưa xác định được thời hạn từ"
                                      f" “{timing}”; ghi thời hạn cụ thể vào ô timing hoặc ghi mốc vào"
                                      " milestones.csv", where,
                                      task["task_id"]))
             continue
-        for other in sorted({int(y) for y in re.findall(r"/((?:19|20)\d\d)\b", timing)} - {year}):
+        for other in sorted({m.due.year for m in milestones if m.due} - {year}):
             review.append(ReviewItem("year", f"Nhiệm vụ {task['task_id']}: thời gian ghi năm {other} trong kế hoạch"
                                      f" năm {year} (“{timing}”); nếu là lỗi đánh máy, ghi cách hiểu đúng vào cột"
                                      " timing_corrected", where, task["task_id"]))
     return review
-
-
-def indicator_targets(targets: list[dict]) -> list[dict]:
-    """The targets on an indicator the office reports itself (not a rate of the dossiers)."""
-    return [t for t in targets if t["kpi"] in INDICATOR_NAMES_VI]

@@ -22,7 +22,7 @@ ROLE_WORDS = {
     "number": r"^(s\.?\s?tt|tt|số tt|số thứ tự)\.?$",
     "timing": r"thời gian|thời hạn|bắt đầu|kết thúc|hoàn thành",
     "deliverable": r"sản phẩm|kết quả",
-    "owner": r"cơ quan|người|đơn vị|chủ trì|phối hợp",
+    "owner": r"cơ quan|\bcq\b|người|đơn vị|chủ trì|phối hợp",
     "task": r"nhiệm vụ|nội dung",
 }
 COLUMN_VI = {"task": "Nhiệm vụ", "deliverable": "Sản phẩm/kết quả", "owner": "Cơ quan thực hiện",

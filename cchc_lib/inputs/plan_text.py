@@ -22,22 +22,14 @@ from pathlib import Path
 from ..base.errors import DataError
 from .plan import TimingError, parse_timing
 from .plan_source import SourceDocument, SourceLine, SourceTable, Where
+from .plan_tables import APPENDIX, COLUMN_VI, ROLE_WORDS
 
-_APPENDIX = re.compile(r"^\s*Phụ lục(?: số)?\s*:?\s*(\d+|[IVX]+)\b", re.IGNORECASE)
 _HEADER_START = re.compile(r"^\s*S?TT\b")
 _METADATA = re.compile(r"^\t|^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|^\s*\S+@\S+\.\S+\s*$")
 _NUMBER = re.compile(r"^\s*(\d{1,3})([a-zđ]?)\.?(?:\s+(.*\S))?\s*$")
 _BULLET_MARK = re.compile(r"^[-+•–]\s*")
 _TIMING_TAIL = re.compile(r"^(.*\S)\s+((?:Tháng|Quý|Trước(?: ngày)?)\s+[\dIV]{1,3}/\d{4}\.?)$")
-_COLUMN_WORDS = (  # (role, header words), in the order tables set them
-    ("number", r"\bS?TT\b"),
-    ("task", r"nhiệm vụ|nội dung"),
-    ("deliverable", r"sản\s*phẩm|kết\s*quả"),
-    ("owner", r"cơ quan|\bCQ\b|người|đơn vị|chủ trì"),
-    ("timing", r"thời gian|thời hạn|tiến độ"),
-)
-HEADER_NAMES = {"number": "TT", "task": "Nhiệm vụ", "deliverable": "Sản phẩm, kết quả",
-                "owner": "Cơ quan thực hiện", "timing": "Thời gian thực hiện"}
+_COLUMNS = ("task", "deliverable", "owner", "timing")  # the order tables set their columns in
 _OWNER_WORDS = frozenset(  # the words a commune's plan names its owners with (bodies, offices, officials)
     "cán bộ công chức cb cc cbcc cccó ubnd hđnd ủy uỷ ban nhân dân xã phường thị trấn văn phòng ngành đoàn thể tư "
     "pháp hộ tịch kttc tài chính kế toán vhxh hóa hoá hội địa quân sự an mặt trận chủ phó có liên quan và các "
@@ -72,7 +64,7 @@ def read_text(path: Path) -> SourceDocument:
     except UnicodeDecodeError as error:
         raise DataError(f"{path}: not UTF-8 text (byte {error.start}); save the text as UTF-8") from None
     lines = _lines(unicodedata.normalize("NFC", raw))
-    starts = [i for i, line in enumerate(lines) if _APPENDIX.match(line.text)]
+    starts = [i for i, line in enumerate(lines) if APPENDIX.match(line.text)]
     body = lines[: starts[0]] if starts else lines
     document = SourceDocument(path=path, kind="txt", lines=[SourceLine(x.text, Where(line=x.number)) for x in body],
                               tables=[])
@@ -99,6 +91,7 @@ def _adds_nothing(chunk: list[_Line]) -> bool:
 
 
 def _milestone_keys(text: str) -> list[str]:
+    """The milestones a timing text means (none when it does not read as one); any year will do."""
     try:
         return [m.key for m in parse_timing(text, 2000)]
     except (TimingError, ValueError):
@@ -130,18 +123,16 @@ def _appendix_table(lines: list[_Line], index: int, notes: list) -> SourceTable 
     if not rows:
         return None
     header_text = " ".join(line.text for line in lines[header_at:header_at + rows[0][1]])
-    roles = [role for role, words in _COLUMN_WORDS if re.search(words, header_text, re.IGNORECASE)]
-    if "number" not in roles:
-        roles.insert(0, "number")
+    roles = [role for role in _COLUMNS if re.search(ROLE_WORDS[role], header_text, re.IGNORECASE)]
     starts = [start for _, start, _ in rows]
     ends = [*starts[1:], len(lines) - header_at]
     body_rows = [lines[header_at:][start:end] for start, end in zip(starts, ends, strict=True)]
-    appendix = _APPENDIX.match(lines[0].text).group(1)
-    cells = _cut_rows([f"phụ lục {appendix}, nhiệm vụ số {label}" for label, _, _ in rows], body_rows, roles[1:], notes)
+    appendix = APPENDIX.match(lines[0].text).group(1)
+    cells = _cut_rows([f"phụ lục {appendix}, nhiệm vụ số {label}" for label, _, _ in rows], body_rows, roles, notes)
     for number, (label, _, _) in enumerate(rows, start=1):
         cells[number - 1][0] = label
     title = " ".join(line.text for line in lines[:header_at])
-    return SourceTable(rows=[[HEADER_NAMES[role] for role in roles], *cells],
+    return SourceTable(rows=[["TT", *[COLUMN_VI[role] for role in roles]], *cells],
                        where=[Where(table=index, line=lines[header_at].number),
                               *[Where(table=index, row=n, line=rows[n - 1][2]) for n in range(1, len(rows) + 1)]],
                        title=title, title_where=Where(table=index, line=lines[0].number))
@@ -242,7 +233,7 @@ def _row_units(label: str, lines: list[_Line], notes: list) -> tuple[list[_Line]
         notes.append((f"{name}: một dòng của văn bản chứa cả nội dung, cơ quan thực hiện và thời gian; đã tách ra",
                       Where(line=first.number)))
     else:
-        units = [piece for unit in units for piece in (_split_line(unit) if len(_split_line(unit)) == 2 else [unit])]
+        units = [piece for unit in units for piece in _owner_and_timing(unit)]
     displaced = [(unit, units[i - 1] if i else None) for i, unit in enumerate(units) if unit.displaced]
     for unit, _ in displaced:
         notes.append((f"{name}: đoạn “{unit.text}” nằm lệch chỗ trong văn bản; đã ghép vào nội dung nhiệm vụ",
@@ -260,6 +251,12 @@ def _placed(cut: list[list[_Line]], displaced: list) -> list[list[_Line]]:
     return [task, *cut[1:]]
 
 
+def _owner_and_timing(line: _Line) -> list[_Line]:
+    """A line cut in two where it holds an owner and a timing ("Văn phòng Quý 4/2023"), else as it is."""
+    pieces = _split_line(line)
+    return pieces if len(pieces) == 2 else [line]
+
+
 def _split_line(line: _Line) -> list[_Line]:
     """A line that ends with a timing ("Tháng 11/2023") after other words, cut into those words and the
     timing; the words before cut again where two spaces part a short owner from the task's words."""
@@ -267,14 +264,14 @@ def _split_line(line: _Line) -> list[_Line]:
     if not match or _timing_reads(match.group(1)):
         return [line]
     head, timing = match.group(1), match.group(2)
-    raw_head = _raw_double_space(line, head)
+    owner = _owner_tail(head)
     parts = [replace(line, text=head), replace(line, text=timing)]
-    if raw_head is not None:
-        parts = [replace(line, text=raw_head[0]), replace(line, text=raw_head[1]), parts[1]]
+    if owner is not None:
+        parts = [replace(line, text=owner[0]), replace(line, text=owner[1]), parts[1]]
     return parts
 
 
-def _raw_double_space(line: _Line, head: str) -> tuple[str, str] | None:
+def _owner_tail(head: str) -> tuple[str, str] | None:
     """``head`` cut before its last few words when they name an owner (UBND, công chức…) and the words
     before are longer: a task's first line followed by its owner on one extracted line."""
     match = re.match(r"^(.*\S)\s+((?:UBND|Văn phòng|Công chức|CB|CC)\b[^/]{0,20})$", head)
@@ -302,10 +299,7 @@ def _continues(text: str) -> bool:
 
 def _timing_reads(text: str) -> bool:
     """Whether ``text`` reads as a plan's timing."""
-    try:
-        return bool(parse_timing(text, 2000))
-    except (TimingError, ValueError):
-        return False
+    return bool(_milestone_keys(text))
 
 
 def _paragraphs(part: list[_Line]) -> str:

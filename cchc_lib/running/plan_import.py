@@ -21,8 +21,9 @@ import yaml
 from ..base.errors import DataError
 from ..base.files import write_text
 from ..inputs.plan import INDICATOR_NAMES_VI, PLAN_DIR
-from ..inputs.plan_import import ImportedPlan, indicator_targets, read_plan_document
+from ..inputs.plan_import import ImportedPlan, read_plan_document
 from ..inputs.plan_source import REVIEW_KINDS, ReviewItem, Where
+from ..inputs.tables import find_table, known_header, read_known_columns
 from ..outputs.templating import environment
 
 PLAN_FILES = ("plan.yaml", "tasks.csv", "targets.csv")
@@ -75,11 +76,12 @@ def import_plan(source: Path, data_dir: Path, *, overwrite: bool = False) -> Imp
 
 def _kept_targets(plan: ImportedPlan, data_dir: Path, review: list[ReviewItem]) -> list[dict]:
     """The targets to write: those on an indicator the folder does not report yet go to the review."""
-    indicators_file = data_dir / PLAN_DIR / "indicators.csv"
-    reported = indicators_file.read_text(encoding="utf-8-sig") if indicators_file.exists() else ""
+    found = find_table(data_dir / PLAN_DIR, "indicators")
+    reported = set(read_known_columns(found, known_header(("indicator",)), ("indicator",)).frame["indicator"]) \
+        if found is not None else set()
     kept = []
     for target in plan.targets:
-        if target in indicator_targets(plan.targets) and target["kpi"] not in reported:
+        if target["kpi"] in INDICATOR_NAMES_VI and target["kpi"] not in reported:
             review.append(ReviewItem("target", f"Chỉ tiêu “{target['sentence']}” ({target['value']}) thuộc chỉ số"
                                      f" “{INDICATOR_NAMES_VI[target['kpi']]}” ({target['kpi']}): ghi số liệu của"
                                      " chỉ số vào plan/indicators.csv rồi thêm chỉ tiêu vào targets.csv",
