@@ -123,3 +123,11 @@ def test_the_command_prints_the_review_and_writes_the_review_page(tmp_path, caps
     assert "Kiểm tra kế hoạch đã nhập" in page and "dòng 1017" in page
     assert main(["plan", "import", str(SOURCE), "--data", str(tmp_path)]) == 1
     assert "--overwrite" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_naming_it(tmp_path):
+    broken = tmp_path / "ke-hoach.pdf"
+    broken.write_bytes(b"%PDF-1.4 not a pdf at all")
+    with pytest.raises(DataError, match=r"ke-hoach\.pdf: không đọc được tệp PDF"):
+        import_plan(broken, tmp_path / "unit")
+    assert not (tmp_path / "unit").exists()

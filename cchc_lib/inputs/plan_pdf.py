@@ -20,10 +20,19 @@ def outside(boxes: list[tuple], word: dict) -> bool:
 
 
 def read_pdf(path: Path) -> SourceDocument:
-    """A .pdf plan: lines and ruled tables page by page (docs/plan.md, "Reading a plan document's tables")."""
+    """A .pdf plan: lines and ruled tables page by page (docs/plan.md, "Reading a plan document's tables");
+    a file that is not a readable PDF is refused naming it."""
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        return _read_pdf(Path(path))
+    except PdfminerException as error:
+        raise DataError(f"{path}: không đọc được tệp PDF ({error}) / cannot read the PDF file") from None
+
+
+def _read_pdf(path: Path) -> SourceDocument:
     import pdfplumber
 
-    path = Path(path)
     lines: list[SourceLine] = []
     tables: list[SourceTable] = []
     pending: list[str] = []
