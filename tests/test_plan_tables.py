@@ -104,3 +104,18 @@ def test_a_table_goes_on_across_pages_and_its_repeated_header_is_skipped():
     assert [t["task_id"] for t in tasks] == ["PL01-1", "PL01-3", "PL01-2", "PL01-1_2"]
     assert [r.kind for r in review] == ["source"]
     assert tasks_from_tables([table([["3", "Việc", "BC", "VP", "Quý IV"]], "")], 2023) == ([], [])
+
+
+def test_a_pdf_cell_wrapped_by_its_column_reads_as_one_paragraph(tmp_path):
+    from weasyprint import HTML
+
+    cells = "".join(f"<th>{h}</th>" for h in HEADER)
+    task = "Niêm yết công khai đầy đủ các thủ tục hành chính thuộc thẩm quyền giải quyết của xã"
+    body = (f"<tr><td>1</td><td>{task}</td><td>- Kế hoạch rà soát<br>- Báo cáo kết quả</td>"
+            "<td>Công chức văn phòng</td><td>Tháng 11/2023</td></tr>")
+    HTML(string=f"<p>{TITLE}</p><table border=1><tr>{cells}</tr>{body}</table>"
+         "<style>td,th{border:1px solid black;padding:4px;width:22mm}</style>").write_pdf(tmp_path / "kh.pdf")
+    source = read_pdf(tmp_path / "kh.pdf")
+    tasks, _ = tasks_from_tables(source.tables, 2023)
+    assert [(t["task"], t["deliverable"], t["owner"], t["timing"]) for t in tasks] == [
+        (task, "- Kế hoạch rà soát\n- Báo cáo kết quả", "Công chức văn phòng", "Tháng 11/2023")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..base.errors import DataError
 from .plan_source import SourceDocument, SourceLine, SourceTable, Where
+from .plan_text import unwrapped
 
 NO_TEXT = ("{path}: tệp PDF không có lớp chữ (bản quét ảnh), không đọc được nội dung; hãy dùng tệp Word của "
            "kế hoạch hoặc nhận dạng chữ (OCR) trước khi nhập. / The PDF has no text layer (a scan): use the "
@@ -48,7 +49,7 @@ def _read_pdf(path: Path) -> SourceDocument:
                     lines.append(SourceLine(text.strip(), Where(page=number, line=len(lines) + 1)))
                     pending.append(text.strip())
             for table in found:
-                rows = [[cell if cell is not None else "" for cell in row] for row in table.extract()]
+                rows = [[unwrapped(cell) if cell is not None else "" for cell in row] for row in table.extract()]
                 index = len(tables) + 1
                 tables.append(SourceTable(rows, [Where(page=number, table=index, row=i + 1) for i in range(len(rows))],
                                           "\n".join(pending), Where(page=number, table=index)))

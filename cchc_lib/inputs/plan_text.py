@@ -286,8 +286,8 @@ def _opens(text: str) -> bool:
     return bool(rest) and rest[0].isupper()
 
 
-def _bullet(text: str) -> bool:
-    """Whether a line starts with a bullet before a capital (``- Báo cáo``, ``-CB``)."""
+def opens_item(text: str) -> bool:
+    """Whether a line starts with a bullet before a capital (``- Báo cáo``, ``-CB``): a new paragraph."""
     return bool(_BULLET_MARK.match(text)) and _opens(text)
 
 
@@ -302,6 +302,17 @@ def _timing_reads(text: str) -> bool:
     return bool(_milestone_keys(text))
 
 
+def unwrapped(text: str) -> str:
+    """A cell's text whose lines are the page's wrapping (a PDF's): joined with spaces, a new paragraph
+    only where a line opens an item.
+
+    >>> unwrapped("Niêm yết\\ncông khai\\n- Kế hoạch\\n- Báo cáo")
+    'Niêm yết công khai\\n- Kế hoạch\\n- Báo cáo'
+    """
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return "".join(("\n" if i and opens_item(line) else " " if i else "") + line for i, line in enumerate(lines))
+
+
 def _paragraphs(part: list[_Line]) -> str:
     """A column's lines as the document's paragraphs: lines joined with a space (none after a line ending
     in a hyphen), a new paragraph where a line starts with a bullet, or with a capital after a wide gap."""
@@ -311,7 +322,7 @@ def _paragraphs(part: list[_Line]) -> str:
         if following is None:
             break
         room = widest - unit.width - 1 - len(following.text.split()[0])
-        if _bullet(following.text) or (_opens(following.text) and (unit.gap >= _WIDE_GAP or room > 0.2 * widest)):
+        if opens_item(following.text) or (_opens(following.text) and (unit.gap >= _WIDE_GAP or room > 0.2 * widest)):
             text += "\n"
         elif not (unit.text.endswith("-") and unit.gap == 0):
             text += " "
